@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAuth } from '../src/lib/server/auth.ts';
+import type { Config } from '../src/lib/server/config.ts';
+import { setContext, type AppContext } from '../src/lib/server/context.ts';
+import { DB_FILE, ensureWritableDir, migrate, openDatabase, readMigrations } from '../src/lib/server/db.ts';
+import { createLogger } from '../src/lib/server/log.ts';
+import { loadSecrets } from '../src/lib/server/secrets.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+/** A WebSocket service mounted under a path prefix (`/sync/`, `/peerjs`, `/sfu`). */
+export type UpgradeRoute = {
+	prefix: string;
+	handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+};
+
+export type Parley = {
+	context: AppContext;
+	upgradeRoutes: UpgradeRoute[];
+	close(): Promise<void>;
+};
+
+/** Opens the data folder, secrets, database and auth; shared by `start` and `vite dev`. */
+export function createParley(config: Config): Parley {
+	const log = createLogger(config.logLevel);
+	ensureWritableDir(config.dataDir);
+	const secrets = loadSecrets(config.dataDir, config.secrets);
+	const db = openDatabase(join(config.dataDir, DB_FILE));
+	const { from, to } = migrate(db, readMigrations(join(ROOT, 'migrations')));
+	if (from !== to) log.info('db.migrated', { from, to });
+	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
+	const context: AppContext = { config, db, auth, log, version: VERSION };
+	setContext(context);
+	return {
+		context,
+		upgradeRoutes: [],
+		async close() {
+			setContext(undefined);
+			db.close();
+		}
+	};
+}

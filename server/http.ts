@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLIENT_ADDRESS_HEADER } from '../src/lib/server/auth.ts';
+import type { Config } from '../src/lib/server/config.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Headers through which the server tells SvelteKit (adapter-node) the public protocol and host. */
+export const PROTOCOL_HEADER = 'x-parley-proto';
+export const HOST_HEADER = 'x-parley-host';
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'strict-origin-when-cross-origin',
+	'x-frame-options': 'DENY',
+	'cross-origin-opener-policy': 'same-origin',
+	'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=()'
+};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+	res.end(JSON.stringify(body));
+}
+
+/**
+ * Work done on every request before SvelteKit sees it: security headers, the public
+ * origin and client address (overwriting whatever the client claimed), and the body
+ * size limit. Returns false when the request was answered here.
+ */
+export function prepareRequest(req: IncomingMessage, res: ServerResponse, config: Config): boolean {
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+
+	const origin = config.origin ? new URL(config.origin) : undefined;
+	req.headers[PROTOCOL_HEADER] = origin ? origin.protocol.slice(0, -1) : 'http';
+	req.headers[HOST_HEADER] = origin ? origin.host : req.headers.host;
+	req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, config);
+
+	const length = Number(req.headers['content-length'] ?? 0);
+	if (length > MAX_BODY_BYTES) {
+		res.setHeader('connection', 'close');
+		sendJson(res, 413, { error: `The request body is ${length} bytes; the limit is ${MAX_BODY_BYTES} bytes (1 MB).` });
+		req.resume();
+		return false;
+	}
+	return true;
+}
+
+export function clientAddress(req: IncomingMessage, config: Pick<Config, 'addressHeader'>): string {
+	if (config.addressHeader) {
+		const raw = req.headers[config.addressHeader];
+		const value = Array.isArray(raw) ? raw[0] : raw;
+		// With x-forwarded-for the proxy appends the address it saw last.
+		const last = value?.split(',').at(-1)?.trim();
+		if (last) return last;
+	}
+	return req.socket.remoteAddress ?? 'unknown';
+}

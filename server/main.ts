@@ -1,0 +1,71 @@
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, parseConfig, type Config } from '../src/lib/server/config.ts';
+import { StartupError } from '../src/lib/server/db.ts';
+import { createParley, ROOT, VERSION, type Parley } from './app.ts';
+import { HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson } from './http.ts';
+import { routeUpgrade } from './upgrade.ts';
+
+const SHUTDOWN_GRACE_MS = 5000;
+
+function fail(error: unknown): never {
+	if (error instanceof ConfigError || error instanceof StartupError) {
+		console.error(`parley: ${error.message}`);
+		process.exit(1);
+	}
+	throw error;
+}
+
+let config: Config;
+let parley: Parley;
+try {
+	config = parseConfig(process.env);
+	parley = createParley(config);
+} catch (error) {
+	fail(error);
+}
+const { log } = parley.context;
+
+// adapter-node reads these when its handler is imported.
+process.env.BODY_SIZE_LIMIT = String(MAX_BODY_BYTES);
+process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+process.env.HOST_HEADER = HOST_HEADER;
+const { handler } = await import(pathToFileURL(join(ROOT, 'build', 'handler.js')).href).catch((error) => {
+	fail(new StartupError(`No build found in ${join(ROOT, 'build')} (${(error as Error).message}). Run \`npm run build\` first.`));
+});
+
+const server = createServer((req, res) => {
+	if (!prepareRequest(req, res, config)) return;
+	if (req.url === '/healthz') return sendJson(res, 200, { ok: true, version: VERSION });
+	handler(req, res);
+});
+server.on('upgrade', (req, socket, head) => routeUpgrade(parley.upgradeRoutes, req, socket, head, log));
+server.on('clientError', (_error, socket) => socket.destroy());
+
+server.listen(config.port, config.host, () => {
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	const url = config.origin ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+	log.info('server.listening', { host: config.host, port, url, version: VERSION, dataDir: config.dataDir });
+	if (process.stdout.isTTY) console.log(`\nParley ${VERSION} is running at ${url}\n`);
+});
+server.on('error', (error) => {
+	fail(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${error.message}. Set HOST/PORT to a free address.`));
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	log.info('server.stopping', { signal });
+	const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+	force.unref();
+	server.closeIdleConnections();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	await parley.close();
+	log.info('server.stopped', { signal });
+	process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,26 @@
+import type { Handle } from '@sveltejs/kit/hooks';
+import { isAuthPath } from 'better-auth/svelte-kit';
+import { checkAuthRequest } from '#lib/server/auth-requests.ts';
+import { getContext } from '#lib/server/context.ts';
+import { apiError } from '#lib/server/json-body.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const { auth } = getContext();
+	const { request, url } = event;
+
+	// Browsers send Origin on cross-site writes; refuse them for every endpoint, whatever its content type.
+	const origin = request.headers.get('origin');
+	if (!SAFE_METHODS.has(request.method) && origin && origin !== url.origin) {
+		return apiError(403, `Requests from ${origin} are not allowed; use Parley from ${url.origin}.`);
+	}
+
+	if (isAuthPath(url.toString(), auth.options)) {
+		return (await checkAuthRequest(request)) ?? auth.handler(request);
+	}
+	const session = await auth.api.getSession({ headers: request.headers });
+	event.locals.user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
+	event.locals.sessionId = session?.session.id ?? null;
+	return resolve(event);
+};

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { describeAuthFailure } from './auth-client.ts';
+
+describe('describeAuthFailure', () => {
+	it("keeps Parley's own { error, field }", () => {
+		expect(describeAuthFailure(400, { error: 'Enter a valid email address', field: 'email' })).toEqual({
+			error: 'Enter a valid email address',
+			field: 'email'
+		});
+	});
+
+	it('says an email is already used, next to the email field', () => {
+		expect(describeAuthFailure(422, { code: 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL', message: 'User already exists.' })).toEqual({
+			error: 'This email is already used. Sign in instead, or use another email.',
+			field: 'email'
+		});
+	});
+
+	it('says wrong email or password without telling which', () => {
+		expect(describeAuthFailure(401, { code: 'INVALID_EMAIL_OR_PASSWORD' })).toEqual({ error: 'Wrong email or password.' });
+		expect(describeAuthFailure(401, null)).toEqual({ error: 'Wrong email or password.' });
+	});
+
+	it('explains rate limiting and server errors', () => {
+		expect(describeAuthFailure(429, null).error).toMatch(/Too many attempts/);
+		expect(describeAuthFailure(503, null).error).toMatch(/Try again/);
+	});
+
+	it('ignores a field the form does not have', () => {
+		expect(describeAuthFailure(400, { error: 'Bad', field: 'callbackURL' })).toEqual({ error: 'Bad' });
+	});
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { safeNext } from './safe-next.ts';
+
+describe('safeNext', () => {
+	it.each([
+		['/rooms/abc', '/rooms/abc'],
+		['/invite/t?x=1', '/invite/t?x=1'],
+		[null, '/'],
+		['', '/'],
+		['https://evil.example', '/'],
+		['//evil.example', '/'],
+		['/\\evil.example', '/'],
+		['rooms', '/']
+	])('%s → %s', (input, expected) => {
+		expect(safeNext(input)).toBe(expected);
+	});
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { parseJsonBody, type Parsed } from './json-body.ts';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+const email = z.string({ error: 'Enter your email address' }).trim().pipe(z.email({ error: 'Enter a valid email address, like name@example.org' }));
+const password = z.string({ error: 'Enter a password' });
+
+export const signUpSchema = z.object({
+	name: z.string({ error: 'Enter your name' }).trim().min(1, 'Enter your name').max(80, 'Use at most 80 characters for your name'),
+	email,
+	password: password
+		.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters for your password`)
+		.max(128, 'Use at most 128 characters for your password')
+});
+
+export const signInSchema = z.object({
+	email,
+	password: password.min(1, 'Enter your password')
+});
+
+const schemas: Record<string, z.ZodType> = {
+	'/api/auth/sign-up/email': signUpSchema,
+	'/api/auth/sign-in/email': signInSchema
+};
+
+/**
+ * Checks the body of a sign-up or sign-in request before better-auth sees it, so
+ * bad input is answered as `{ error, field }` like the rest of Parley's API.
+ * Returns a Response to send, or null to let better-auth handle the request.
+ */
+export async function checkAuthRequest(request: Request): Promise<Response | null> {
+	const schema = request.method === 'POST' ? schemas[new URL(request.url).pathname] : undefined;
+	if (!schema) return null;
+	const parsed: Parsed<unknown> = await parseJsonBody(request.clone(), schema);
+	return parsed.ok ? null : parsed.response;
+}

@@ -1,0 +1,49 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { betterAuth } from 'better-auth';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+
+export type AuthOptions = {
+	db: DatabaseSync;
+	secret: string;
+	config: Pick<Config, 'origin' | 'signInRateLimit'>;
+	log?: Logger;
+};
+
+/** Header set by Parley's HTTP server (overwriting anything the client sent) to the client's address. */
+export const CLIENT_ADDRESS_HEADER = 'x-parley-client-address';
+
+export function createAuth({ db, secret, config, log }: AuthOptions) {
+	return betterAuth({
+		appName: 'Parley',
+		database: db,
+		secret,
+		// Without ORIGIN the public URL is the one each request came to, as for SvelteKit.
+		baseURL: config.origin ?? { allowedHosts: ['*'], protocol: 'http' },
+		basePath: '/api/auth',
+		emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+		session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+		rateLimit: {
+			enabled: true,
+			storage: 'memory',
+			window: 60,
+			max: 300,
+			customRules: {
+				'/sign-in/email': { window: 60, max: config.signInRateLimit },
+				'/sign-up/email': { window: 60, max: Math.max(config.signInRateLimit, 10) }
+			}
+		},
+		advanced: {
+			useSecureCookies: config.origin?.startsWith('https:') ?? false,
+			ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+			defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' }
+		},
+		telemetry: { enabled: false },
+		logger: log && {
+			level: 'warn',
+			log: (level, message) => log[level]('auth.' + level, { message })
+		}
+	});
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.ts';
+
+describe('parseConfig', () => {
+	it('uses the documented defaults for an empty environment', () => {
+		expect(parseConfig({})).toEqual({
+			host: '127.0.0.1',
+			port: 3000,
+			origin: undefined,
+			dataDir: resolve('./data'),
+			logLevel: 'info',
+			signInRateLimit: 10,
+			addressHeader: undefined,
+			secrets: { authSecret: undefined }
+		});
+	});
+
+	it('reads every variable', () => {
+		const config = parseConfig({
+			HOST: '0.0.0.0',
+			PORT: '8080',
+			ORIGIN: 'https://chat.example.org/',
+			DATA_DIR: '/var/lib/parley',
+			LOG_LEVEL: 'debug',
+			SIGNIN_RATE_LIMIT: '3',
+			ADDRESS_HEADER: 'X-Forwarded-For',
+			AUTH_SECRET: 'a'.repeat(40)
+		});
+		expect(config).toMatchObject({
+			host: '0.0.0.0',
+			port: 8080,
+			origin: 'https://chat.example.org',
+			dataDir: '/var/lib/parley',
+			logLevel: 'debug',
+			signInRateLimit: 3,
+			addressHeader: 'x-forwarded-for',
+			secrets: { authSecret: 'a'.repeat(40) }
+		});
+	});
+
+	it('treats empty variables as unset', () => {
+		expect(parseConfig({ PORT: '', ORIGIN: '' })).toMatchObject({ port: 3000, origin: undefined });
+	});
+
+	it.each([
+		['PORT', 'abc', /PORT="abc": must be a number/],
+		['PORT', '70000', /PORT="70000": must be between 0 and 65535/],
+		['ORIGIN', 'chat.example.org', /ORIGIN="chat.example.org": must be an http/],
+		['ORIGIN', 'ftp://chat.example.org', /ORIGIN=.*must be an http/],
+		['LOG_LEVEL', 'loud', /LOG_LEVEL="loud": must be one of debug, info, warn, error/],
+		['AUTH_SECRET', 'short', /AUTH_SECRET="short": must be at least 32 characters/]
+	])('rejects %s=%s with a message naming it', (name, value, message) => {
+		expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+		expect(() => parseConfig({ [name]: value })).toThrow(message);
+	});
+
+	it('lists every bad variable at once', () => {
+		expect(() => parseConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT=.*\n.*LOG_LEVEL=/s);
+	});
+});

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const port = z.coerce
+	.number({ error: 'must be a number' })
+	.int('must be a whole number')
+	.min(0, 'must be between 0 and 65535')
+	.max(65535, 'must be between 0 and 65535');
+
+const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive');
+
+const origin = z
+	.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://chat.example.org' })
+	.transform((value) => new URL(value).origin);
+
+/** Every setting Parley reads from the environment, with its default. The README's table mirrors this. */
+const envSchema = z.object({
+	HOST: z.string().min(1).default('127.0.0.1'),
+	PORT: port.default(3000),
+	ORIGIN: origin.optional(),
+	DATA_DIR: z.string().min(1).default('./data'),
+	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+	SIGNIN_RATE_LIMIT: positiveInt.default(10),
+	ADDRESS_HEADER: z
+		.string()
+		.transform((v) => v.toLowerCase())
+		.optional(),
+	AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional()
+});
+
+export type Config = {
+	host: string;
+	port: number;
+	/** Public URL people use, e.g. https://chat.example.org. Unset: taken from each request. */
+	origin: string | undefined;
+	dataDir: string;
+	logLevel: LogLevel;
+	/** Sign-in attempts allowed per client address per minute. */
+	signInRateLimit: number;
+	/** Header carrying the client address when behind a reverse proxy (e.g. x-forwarded-for). */
+	addressHeader: string | undefined;
+	/** Secrets given in the environment; the missing ones are generated into dataDir. */
+	secrets: { authSecret?: string };
+};
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/** Reads the environment into a Config; throws a ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	const result = envSchema.safeParse(present);
+	if (!result.success) {
+		const lines = result.error.issues.map((issue) => {
+			const name = String(issue.path[0]);
+			return `${name}=${JSON.stringify(present[name])}: ${issue.message}`;
+		});
+		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+	}
+	const e = result.data;
+	return {
+		host: e.HOST,
+		port: e.PORT,
+		origin: e.ORIGIN,
+		dataDir: resolve(e.DATA_DIR),
+		logLevel: e.LOG_LEVEL,
+		signInRateLimit: e.SIGNIN_RATE_LIMIT,
+		addressHeader: e.ADDRESS_HEADER,
+		secrets: { authSecret: e.AUTH_SECRET }
+	};
+}

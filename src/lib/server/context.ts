@@ -1,0 +1,28 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { Auth } from './auth.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+
+/** What the server process builds once at start and every request handler shares. */
+export type AppContext = {
+	config: Config;
+	db: DatabaseSync;
+	auth: Auth;
+	log: Logger;
+	version: string;
+};
+
+// The SvelteKit bundle and the server entry each load their own copy of this module,
+// so the one instance lives on globalThis under a registered symbol.
+const KEY = Symbol.for('parley.context');
+type Holder = { [KEY]?: AppContext };
+
+export function setContext(context: AppContext | undefined): void {
+	(globalThis as Holder)[KEY] = context;
+}
+
+export function getContext(): AppContext {
+	const context = (globalThis as Holder)[KEY];
+	if (!context) throw new Error('Parley is not initialised: start it with `npm start` or `npm run dev`, which run server/app.ts first');
+	return context;
+}
