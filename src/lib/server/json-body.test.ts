@@ -32,3 +32,11 @@ describe('parseJsonBody', () => {
 		expect(result.response.status).toBe(415);
 	});
 });
+
+describe('a JSON body that is not an object', () => {
+	it('is a 400 saying so', async () => {
+		const result = await parseJsonBody(request('"hello"'), schema);
+		if (result.ok) throw new Error('expected a failure');
+		expect(await result.response.json()).toEqual({ error: 'The request body must be a JSON object.' });
+	});
+});

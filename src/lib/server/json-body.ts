@@ -41,5 +41,6 @@ export function validate<S extends z.ZodType>(raw: unknown, schema: S): Parsed<z
 	if (result.success) return { ok: true, data: result.data };
 	const issue = result.error.issues[0];
 	const field = issue.path.length ? issue.path.join('.') : undefined;
+	if (!field && issue.code === 'invalid_type') return { ok: false, response: apiError(400, 'The request body must be a JSON object.') };
 	return { ok: false, response: apiError(400, issue.message, field) };
 }
