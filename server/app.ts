@@ -7,7 +7,9 @@ import { createAuth } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import { setContext, type AppContext } from '../src/lib/server/context.ts';
 import { DB_FILE, ensureWritableDir, migrate, openDatabase, readMigrations } from '../src/lib/server/db.ts';
+import { RoomEvents } from '../src/lib/server/events.ts';
 import { createLogger } from '../src/lib/server/log.ts';
+import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +36,9 @@ export function createParley(config: Config): Parley {
 	const { from, to } = migrate(db, readMigrations(join(ROOT, 'migrations')));
 	if (from !== to) log.info('db.migrated', { from, to });
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
-	const context: AppContext = { config, db, auth, log, version: VERSION };
+	const events = new RoomEvents();
+	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
+	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms };
 	setContext(context);
 	return {
 		context,

@@ -61,8 +61,10 @@ async function shutdown(signal: string) {
 	log.info('server.stopping', { signal });
 	const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
 	force.unref();
+	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+	parley.context.events.close();
 	server.closeIdleConnections();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
+	await closed;
 	await parley.close();
 	log.info('server.stopped', { signal });
 	process.exit(0);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseJsonBody, type Parsed } from './json-body.ts';
+import { ApiFailure } from './api-failure.ts';
+import { failureResponse, readJsonBody } from './json-body.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -32,6 +33,11 @@ const schemas: Record<string, z.ZodType> = {
 export async function checkAuthRequest(request: Request): Promise<Response | null> {
 	const schema = request.method === 'POST' ? schemas[new URL(request.url).pathname] : undefined;
 	if (!schema) return null;
-	const parsed: Parsed<unknown> = await parseJsonBody(request.clone(), schema);
-	return parsed.ok ? null : parsed.response;
+	try {
+		await readJsonBody(request.clone(), schema);
+		return null;
+	} catch (error) {
+		if (error instanceof ApiFailure) return failureResponse(error);
+		throw error;
+	}
 }

@@ -11,6 +11,8 @@ describe('parseConfig', () => {
 			dataDir: resolve('./data'),
 			logLevel: 'info',
 			signInRateLimit: 10,
+			roomMemberLimit: 100,
+			roomCreateRateLimit: 30,
 			addressHeader: undefined,
 			secrets: { authSecret: undefined }
 		});
@@ -24,6 +26,8 @@ describe('parseConfig', () => {
 			DATA_DIR: '/var/lib/parley',
 			LOG_LEVEL: 'debug',
 			SIGNIN_RATE_LIMIT: '3',
+			ROOM_MEMBER_LIMIT: '5',
+			ROOM_CREATE_RATE_LIMIT: '2',
 			ADDRESS_HEADER: 'X-Forwarded-For',
 			AUTH_SECRET: 'a'.repeat(40)
 		});
@@ -34,6 +38,8 @@ describe('parseConfig', () => {
 			dataDir: '/var/lib/parley',
 			logLevel: 'debug',
 			signInRateLimit: 3,
+			roomMemberLimit: 5,
+			roomCreateRateLimit: 2,
 			addressHeader: 'x-forwarded-for',
 			secrets: { authSecret: 'a'.repeat(40) }
 		});

@@ -24,6 +24,8 @@ const envSchema = z.object({
 	DATA_DIR: z.string().min(1).default('./data'),
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 	SIGNIN_RATE_LIMIT: positiveInt.default(10),
+	ROOM_MEMBER_LIMIT: positiveInt.default(100),
+	ROOM_CREATE_RATE_LIMIT: positiveInt.default(30),
 	ADDRESS_HEADER: z
 		.string()
 		.transform((v) => v.toLowerCase())
@@ -40,6 +42,10 @@ export type Config = {
 	logLevel: LogLevel;
 	/** Sign-in attempts allowed per client address per minute. */
 	signInRateLimit: number;
+	/** Most members a group room can have. */
+	roomMemberLimit: number;
+	/** Rooms one person may create per hour. */
+	roomCreateRateLimit: number;
 	/** Header carrying the client address when behind a reverse proxy (e.g. x-forwarded-for). */
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
@@ -69,6 +75,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		dataDir: resolve(e.DATA_DIR),
 		logLevel: e.LOG_LEVEL,
 		signInRateLimit: e.SIGNIN_RATE_LIMIT,
+		roomMemberLimit: e.ROOM_MEMBER_LIMIT,
+		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		addressHeader: e.ADDRESS_HEADER,
 		secrets: { authSecret: e.AUTH_SECRET }
 	};

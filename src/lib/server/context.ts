@@ -1,7 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
+import type { RoomEvents } from './events.ts';
 import type { Logger } from './log.ts';
+import type { Rooms } from './rooms.ts';
 
 /** What the server process builds once at start and every request handler shares. */
 export type AppContext = {
@@ -10,6 +12,8 @@ export type AppContext = {
 	auth: Auth;
 	log: Logger;
 	version: string;
+	events: RoomEvents;
+	rooms: Rooms;
 };
 
 // The SvelteKit bundle and the server entry each load their own copy of this module,

@@ -1,0 +1,15 @@
+/** An expected failure of an API call: becomes `{ error, field? }` with this status. */
+export class ApiFailure extends Error {
+	override name = 'ApiFailure';
+	readonly status: number;
+	readonly field: string | undefined;
+
+	constructor(status: number, message: string, field?: string) {
+		super(message);
+		this.status = status;
+		this.field = field;
+	}
+}
+
+export const notFound = (what = 'room') => new ApiFailure(404, `No such ${what}, or you are not a member of it.`);
+export const forbidden = (message: string) => new ApiFailure(403, message);

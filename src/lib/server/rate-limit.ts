@@ -1,0 +1,23 @@
+/** Allows at most `max` actions per key in any `windowMs`; in memory, so limits reset on restart. */
+export class SlidingWindowLimiter {
+	readonly #hits = new Map<string, number[]>();
+	readonly #max: number;
+	readonly #windowMs: number;
+	readonly #now: () => number;
+
+	constructor(max: number, windowMs: number, now: () => number = Date.now) {
+		this.#max = max;
+		this.#windowMs = windowMs;
+		this.#now = now;
+	}
+
+	/** Records an action for `key` and says whether it is allowed. */
+	take(key: string): boolean {
+		const now = this.#now();
+		const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
+		const allowed = recent.length < this.#max;
+		if (allowed) recent.push(now);
+		this.#hits.set(key, recent);
+		return allowed;
+	}
+}

@@ -1,0 +1,291 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiFailure } from './api-failure.ts';
+import { migrate, readMigrations } from './db.ts';
+import { RoomEvents, type RoomChange } from './events.ts';
+import { Rooms } from './rooms.ts';
+
+const MIGRATIONS = readMigrations(join(import.meta.dirname, '../../../migrations'));
+const ORIGIN = 'https://parley.test';
+const HOUR = 3600_000;
+
+let db: DatabaseSync;
+let rooms: Rooms;
+let changes: RoomChange[];
+let clock: number;
+
+function addUser(id: string, name = id, email = `${id}@parley.test`) {
+	db.prepare('insert into user (id, name, email, emailVerified, createdAt, updatedAt) values (?, ?, ?, 0, 0, 0)').run(id, name, email);
+	return id;
+}
+
+function setup(options: { memberLimit?: number; createPerHour?: number } = {}) {
+	db = new DatabaseSync(':memory:');
+	db.exec('pragma foreign_keys = on');
+	migrate(db, MIGRATIONS);
+	const events = new RoomEvents();
+	changes = [];
+	events.onChange((c) => changes.push(c));
+	clock = 1_800_000_000_000;
+	rooms = new Rooms({ db, events, memberLimit: options.memberLimit ?? 100, createPerHour: options.createPerHour ?? 30, now: () => clock });
+	for (const id of ['owner', 'admin', 'member', 'other', 'outsider']) addUser(id);
+}
+
+/** A group with an owner, an admin and two members. */
+function group() {
+	const room = rooms.create('owner', { name: 'Team', memberIds: ['admin', 'member', 'other'] });
+	rooms.changeRole('owner', room.id, 'admin', 'admin');
+	changes = [];
+	return room.id;
+}
+
+function failure(work: () => unknown): ApiFailure {
+	try {
+		work();
+	} catch (error) {
+		if (error instanceof ApiFailure) return error;
+		throw error;
+	}
+	throw new Error('expected an ApiFailure');
+}
+
+beforeEach(() => setup());
+
+describe('creating rooms', () => {
+	it('makes the creator the owner and the chosen people members', () => {
+		const room = rooms.create('owner', { name: 'Team', memberIds: ['member', 'member', 'owner'] });
+		expect(room.myRole).toBe('owner');
+		expect(room.members.map((m) => [m.userId, m.role])).toEqual([
+			['owner', 'owner'],
+			['member', 'member']
+		]);
+		expect(changes).toEqual([{ roomId: room.id, kind: 'created', notify: ['owner', 'member'], revoked: [] }]);
+	});
+
+	it('refuses unknown people and more members than the limit', () => {
+		expect(failure(() => rooms.create('owner', { name: 'x', memberIds: ['ghost'] })).status).toBe(400);
+		setup({ memberLimit: 2 });
+		expect(failure(() => rooms.create('owner', { name: 'x', memberIds: ['admin', 'member'] })).message).toMatch(/at most 2 members/);
+	});
+
+	it('is rate limited per person', () => {
+		setup({ createPerHour: 2 });
+		rooms.create('owner', { name: 'a' });
+		rooms.create('owner', { name: 'b' });
+		expect(failure(() => rooms.create('owner', { name: 'c' })).status).toBe(429);
+		rooms.create('admin', { name: 'mine' });
+		clock += HOUR + 1;
+		expect(rooms.create('owner', { name: 'c' }).name).toBe('c');
+	});
+});
+
+describe('direct rooms', () => {
+	it('are created once per pair, whoever starts them, and named after the other person', () => {
+		const first = rooms.direct('owner', 'member');
+		const again = rooms.direct('member', 'owner');
+		expect(first.created).toBe(true);
+		expect(again.created).toBe(false);
+		expect(again.room.id).toBe(first.room.id);
+		expect(first.room.name).toBe('member');
+		expect(again.room.name).toBe('owner');
+		expect(rooms.listForUser('member').map((r) => [r.kind, r.name])).toEqual([['direct', 'owner']]);
+	});
+
+	it('need another, existing person and take no extra members or invites', () => {
+		expect(failure(() => rooms.direct('owner', 'owner')).status).toBe(400);
+		expect(failure(() => rooms.direct('owner', 'ghost')).status).toBe(400);
+		const { room } = rooms.direct('owner', 'member');
+		expect(failure(() => rooms.addMember('owner', room.id, 'other')).status).toBe(403);
+		expect(failure(() => rooms.createInvite('owner', room.id, {}, ORIGIN)).status).toBe(403);
+	});
+});
+
+describe('listing my rooms', () => {
+	it('orders by last activity with my role and the member count', () => {
+		const a = rooms.create('owner', { name: 'A' }).id;
+		clock += 1000;
+		const b = rooms.create('owner', { name: 'B', memberIds: ['member'] }).id;
+		clock += 1000;
+		rooms.addMember('owner', a, 'admin');
+		expect(rooms.listForUser('owner').map((r) => [r.id, r.role, r.memberCount])).toEqual([
+			[a, 'owner', 2],
+			[b, 'owner', 2]
+		]);
+		expect(rooms.listForUser('member').map((r) => [r.id, r.role])).toEqual([[b, 'member']]);
+	});
+});
+
+describe('who may do what', () => {
+	it('hides a room from non-members as not found', () => {
+		const id = group();
+		for (const call of [
+			() => rooms.get('outsider', id),
+			() => rooms.rename('outsider', id, 'x'),
+			() => rooms.delete('outsider', id),
+			() => rooms.addMember('outsider', id, 'outsider'),
+			() => rooms.createInvite('outsider', id, {}, ORIGIN)
+		]) {
+			expect(failure(call).status).toBe(404);
+		}
+	});
+
+	it('lets owners and admins rename and add people, not members', () => {
+		const id = group();
+		expect(rooms.rename('admin', id, 'Renamed').name).toBe('Renamed');
+		expect(failure(() => rooms.rename('member', id, 'x')).status).toBe(403);
+		expect(rooms.addMember('admin', id, 'outsider').role).toBe('member');
+		expect(failure(() => rooms.addMember('owner', id, 'outsider')).status).toBe(409);
+		expect(failure(() => rooms.addMember('member', id, 'outsider')).status).toBe(403);
+	});
+
+	it('lets only the owner delete the room, and tells every member', () => {
+		const id = group();
+		expect(failure(() => rooms.delete('admin', id)).status).toBe(403);
+		rooms.delete('owner', id);
+		expect(changes.at(-1)).toMatchObject({ kind: 'deleted', revoked: ['owner', 'admin', 'member', 'other'].sort() });
+		expect(failure(() => rooms.get('owner', id)).status).toBe(404);
+	});
+
+	it('lets admins remove members but not the owner or another admin', () => {
+		const id = group();
+		rooms.addMember('owner', id, 'outsider');
+		rooms.changeRole('owner', id, 'outsider', 'admin');
+		expect(failure(() => rooms.removeMember('admin', id, 'owner')).status).toBe(403);
+		expect(failure(() => rooms.removeMember('admin', id, 'outsider')).status).toBe(403);
+		rooms.removeMember('admin', id, 'member');
+		expect(changes.at(-1)).toMatchObject({ kind: 'member-removed', revoked: ['member'] });
+		expect(changes.at(-1)!.notify).toContain('member');
+		expect(failure(() => rooms.get('member', id)).status).toBe(404);
+	});
+
+	it('lets the owner remove an admin, and members only themselves', () => {
+		const id = group();
+		expect(failure(() => rooms.removeMember('member', id, 'other')).status).toBe(403);
+		rooms.removeMember('member', id, 'member');
+		rooms.removeMember('owner', id, 'admin');
+		expect(rooms.get('owner', id).members.map((m) => m.userId)).toEqual(['owner', 'other']);
+	});
+
+	it('keeps the owner until ownership is handed over', () => {
+		const id = group();
+		expect(failure(() => rooms.removeMember('owner', id, 'owner')).message).toMatch(/Make someone else the owner/);
+		expect(failure(() => rooms.changeRole('owner', id, 'owner', 'admin')).status).toBe(409);
+	});
+
+	it('lets only the owner change roles; handing over ownership makes the old owner an admin', () => {
+		const id = group();
+		expect(failure(() => rooms.changeRole('admin', id, 'member', 'admin')).status).toBe(403);
+		const members = rooms.changeRole('owner', id, 'member', 'owner');
+		const roles = Object.fromEntries(members.map((m) => [m.userId, m.role]));
+		expect(roles).toEqual({ owner: 'admin', admin: 'admin', member: 'owner', other: 'member' });
+		expect(members.filter((m) => m.role === 'owner')).toHaveLength(1);
+		rooms.removeMember('owner', id, 'owner');
+		expect(failure(() => rooms.delete('admin', id)).status).toBe(403);
+	});
+});
+
+describe('invites', () => {
+	it('have a random token of at least 128 bits and a link', () => {
+		const id = group();
+		const invite = rooms.createInvite('admin', id, {}, ORIGIN);
+		expect(Buffer.from(invite.token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+		expect(invite.url).toBe(`${ORIGIN}/invite/${invite.token}`);
+		expect(invite.expiresAt - clock).toBe(7 * 24 * HOUR);
+		expect(failure(() => rooms.createInvite('member', id, {}, ORIGIN)).status).toBe(403);
+	});
+
+	it('let a new person join once, counting the use', () => {
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, { maxUses: 1 }, ORIGIN);
+		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ roomId: id, roomName: 'Team', inviterName: 'owner', valid: true, alreadyMember: false });
+		expect(rooms.accept('outsider', token)).toEqual({ roomId: id, alreadyMember: false });
+		expect(rooms.get('outsider', id).myRole).toBe('member');
+		expect(changes.at(-1)).toMatchObject({ kind: 'member-added' });
+	});
+
+	it('are refused when expired', () => {
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, { expiresInHours: 1 }, ORIGIN);
+		clock += HOUR;
+		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ valid: false, reason: 'expired' });
+		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 410, message: expect.stringMatching(/expired/) });
+	});
+
+	it('are refused when revoked, and disappear from the list', () => {
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, {}, ORIGIN);
+		expect(rooms.listInvites('admin', id, ORIGIN).map((i) => i.token)).toEqual([token]);
+		expect(failure(() => rooms.revokeInvite('member', id, token)).status).toBe(403);
+		rooms.revokeInvite('admin', id, token);
+		expect(rooms.listInvites('owner', id, ORIGIN)).toEqual([]);
+		expect(failure(() => rooms.revokeInvite('owner', id, token)).status).toBe(404);
+		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 410, message: expect.stringMatching(/revoked/) });
+	});
+
+	it('are refused when used up', () => {
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, { maxUses: 1 }, ORIGIN);
+		addUser('late');
+		rooms.accept('outsider', token);
+		expect(rooms.inviteInfo('late', token)).toMatchObject({ valid: false, reason: 'used-up' });
+		expect(failure(() => rooms.accept('late', token))).toMatchObject({ status: 410, message: expect.stringMatching(/used as many times/) });
+	});
+
+	it('are harmless for someone already a member, and do not count a use', () => {
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, { maxUses: 1 }, ORIGIN);
+		expect(rooms.inviteInfo('member', token).alreadyMember).toBe(true);
+		expect(rooms.accept('member', token)).toEqual({ roomId: id, alreadyMember: true });
+		expect(rooms.accept('outsider', token).alreadyMember).toBe(false);
+	});
+
+	it('are refused when the room is full', () => {
+		setup({ memberLimit: 4 });
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, {}, ORIGIN);
+		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ valid: false, reason: 'room-full' });
+		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 409, message: expect.stringMatching(/full/) });
+		expect(failure(() => rooms.addMember('owner', id, 'outsider')).status).toBe(409);
+	});
+
+	it('that do not exist are not found', () => {
+		expect(failure(() => rooms.inviteInfo('outsider', 'nope')).status).toBe(404);
+		expect(failure(() => rooms.accept('outsider', 'nope')).status).toBe(404);
+	});
+});
+
+describe('user search', () => {
+	beforeEach(() => {
+		addUser('ada', 'Ada Lovelace', 'ada@example.org');
+		addUser('alan', 'Alan Turing', 'alan@example.org');
+		addUser('grace', 'Grace Hopper', 'grace@example.org');
+		addUser('pct', '100% Real', 'pct@example.org');
+	});
+
+	it('finds people by the start of their name or of any word in it, case-insensitively', () => {
+		expect(rooms.searchUsers('owner', 'al').map((u) => u.id)).toEqual(['alan']);
+		expect(rooms.searchUsers('owner', 'LOVE').map((u) => u.id)).toEqual(['ada']);
+		expect(rooms.searchUsers('owner', 'ov')).toEqual([]);
+	});
+
+	it('returns ids and names only, never emails, for a name search', () => {
+		expect(rooms.searchUsers('owner', 'grace')).toEqual([{ id: 'grace', name: 'Grace Hopper' }]);
+	});
+
+	it('finds someone by exact email, with the email', () => {
+		expect(rooms.searchUsers('owner', 'Ada@Example.org')).toEqual([{ id: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' }]);
+		expect(rooms.searchUsers('owner', 'ada@example')).toEqual([]);
+	});
+
+	it('treats % and _ literally and leaves out the searcher', () => {
+		expect(rooms.searchUsers('owner', '10').map((u) => u.id)).toEqual(['pct']);
+		expect(rooms.searchUsers('owner', '%')).toEqual([]);
+		expect(rooms.searchUsers('ada', 'ada')).toEqual([]);
+	});
+
+	it('returns at most 20 people', () => {
+		for (let i = 0; i < 30; i++) addUser(`sam${i}`, `Sam ${String(i).padStart(2, '0')}`);
+		expect(rooms.searchUsers('owner', 'sam')).toHaveLength(20);
+	});
+});

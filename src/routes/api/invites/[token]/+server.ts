@@ -1,0 +1,3 @@
+import { api } from '#lib/server/api-handler.ts';
+
+export const GET = api(({ event, user, context }) => context.rooms.inviteInfo(user.id, event.params.token!));

@@ -1,0 +1,3 @@
+import { api } from '#lib/server/api-handler.ts';
+
+export const POST = api(({ event, user, context }) => context.rooms.accept(user.id, event.params.token!));
