@@ -1,4 +1,4 @@
-import type { Handle } from '@sveltejs/kit/hooks';
+import type { Handle, HandleServerError } from '@sveltejs/kit/hooks';
 import { isAuthPath } from 'better-auth/svelte-kit';
 import { checkAuthRequest } from '#lib/server/auth-requests.ts';
 import { getContext } from '#lib/server/context.ts';
@@ -23,4 +23,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
 	event.locals.sessionId = session?.session.id ?? null;
 	return resolve(event);
+};
+
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	const notFound = kind === 'framework' && error.status === 404;
+	if (!notFound) getContext().log.error('request.failed', { kind, method: event.request.method, path: event.url.pathname, error });
+	return { message: notFound ? 'Not found' : 'Parley could not handle that request. Try again in a moment.' };
 };

@@ -1,6 +1,11 @@
+// The server entry and the SvelteKit bundle each load their own copy of this module, so
+// `instanceof` cannot tell a failure thrown by one copy from the other: a registered symbol can.
+const BRAND = Symbol.for('parley.ApiFailure');
+
 /** An expected failure of an API call: becomes `{ error, field? }` with this status. */
 export class ApiFailure extends Error {
 	override name = 'ApiFailure';
+	readonly [BRAND] = true;
 	readonly status: number;
 	readonly field: string | undefined;
 
@@ -13,3 +18,7 @@ export class ApiFailure extends Error {
 
 export const notFound = (what = 'room') => new ApiFailure(404, `No such ${what}, or you are not a member of it.`);
 export const forbidden = (message: string) => new ApiFailure(403, message);
+
+export function isApiFailure(error: unknown): error is ApiFailure {
+	return typeof error === 'object' && error !== null && BRAND in error;
+}

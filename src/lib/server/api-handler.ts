@@ -1,5 +1,5 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
-import { ApiFailure } from './api-failure.ts';
+import { ApiFailure, isApiFailure } from './api-failure.ts';
 import { getContext, type AppContext } from './context.ts';
 import { failureResponse } from './json-body.ts';
 
@@ -21,7 +21,7 @@ export function api(handler: (call: ApiCall) => unknown) {
 			const result = await handler({ event, user, context: getContext() });
 			return result instanceof Response ? result : json(result, { headers: { 'cache-control': 'no-store' } });
 		} catch (error) {
-			if (error instanceof ApiFailure) return failureResponse(error);
+			if (isApiFailure(error)) return failureResponse(error);
 			throw error;
 		}
 	};

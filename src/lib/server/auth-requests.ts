@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiFailure } from './api-failure.ts';
+import { isApiFailure } from './api-failure.ts';
 import { failureResponse, readJsonBody } from './json-body.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -37,7 +37,7 @@ export async function checkAuthRequest(request: Request): Promise<Response | nul
 		await readJsonBody(request.clone(), schema);
 		return null;
 	} catch (error) {
-		if (error instanceof ApiFailure) return failureResponse(error);
+		if (isApiFailure(error)) return failureResponse(error);
 		throw error;
 	}
 }

@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { call, signUpPerson, type Person } from './support/api-client.ts';
+
+/**
+ * Every API endpoint × every kind of caller, with the status each must get. A test below
+ * reads the route files, so an endpoint added without its row here fails the suite.
+ */
+type Actor = 'signedOut' | 'nonMember' | 'member' | 'admin' | 'owner';
+const ACTORS: Actor[] = ['signedOut', 'nonMember', 'member', 'admin', 'owner'];
+
+type World = { roomId: string; token: string; target: Person; stranger: Person };
+type Row = { endpoint: string; path: (w: World) => string; body?: (w: World) => unknown; expect: [number, number, number, number, number] };
+
+//                                                                                       signedOut nonMember member admin owner
+const TABLE: Row[] = [
+	{ endpoint: 'GET /api/rooms', path: () => '/api/rooms', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'POST /api/rooms', path: () => '/api/rooms', body: () => ({ name: 'New' }), expect: [401, 201, 201, 201, 201] },
+	{ endpoint: 'POST /api/rooms/direct', path: () => '/api/rooms/direct', body: (w) => ({ userId: w.stranger.id }), expect: [401, 201, 201, 201, 201] },
+	{ endpoint: 'GET /api/rooms/[id]', path: (w) => `/api/rooms/${w.roomId}`, expect: [401, 404, 200, 200, 200] },
+	{ endpoint: 'PATCH /api/rooms/[id]', path: (w) => `/api/rooms/${w.roomId}`, body: () => ({ name: 'Renamed' }), expect: [401, 404, 403, 200, 200] },
+	{ endpoint: 'DELETE /api/rooms/[id]', path: (w) => `/api/rooms/${w.roomId}`, expect: [401, 404, 403, 403, 204] },
+	{ endpoint: 'POST /api/rooms/[id]/members', path: (w) => `/api/rooms/${w.roomId}/members`, body: (w) => ({ userId: w.stranger.id }), expect: [401, 404, 403, 201, 201] },
+	{ endpoint: 'DELETE /api/rooms/[id]/members/[userId]', path: (w) => `/api/rooms/${w.roomId}/members/${w.target.id}`, expect: [401, 404, 403, 204, 204] },
+	{ endpoint: 'PATCH /api/rooms/[id]/members/[userId]', path: (w) => `/api/rooms/${w.roomId}/members/${w.target.id}`, body: () => ({ role: 'admin' }), expect: [401, 404, 403, 403, 200] },
+	{ endpoint: 'GET /api/rooms/[id]/invites', path: (w) => `/api/rooms/${w.roomId}/invites`, expect: [401, 404, 403, 200, 200] },
+	{ endpoint: 'POST /api/rooms/[id]/invites', path: (w) => `/api/rooms/${w.roomId}/invites`, body: () => ({}), expect: [401, 404, 403, 201, 201] },
+	{ endpoint: 'DELETE /api/rooms/[id]/invites/[token]', path: (w) => `/api/rooms/${w.roomId}/invites/${w.token}`, expect: [401, 404, 403, 204, 204] },
+	{ endpoint: 'GET /api/invites/[token]', path: (w) => `/api/invites/${w.token}`, expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'POST /api/invites/[token]/accept', path: (w) => `/api/invites/${w.token}/accept`, expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'GET /api/events', path: () => '/api/events', expect: [401, 200, 200, 200, 200] }
+];
+
+/** `METHOD /api/...` for every handler exported by a +server.ts under src/routes/api. */
+function endpointsInCode(): string[] {
+	const root = join(import.meta.dirname, '../../src/routes');
+	const found: string[] = [];
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else if (entry.name === '+server.ts') {
+				const route = '/' + relative(root, dir).split('/').filter((s) => !s.startsWith('(')).join('/');
+				for (const [, method] of readFileSync(path, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)) found.push(`${method} ${route}`);
+			}
+		}
+	};
+	walk(join(root, 'api'));
+	return found.sort();
+}
+
+test('every API endpoint has a row in the authorization table', () => {
+	expect(TABLE.map((r) => r.endpoint).sort()).toEqual(endpointsInCode());
+});
+
+test.describe('authorization', () => {
+	let people: Record<Exclude<Actor, 'signedOut'>, Person>;
+
+	test.beforeAll(async ({ baseURL }) => {
+		const [nonMember, member, admin, owner] = await Promise.all(['Nora Outside', 'Mia Member', 'Ada Admin', 'Olga Owner'].map((n) => signUpPerson(baseURL!, n)));
+		people = { nonMember, member, admin, owner };
+	});
+
+	/** A fresh room: owner, admin, member and a target member, plus an invite and a stranger to add. */
+	async function world(baseURL: string): Promise<World> {
+		const [target, stranger] = await Promise.all([signUpPerson(baseURL, 'Tim Target'), signUpPerson(baseURL, 'Sam Stranger')]);
+		const { owner, admin, member } = people;
+		const room = await call<{ id: string }>(baseURL, owner, 'POST', '/api/rooms', { name: 'Team', memberIds: [admin.id, member.id, target.id] });
+		expect(room.status).toBe(201);
+		expect((await call(baseURL, owner, 'PATCH', `/api/rooms/${room.body.id}/members/${admin.id}`, { role: 'admin' })).status).toBe(200);
+		const invite = await call<{ token: string }>(baseURL, owner, 'POST', `/api/rooms/${room.body.id}/invites`, {});
+		expect(invite.status).toBe(201);
+		return { roomId: room.body.id, token: invite.body.token, target, stranger };
+	}
+
+	for (const row of TABLE) {
+		test(row.endpoint, async ({ baseURL }) => {
+			const got: Record<string, number> = {};
+			const want: Record<string, number> = {};
+			for (const [i, actor] of ACTORS.entries()) {
+				const w = await world(baseURL!);
+				const who = actor === 'signedOut' ? null : people[actor];
+				const [method] = row.endpoint.split(' ');
+				const res = await call<{ error?: string }>(baseURL!, who, method, row.path(w), row.body?.(w));
+				got[actor] = res.status;
+				want[actor] = row.expect[i];
+				if (res.status >= 400) expect(res.body?.error, `${actor}: a 4xx carries a readable error`).toEqual(expect.any(String));
+			}
+			expect(got).toEqual(want);
+		});
+	}
+});
