@@ -1,7 +1,9 @@
 import { redirect } from '@sveltejs/kit';
+import { getContext } from '#lib/server/context.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = ({ locals, url, depends }) => {
 	if (!locals.user) redirect(303, `/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
-	return { user: locals.user };
+	depends('app:rooms');
+	return { user: locals.user, rooms: getContext().rooms.listForUser(locals.user.id) };
 };

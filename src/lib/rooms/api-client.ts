@@ -1,0 +1,30 @@
+/** Browser side of Parley's JSON API: every call resolves, with the data or an error a person can read. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; field?: string };
+
+export async function apiCall<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+	let response: Response;
+	try {
+		response = await fetch(path, {
+			method,
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body)
+		});
+	} catch {
+		return { ok: false, status: 0, error: 'Cannot reach Parley. Check your connection and try again.' };
+	}
+	const text = await response.text();
+	let data: unknown = null;
+	try {
+		data = text ? JSON.parse(text) : null;
+	} catch {
+		// not JSON: a proxy or server error page
+	}
+	if (response.ok) return { ok: true, data: data as T };
+	const failure = (data ?? {}) as { error?: string; field?: string };
+	return {
+		ok: false,
+		status: response.status,
+		error: failure.error ?? `Something went wrong (HTTP ${response.status}). Try again.`,
+		...(failure.field ? { field: failure.field } : {})
+	};
+}

@@ -1,0 +1,4 @@
+import { loadRoomForPage } from '#lib/server/page-room.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => loadRoomForPage(event);
