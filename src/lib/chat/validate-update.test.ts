@@ -1,0 +1,227 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { decodeTime, ulid } from 'ulid';
+import { reactionKey } from './message-key.ts';
+import { MAX_TEXT_LENGTH, MESSAGES, REACTIONS } from './schema.ts';
+import { validateUpdate, viewOf, type Verdict } from './validate-update.ts';
+
+const NOW = Date.UTC(2026, 10, 21, 12);
+let server: Y.Doc;
+let owners: Map<number, string>;
+
+/** A client document that starts from the server's state; returns it and a function giving what it changed. */
+function clientOf(clientID?: number) {
+	const doc = new Y.Doc();
+	if (clientID !== undefined) doc.clientID = clientID;
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+	const before = Y.encodeStateVector(doc);
+	return { doc, messages: doc.getMap(MESSAGES), reactions: doc.getMap(REACTIONS), diff: () => Y.encodeStateAsUpdate(doc, before) };
+}
+
+function check(update: Uint8Array, userId: string, canModerate = false): Verdict {
+	return validateUpdate(update, { userId, canModerate, now: NOW, doc: viewOf(server), clientOwner: (c) => owners.get(c) });
+}
+
+/** Applies an accepted update to the server, binding its clients to the sender. */
+function accept(update: Uint8Array, userId: string) {
+	const verdict = check(update, userId);
+	if (!verdict.ok) throw new Error(verdict.reason);
+	for (const c of verdict.clients) owners.set(c, userId);
+	Y.applyUpdate(server, update);
+}
+
+// Plain (not monotonic) ULIDs, so one test's future-dated key does not shift the next ones.
+const newMessageKey = (authorId: string, time: number) => `${authorId}:${ulid(time)}`;
+const message = (key: string, text = 'hello', extra: object = {}) => ({ text, createdAt: decodeTime(key.split(':')[1]), ...extra });
+
+/** Alice's message already on the server. */
+let alicesKey: string;
+
+beforeEach(() => {
+	server = new Y.Doc();
+	owners = new Map();
+	const alice = clientOf(1);
+	alicesKey = newMessageKey('alice', NOW - 60_000);
+	alice.messages.set(alicesKey, message(alicesKey));
+	accept(alice.diff(), 'alice');
+});
+
+describe('new messages', () => {
+	it('are accepted under the sender’s own id', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key, 'hi Alice'));
+		expect(check(bob.diff(), 'bob')).toEqual({ ok: true, clients: [2] });
+	});
+
+	it('are rejected under someone else’s id (forged author)', () => {
+		const mallory = clientOf(3);
+		const key = newMessageKey('alice', NOW);
+		mallory.messages.set(key, message(key, 'I am Alice'));
+		expect(check(mallory.diff(), 'mallory')).toEqual({ ok: false, reason: 'you can only write messages under your own user id' });
+	});
+
+	it('up to 4,000 characters are accepted; longer are rejected', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key, 'x'.repeat(MAX_TEXT_LENGTH)));
+		expect(check(bob.diff(), 'bob').ok).toBe(true);
+		const long = clientOf(4);
+		const key2 = newMessageKey('bob', NOW);
+		long.messages.set(key2, message(key2, 'x'.repeat(MAX_TEXT_LENGTH + 1)));
+		expect(check(long.diff(), 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/longer than 4000/) });
+	});
+
+	it('dated up to 5 minutes ahead are accepted (clock drift); further ahead are rejected', () => {
+		const bob = clientOf(2);
+		const soon = newMessageKey('bob', NOW + 4 * 60_000);
+		bob.messages.set(soon, message(soon));
+		expect(check(bob.diff(), 'bob').ok).toBe(true);
+		const later = clientOf(5);
+		const future = newMessageKey('bob', NOW + 6 * 60_000);
+		later.messages.set(future, message(future));
+		expect(check(later.diff(), 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/future/) });
+	});
+
+	it('with a valid reply are accepted; with extra fields, a wrong createdAt or a bad reply are rejected', () => {
+		const cases: [object, boolean][] = [
+			[{ replyTo: alicesKey }, true],
+			[{ replyTo: 'nope' }, false],
+			[{ html: '<b>x</b>' }, false],
+			[{ createdAt: 1 }, false]
+		];
+		for (const [extra, ok] of cases) {
+			const bob = clientOf();
+			const key = newMessageKey('bob', NOW);
+			bob.messages.set(key, message(key, 'text', extra));
+			expect(check(bob.diff(), 'bob').ok, JSON.stringify(extra)).toBe(ok);
+		}
+	});
+
+	it('with a key that is not <authorId>:<ulid> are rejected', () => {
+		const bob = clientOf(2);
+		bob.messages.set('bob:1', { text: 'x', createdAt: NOW });
+		expect(check(bob.diff(), 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/not a message key/) });
+	});
+});
+
+describe('edits', () => {
+	it('of one’s own message are accepted', () => {
+		const alice = clientOf(1);
+		alice.messages.set(alicesKey, message(alicesKey, 'hello, edited', { editedAt: NOW }));
+		expect(check(alice.diff(), 'alice').ok).toBe(true);
+	});
+
+	it('of someone else’s message are rejected, even for moderators', () => {
+		const bob = clientOf(2);
+		bob.messages.set(alicesKey, message(alicesKey, 'Alice says something else', { editedAt: NOW }));
+		expect(check(bob.diff(), 'bob')).toMatchObject({ ok: false });
+		expect(check(bob.diff(), 'bob', true)).toMatchObject({ ok: false });
+	});
+});
+
+describe('deletions', () => {
+	it('of one’s own message are accepted', () => {
+		const alice = clientOf(1);
+		alice.messages.delete(alicesKey);
+		expect(check(alice.diff(), 'alice').ok).toBe(true);
+	});
+
+	it('of someone else’s message are rejected', () => {
+		const bob = clientOf(2);
+		bob.messages.delete(alicesKey);
+		expect(check(bob.diff(), 'bob')).toEqual({ ok: false, reason: 'you can only delete your own messages and reactions' });
+	});
+
+	it('of someone else’s message are accepted from an owner or admin (moderation)', () => {
+		const admin = clientOf(2);
+		admin.messages.delete(alicesKey);
+		expect(check(admin.diff(), 'bob', true).ok).toBe(true);
+	});
+
+	it('of content the server does not have are rejected', () => {
+		const ghost = new Y.Doc();
+		ghost.getMap(MESSAGES).set('x', 1);
+		const ds = new Y.Doc();
+		Y.applyUpdate(ds, Y.encodeStateAsUpdate(ghost));
+		ds.getMap(MESSAGES).delete('x');
+		const deleteOnly = Y.encodeStateAsUpdate(ds, Y.encodeStateVector(ghost));
+		expect(check(deleteOnly, 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/does not have/) });
+	});
+});
+
+describe('reactions', () => {
+	it('as oneself are accepted; as someone else are rejected', () => {
+		const bob = clientOf(2);
+		bob.reactions.set(reactionKey(alicesKey, 'bob', '👍'), { at: NOW });
+		expect(check(bob.diff(), 'bob').ok).toBe(true);
+		const mallory = clientOf(3);
+		mallory.reactions.set(reactionKey(alicesKey, 'alice', '👎'), { at: NOW });
+		expect(check(mallory.diff(), 'mallory')).toMatchObject({ ok: false, reason: 'you can only react as yourself' });
+	});
+});
+
+describe('document shape', () => {
+	it('nested Yjs types are rejected', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, new Y.Map());
+		expect(check(bob.diff(), 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/nested/) });
+	});
+
+	it('unknown roots are rejected', () => {
+		const bob = clientOf(2);
+		bob.doc.getMap('admin').set('bob:x', 1);
+		expect(check(bob.diff(), 'bob')).toMatchObject({ ok: false, reason: 'unknown part of the document "admin"' });
+	});
+
+	it('a root used as a list is rejected', () => {
+		const doc = new Y.Doc();
+		doc.getArray(MESSAGES).push(['x']);
+		expect(check(Y.encodeStateAsUpdate(doc), 'bob')).toMatchObject({ ok: false, reason: '"messages" must be used as a map' });
+	});
+
+	it('writing with another person’s client id is rejected', () => {
+		// A fresh document that claims Alice's client id (Yjs would pick a new id on seeing the clash).
+		const mallory = new Y.Doc();
+		mallory.clientID = 1;
+		const key = newMessageKey('mallory', NOW);
+		mallory.getMap(MESSAGES).set(key, message(key));
+		expect(check(Y.encodeStateAsUpdate(mallory), 'mallory')).toEqual({ ok: false, reason: 'client id 1 belongs to another person' });
+	});
+
+	it('random bytes are rejected', () => {
+		const bytes = new Uint8Array(64).map((_, i) => (i * 37 + 11) % 256);
+		expect(check(bytes, 'bob')).toMatchObject({ ok: false });
+	});
+
+	it('an update over 256 KB is rejected; many messages under it are accepted', () => {
+		const bob = clientOf(2);
+		bob.doc.transact(() => {
+			for (let i = 0; i < 60; i++) {
+				const key = newMessageKey('bob', NOW);
+				bob.messages.set(key, message(key, 'y'.repeat(4000)));
+			}
+		});
+		expect(check(bob.diff(), 'bob').ok).toBe(true);
+		const big = clientOf(6);
+		big.doc.transact(() => {
+			for (let i = 0; i < 70; i++) {
+				const key = newMessageKey('bob', NOW);
+				big.messages.set(key, message(key, 'y'.repeat(4000)));
+			}
+		});
+		expect(check(big.diff(), 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/limit is 262144 bytes/) });
+	});
+
+	it('an offline burst of sends, edits and deletes of one’s own messages is accepted as one update', () => {
+		const bob = clientOf(2);
+		const keys = Array.from({ length: 5 }, () => newMessageKey('bob', NOW));
+		for (const key of keys) bob.messages.set(key, message(key));
+		bob.messages.set(keys[0], message(keys[0], 'edited', { editedAt: NOW }));
+		bob.messages.delete(keys[1]);
+		bob.reactions.set(reactionKey(keys[2], 'bob', '🎉'), { at: NOW });
+		bob.reactions.delete(reactionKey(keys[2], 'bob', '🎉'));
+		expect(check(bob.diff(), 'bob').ok).toBe(true);
+	});
+});

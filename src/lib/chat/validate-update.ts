@@ -1,0 +1,181 @@
+import * as Y from 'yjs';
+import { parseMessageKey, parseReactionKey } from './message-key.ts';
+import { MAX_CLOCK_SKEW_MS, MAX_EMOJI_LENGTH, MAX_UPDATE_BYTES, MESSAGES, messageValue, REACTIONS, reactionValue, ROOTS } from './schema.ts';
+
+/** Where a piece of the document lives: a key of one of the root maps, or somewhere not allowed. */
+export type Place = { root: string; key: string } | { gc: true } | { invalid: string };
+
+/** What the validator needs to know about the document the update would be applied to. */
+export type DocumentView = {
+	/** The struct holding (client, clock), or undefined when the document does not have it. */
+	placeAt(client: number, clock: number): { place: Place; end: number } | undefined;
+};
+
+export type UpdateContext = {
+	userId: string;
+	/** Owners and admins may delete anyone's messages and reactions. */
+	canModerate: boolean;
+	now: number;
+	doc: DocumentView;
+	/** The user a Yjs client id is bound to, if any: nobody may write as another person's client. */
+	clientOwner(client: number): string | undefined;
+};
+
+export type Verdict = { ok: true; clients: number[] } | { ok: false; reason: string };
+
+const fail = (reason: string): Verdict => ({ ok: false, reason });
+
+/**
+ * Checks a Yjs update against the room document's rules without applying it:
+ * new items only under the sender's own keys in the known root maps, plain JSON values
+ * that pass the schema, deletions only of the sender's own items (or any, for moderators).
+ * The same function runs in the browser before sending and on the server before storing.
+ */
+export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict {
+	if (update.byteLength > MAX_UPDATE_BYTES) return fail(`the update is ${update.byteLength} bytes; the limit is ${MAX_UPDATE_BYTES} bytes`);
+	let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: Y.DeleteSet };
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch {
+		return fail('the update is not a valid Yjs update');
+	}
+
+	const clients = new Set<number>();
+	const own = new Map<number, (Y.Item | Y.GC)[]>();
+	for (const struct of decoded.structs) {
+		const client = struct.id.client;
+		const owner = ctx.clientOwner(client);
+		if (owner !== undefined && owner !== ctx.userId) return fail(`client id ${client} belongs to another person`);
+		clients.add(client);
+		if (struct instanceof Y.Skip) continue;
+		const list = own.get(client) ?? [];
+		list.push(struct);
+		own.set(client, list);
+	}
+
+	const findInUpdate = (client: number, clock: number) =>
+		own.get(client)?.find((s) => s.id.clock <= clock && clock < s.id.clock + s.length);
+
+	const resolving = new Set<Y.Item>();
+	const places = new Map<Y.Item, Place>();
+	const placeOf = (item: Y.Item): Place => {
+		const known = places.get(item);
+		if (known) return known;
+		if (resolving.has(item)) return { invalid: 'the update is circular' };
+		resolving.add(item);
+		const place = resolvePlace(item);
+		places.set(item, place);
+		return place;
+	};
+	const placeAtId = (id: Y.ID): Place => {
+		const inUpdate = findInUpdate(id.client, id.clock);
+		if (inUpdate) return inUpdate instanceof Y.Item ? placeOf(inUpdate) : { gc: true };
+		return ctx.doc.placeAt(id.client, id.clock)?.place ?? { invalid: 'the update refers to content the server does not have; sync first' };
+	};
+	const resolvePlace = (item: Y.Item): Place => {
+		const parent = item.parent as unknown;
+		if (typeof parent === 'string') {
+			if (item.parentSub === null) return { invalid: `"${parent}" must be used as a map` };
+			return { root: parent, key: item.parentSub };
+		}
+		if (parent !== null) return { invalid: 'nested Yjs types are not allowed' };
+		const neighbour = item.origin ?? item.rightOrigin;
+		if (!neighbour) return { invalid: 'an item has no parent' };
+		return placeAtId(neighbour);
+	};
+
+	for (const structs of own.values()) {
+		for (const struct of structs) {
+			if (!(struct instanceof Y.Item)) continue;
+			const place = placeOf(struct);
+			if ('invalid' in place) return fail(place.invalid);
+			if ('gc' in place) return fail('an item was placed next to removed content');
+			const problem = checkNewItem(struct, place, ctx);
+			if (problem) return fail(problem);
+		}
+	}
+
+	for (const [client, ranges] of decoded.ds.clients) {
+		for (const range of ranges) {
+			for (let clock = range.clock; clock < range.clock + range.len; ) {
+				const inUpdate = findInUpdate(client, clock);
+				let place: Place;
+				let end: number;
+				if (inUpdate) {
+					place = inUpdate instanceof Y.Item ? placeOf(inUpdate) : { gc: true };
+					end = inUpdate.id.clock + inUpdate.length;
+				} else {
+					const found = ctx.doc.placeAt(client, clock);
+					if (!found) return fail('the update deletes content the server does not have');
+					({ place, end } = found);
+				}
+				const problem = checkDeletion(place, ctx);
+				if (problem) return fail(problem);
+				clock = end;
+			}
+		}
+	}
+	return { ok: true, clients: [...clients] };
+}
+
+function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: UpdateContext): string | null {
+	if (!(ROOTS as readonly string[]).includes(place.root)) return `unknown part of the document "${place.root}"`;
+	const content = item.content;
+	if (content instanceof Y.ContentDeleted) return checkOwnership(place, ctx, false);
+	if (content instanceof Y.ContentType) return 'nested Yjs types are not allowed';
+	if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) return 'values must be plain JSON';
+	const value = content.arr[0];
+	if (place.root === MESSAGES) {
+		const key = parseMessageKey(place.key);
+		if (!key) return `"${place.key}" is not a message key (<authorId>:<ulid>)`;
+		if (key.authorId !== ctx.userId) return 'you can only write messages under your own user id';
+		if (key.time > ctx.now + MAX_CLOCK_SKEW_MS) return 'the message is dated more than 5 minutes in the future';
+		const parsed = messageValue.safeParse(value);
+		if (!parsed.success) return `invalid message: ${parsed.error.issues[0].message} (${parsed.error.issues[0].path.join('.') || 'value'})`;
+		if (parsed.data.createdAt !== key.time) return 'createdAt must be the time in the message key';
+		if (parsed.data.editedAt !== undefined && parsed.data.editedAt > ctx.now + MAX_CLOCK_SKEW_MS) return 'the edit is dated more than 5 minutes in the future';
+		if (parsed.data.replyTo !== undefined && !parseMessageKey(parsed.data.replyTo)) return 'replyTo must be a message key';
+		return null;
+	}
+	const key = parseReactionKey(place.key);
+	if (!key) return `"${place.key}" is not a reaction key (<messageKey>|<userId>|<emoji>)`;
+	if (key.userId !== ctx.userId) return 'you can only react as yourself';
+	if ([...key.emoji].length > MAX_EMOJI_LENGTH) return 'the reaction is too long';
+	const parsed = reactionValue.safeParse(value);
+	if (!parsed.success) return 'invalid reaction value';
+	return null;
+}
+
+function checkOwnership(place: { root: string; key: string }, ctx: UpdateContext, deleting: boolean): string | null {
+	const author = place.root === MESSAGES ? parseMessageKey(place.key)?.authorId : place.root === REACTIONS ? parseReactionKey(place.key)?.userId : undefined;
+	if (author === ctx.userId || (deleting && ctx.canModerate)) return null;
+	return deleting ? "you can only delete your own messages and reactions" : 'you can only write under your own user id';
+}
+
+function checkDeletion(place: Place, ctx: UpdateContext): string | null {
+	if ('gc' in place) return null;
+	if ('invalid' in place) return place.invalid;
+	if (!(ROOTS as readonly string[]).includes(place.root)) return `unknown part of the document "${place.root}"`;
+	return checkOwnership(place, ctx, true);
+}
+
+/** A DocumentView over a live Y.Doc (the server's copy, or the browser's before sending). */
+export function viewOf(doc: Y.Doc): DocumentView {
+	return {
+		placeAt(client, clock) {
+			const structs = doc.store.clients.get(client);
+			if (!structs?.length) return undefined;
+			const last = structs[structs.length - 1];
+			if (clock >= last.id.clock + last.length) return undefined;
+			const struct = structs[Y.findIndexSS(structs, clock)];
+			const end = struct.id.clock + struct.length;
+			if (!(struct instanceof Y.Item)) return { place: { gc: true }, end };
+			const parent = struct.parent as Y.AbstractType<unknown> | null;
+			if (!parent || parent._item !== null) return { place: { invalid: 'nested Yjs types are not allowed' }, end };
+			let root: string | undefined;
+			for (const [name, type] of doc.share) if (type === parent) root = name;
+			if (root === undefined || struct.parentSub === null) return { place: { invalid: 'the document has content outside its maps' }, end };
+			return { place: { root, key: struct.parentSub }, end };
+		}
+	};
+}
