@@ -11,6 +11,7 @@ import { RoomEvents } from '../src/lib/server/events.ts';
 import { createLogger } from '../src/lib/server/log.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
+import { createSyncService } from '../sync/service.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -40,10 +41,12 @@ export function createParley(config: Config): Parley {
 	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
 	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms };
 	setContext(context);
+	const sync = createSyncService({ db, auth, rooms, events, log, origin: config.origin, idleMs: config.roomIdleMs });
 	return {
 		context,
-		upgradeRoutes: [],
+		upgradeRoutes: [sync],
 		async close() {
+			sync.close();
 			setContext(undefined);
 			db.close();
 		}

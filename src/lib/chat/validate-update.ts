@@ -33,7 +33,7 @@ const fail = (reason: string): Verdict => ({ ok: false, reason });
  */
 export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict {
 	if (update.byteLength > MAX_UPDATE_BYTES) return fail(`the update is ${update.byteLength} bytes; the limit is ${MAX_UPDATE_BYTES} bytes`);
-	let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: Y.DeleteSet };
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
 	} catch {

@@ -13,6 +13,7 @@ describe('parseConfig', () => {
 			signInRateLimit: 10,
 			roomMemberLimit: 100,
 			roomCreateRateLimit: 30,
+			roomIdleMs: 30_000,
 			addressHeader: undefined,
 			secrets: { authSecret: undefined }
 		});

@@ -26,6 +26,7 @@ const envSchema = z.object({
 	SIGNIN_RATE_LIMIT: positiveInt.default(10),
 	ROOM_MEMBER_LIMIT: positiveInt.default(100),
 	ROOM_CREATE_RATE_LIMIT: positiveInt.default(30),
+	ROOM_IDLE_SECONDS: positiveInt.default(30),
 	ADDRESS_HEADER: z
 		.string()
 		.transform((v) => v.toLowerCase())
@@ -46,6 +47,8 @@ export type Config = {
 	roomMemberLimit: number;
 	/** Rooms one person may create per hour. */
 	roomCreateRateLimit: number;
+	/** How long a room document stays in memory after its last connection closes. */
+	roomIdleMs: number;
 	/** Header carrying the client address when behind a reverse proxy (e.g. x-forwarded-for). */
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
@@ -77,6 +80,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		signInRateLimit: e.SIGNIN_RATE_LIMIT,
 		roomMemberLimit: e.ROOM_MEMBER_LIMIT,
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
+		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
 		addressHeader: e.ADDRESS_HEADER,
 		secrets: { authSecret: e.AUTH_SECRET }
 	};

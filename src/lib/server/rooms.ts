@@ -79,7 +79,7 @@ export class Rooms {
 		return found;
 	}
 
-	#memberIds(roomId: string): string[] {
+	memberIds(roomId: string): string[] {
 		return (this.#db.prepare('select userId from room_member where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
 	}
 
@@ -172,14 +172,14 @@ export class Rooms {
 		const { room } = this.#requireManager(roomId, userId, 'rename the room');
 		if (room.kind === 'direct') throw forbidden('A direct room has no name of its own.');
 		this.#db.prepare('update room set name = ? where id = ?').run(name, roomId);
-		this.#events.emit({ roomId, kind: 'renamed', notify: this.#memberIds(roomId), revoked: [] });
+		this.#events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId);
 	}
 
 	delete(userId: string, roomId: string): void {
 		const { role } = this.requireMember(roomId, userId);
 		if (role !== 'owner') throw forbidden('Only the owner can delete the room.');
-		const members = this.#memberIds(roomId);
+		const members = this.memberIds(roomId);
 		this.#db.prepare('delete from room where id = ?').run(roomId);
 		this.#events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
 	}
@@ -192,7 +192,7 @@ export class Rooms {
 		if (this.#memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members.`);
 		this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, newMemberId, 'member', this.#now());
 		this.#touch(roomId);
-		this.#events.emit({ roomId, kind: 'member-added', notify: this.#memberIds(roomId), revoked: [] });
+		this.#events.emit({ roomId, kind: 'member-added', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId).members.find((m) => m.userId === newMemberId)!;
 	}
 
@@ -208,7 +208,7 @@ export class Rooms {
 			if (role === 'member') throw forbidden("Only the room's owner and admins can remove people.");
 			if (role === 'admin' && targetRole !== 'member') throw forbidden('Admins can remove members, but not the owner or other admins.');
 		}
-		const before = this.#memberIds(roomId);
+		const before = this.memberIds(roomId);
 		this.#db.prepare('delete from room_member where roomId = ? and userId = ?').run(roomId, targetId);
 		this.#events.emit({ roomId, kind: 'member-removed', notify: before, revoked: [targetId] });
 	}
@@ -228,7 +228,7 @@ export class Rooms {
 			this.#db.prepare('update room_member set role = ? where roomId = ? and userId = ?').run(newRole, roomId, targetId);
 			if (newRole === 'owner') this.#db.prepare("update room_member set role = 'admin' where roomId = ? and userId = ?").run(roomId, userId);
 		});
-		this.#events.emit({ roomId, kind: 'role-changed', notify: this.#memberIds(roomId), revoked: [] });
+		this.#events.emit({ roomId, kind: 'role-changed', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId).members;
 	}
 
@@ -310,7 +310,7 @@ export class Rooms {
 			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(invite.roomId, userId, 'member', now);
 			this.#db.prepare('update room_invite set useCount = useCount + 1 where token = ?').run(token);
 			this.#touch(invite.roomId);
-			this.#events.emit({ roomId: invite.roomId, kind: 'member-added', notify: this.#memberIds(invite.roomId), revoked: [] });
+			this.#events.emit({ roomId: invite.roomId, kind: 'member-added', notify: this.memberIds(invite.roomId), revoked: [] });
 			return { roomId: invite.roomId, alreadyMember: false };
 		});
 	}

@@ -1,0 +1,232 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { parseMessageKey } from '../src/lib/chat/message-key.ts';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
+import { MESSAGES } from '../src/lib/chat/schema.ts';
+import { validateUpdate, viewOf } from '../src/lib/chat/validate-update.ts';
+import type { Logger } from '../src/lib/server/log.ts';
+import type { Role } from '../src/lib/rooms/schemas.ts';
+import type { SyncStore } from './store.ts';
+
+/** What the session needs of a connection; the service wraps a `ws` socket in it. */
+export type Peer = {
+	userId: string;
+	role: Role;
+	wantsAck: boolean;
+	send(message: Uint8Array): void;
+	close(code: number, reason: string): void;
+};
+
+/** Updates stored since the last snapshot before one is written in the background. */
+const COMPACT_AFTER_UPDATES = 200;
+
+/**
+ * One loaded room document and the people connected to it: validates, stores, applies
+ * and relays updates (in that order), and relays awareness that each person may claim.
+ */
+export class RoomSession {
+	readonly roomId: string;
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly peers = new Map<Peer, Set<number>>();
+	readonly #store: SyncStore;
+	readonly #log: Logger;
+	readonly #clients: Map<number, string>;
+	readonly #onActivity: () => void;
+	#seq: number;
+	#sinceSnapshot: number;
+	#compacting = false;
+
+	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: () => void) {
+		this.roomId = roomId;
+		this.#store = store;
+		this.#log = log;
+		this.#onActivity = onActivity;
+		const stored = store.load(roomId);
+		this.#clients = stored.clients;
+		this.#seq = stored.lastSeq;
+		this.#sinceSnapshot = stored.updates.length;
+		Y.transact(this.doc, () => {
+			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+		});
+		this.awareness.setLocalState(null);
+
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			const message = encoding.createEncoder();
+			encoding.writeVarUint(message, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(message, update);
+			const bytes = encoding.toUint8Array(message);
+			for (const peer of this.peers.keys()) if (peer !== origin) peer.send(bytes);
+		});
+		this.doc.getMap(MESSAGES).observe((event) => this.#index(event));
+		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+			const changed = [...added, ...updated, ...removed];
+			const owned = this.peers.get(origin as Peer);
+			if (owned) {
+				for (const id of [...added, ...updated]) owned.add(id);
+				for (const id of removed) owned.delete(id);
+			}
+			const message = encoding.createEncoder();
+			encoding.writeVarUint(message, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+			const bytes = encoding.toUint8Array(message);
+			for (const peer of this.peers.keys()) peer.send(bytes);
+		});
+	}
+
+	join(peer: Peer): void {
+		this.peers.set(peer, new Set());
+		const step1 = encoding.createEncoder();
+		encoding.writeVarUint(step1, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep1(step1, this.doc);
+		peer.send(encoding.toUint8Array(step1));
+		const states = [...this.awareness.getStates().keys()];
+		if (states.length) {
+			const message = encoding.createEncoder();
+			encoding.writeVarUint(message, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
+			peer.send(encoding.toUint8Array(message));
+		}
+	}
+
+	leave(peer: Peer): void {
+		const owned = this.peers.get(peer);
+		this.peers.delete(peer);
+		if (owned?.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null);
+	}
+
+	/** Handles one binary frame from a peer; a malformed frame is answered, never fatal. */
+	receive(peer: Peer, data: Uint8Array): void {
+		try {
+			const decoder = decoding.createDecoder(data);
+			const type = decoding.readVarUint(decoder);
+			if (type === MESSAGE_SYNC) {
+				const kind = decoding.readVarUint(decoder);
+				if (kind === syncProtocol.messageYjsSyncStep1) {
+					const reply = encoding.createEncoder();
+					encoding.writeVarUint(reply, MESSAGE_SYNC);
+					syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
+					peer.send(encoding.toUint8Array(reply));
+				} else if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) {
+					this.#receiveUpdate(peer, decoding.readVarUint8Array(decoder));
+				} else {
+					this.#deny(peer, `unknown sync message ${kind}`);
+				}
+			} else if (type === MESSAGE_AWARENESS) {
+				this.#receiveAwareness(peer, decoding.readVarUint8Array(decoder));
+			} else if (type === MESSAGE_QUERY_AWARENESS) {
+				const message = encoding.createEncoder();
+				encoding.writeVarUint(message, MESSAGE_AWARENESS);
+				encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+				peer.send(encoding.toUint8Array(message));
+			} else if (type !== MESSAGE_AUTH) {
+				this.#deny(peer, `unknown message type ${type}`);
+			}
+		} catch {
+			this.#deny(peer, 'malformed message');
+		}
+	}
+
+	#receiveUpdate(peer: Peer, update: Uint8Array): void {
+		const verdict = validateUpdate(update, {
+			userId: peer.userId,
+			canModerate: peer.role !== 'member',
+			now: Date.now(),
+			doc: viewOf(this.doc),
+			clientOwner: (client) => this.#clients.get(client)
+		});
+		if (!verdict.ok) {
+			this.#log.warn('sync.update_rejected', { roomId: this.roomId, userId: peer.userId, reason: verdict.reason, bytes: update.byteLength });
+			this.#deny(peer, `update rejected: ${verdict.reason}`);
+			return;
+		}
+		const newClients = verdict.clients.filter((c) => !this.#clients.has(c)).map((c): [number, string] => [c, peer.userId]);
+		// Durable first: an update is relayed only once it would survive a crash.
+		this.#store.append(this.roomId, this.#seq + 1, update, newClients);
+		this.#seq += 1;
+		this.#sinceSnapshot += 1;
+		for (const [client, userId] of newClients) this.#clients.set(client, userId);
+		Y.applyUpdate(this.doc, update, peer);
+		if (peer.wantsAck) {
+			const ack = encoding.createEncoder();
+			encoding.writeVarUint(ack, MESSAGE_SERVER_STATE);
+			encoding.writeVarUint8Array(ack, Y.encodeStateVector(this.doc));
+			peer.send(encoding.toUint8Array(ack));
+		}
+		if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
+	}
+
+	/** Passes on only the awareness entries the sender may claim: its own clients, describing itself. */
+	#receiveAwareness(peer: Peer, update: Uint8Array): void {
+		const decoder = decoding.createDecoder(update);
+		const count = decoding.readVarUint(decoder);
+		const kept = encoding.createEncoder();
+		const entries: [number, number, string][] = [];
+		for (let i = 0; i < count; i++) {
+			const client = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const json = decoding.readVarString(decoder);
+			const owner = this.#clients.get(client);
+			const state = JSON.parse(json) as { user?: { id?: unknown } } | null;
+			const claimsOther = state !== null && state.user?.id !== peer.userId;
+			const ownedByOther = owner !== undefined && owner !== peer.userId;
+			const controlledByOther = [...this.peers].some(([p, ids]) => p !== peer && p.userId !== peer.userId && ids.has(client));
+			if (claimsOther || ownedByOther || controlledByOther) continue;
+			entries.push([client, clock, json]);
+		}
+		if (entries.length < count) this.#log.warn('sync.awareness_dropped', { roomId: this.roomId, userId: peer.userId, dropped: count - entries.length });
+		if (!entries.length) return;
+		encoding.writeVarUint(kept, entries.length);
+		for (const [client, clock, json] of entries) {
+			encoding.writeVarUint(kept, client);
+			encoding.writeVarUint(kept, clock);
+			encoding.writeVarString(kept, json);
+		}
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(kept), peer);
+	}
+
+	#deny(peer: Peer, reason: string): void {
+		const message = encoding.createEncoder();
+		encoding.writeVarUint(message, MESSAGE_AUTH);
+		authProtocol.writePermissionDenied(message, reason);
+		peer.send(encoding.toUint8Array(message));
+	}
+
+	#index(event: Y.YMapEvent<unknown>): void {
+		const added: { key: string; authorId: string; createdAt: number }[] = [];
+		const removed: string[] = [];
+		for (const [key, change] of event.changes.keys) {
+			if (change.action === 'add') {
+				const parsed = parseMessageKey(key);
+				if (parsed) added.push({ key, authorId: parsed.authorId, createdAt: parsed.time });
+			} else if (change.action === 'delete') removed.push(key);
+		}
+		if (!added.length && !removed.length) return;
+		this.#store.indexMessages(this.roomId, added, removed);
+		if (added.length) this.#onActivity();
+	}
+
+	/** Folds the stored updates into one snapshot; runs in the background and on unload. */
+	compact(): void {
+		if (this.#compacting || this.#sinceSnapshot === 0) return;
+		this.#compacting = true;
+		try {
+			this.#store.compact(this.roomId, this.#seq, Y.encodeStateAsUpdate(this.doc));
+			this.#sinceSnapshot = 0;
+		} catch (error) {
+			this.#log.error('sync.compact_failed', { roomId: this.roomId, error });
+		} finally {
+			this.#compacting = false;
+		}
+	}
+
+	destroy(): void {
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}

@@ -1,0 +1,203 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/chat/protocol.ts';
+import { MAX_UPDATE_BYTES } from '../src/lib/chat/schema.ts';
+import { isApiFailure } from '../src/lib/server/api-failure.ts';
+import type { Auth } from '../src/lib/server/auth.ts';
+import type { RoomEvents } from '../src/lib/server/events.ts';
+import type { Logger } from '../src/lib/server/log.ts';
+import type { Rooms } from '../src/lib/server/rooms.ts';
+import { RoomSession, type Peer } from './room-session.ts';
+import { SyncStore } from './store.ts';
+import type { DatabaseSync } from 'node:sqlite';
+
+export const SYNC_PREFIX = '/sync/';
+
+export type SyncOptions = {
+	db: DatabaseSync;
+	auth: Auth;
+	rooms: Rooms;
+	events: RoomEvents;
+	log: Logger;
+	/** How long a room document stays loaded after its last connection closes. */
+	idleMs?: number;
+	/** Public origin, when configured: WebSocket upgrades from other sites are refused. */
+	origin?: string;
+};
+
+const PING_MS = 30_000;
+/** Leaves room to read an oversized update and say why it is refused, rather than dropping the socket. */
+const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
+
+export function headersOf(req: IncomingMessage): Headers {
+	const headers = new Headers();
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+		else if (value !== undefined) headers.set(name, value);
+	}
+	return headers;
+}
+
+/**
+ * The y-websocket service at /sync/<roomId>: authenticates the session and room
+ * membership, loads room documents on first use and unloads them when idle, and cuts
+ * people off the moment they lose access.
+ */
+export function createSyncService(options: SyncOptions) {
+	const { auth, rooms, events, log } = options;
+	const idleMs = options.idleMs ?? 30_000;
+	const store = new SyncStore(options.db);
+	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+	const sessions = new Map<string, RoomSession>();
+	const idleTimers = new Map<string, NodeJS.Timeout>();
+	const sockets = new Map<Peer, WebSocket>();
+	const lastActivityEvent = new Map<string, number>();
+
+	function session(roomId: string): RoomSession {
+		clearTimeout(idleTimers.get(roomId));
+		idleTimers.delete(roomId);
+		let s = sessions.get(roomId);
+		if (!s) {
+			const started = performance.now();
+			s = new RoomSession(roomId, store, log, () => activity(roomId));
+			sessions.set(roomId, s);
+			log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
+		}
+		return s;
+	}
+
+	/** Lets members' lobbies refresh (unread counts, order) at most once a second per room. */
+	function activity(roomId: string) {
+		const now = Date.now();
+		if (now - (lastActivityEvent.get(roomId) ?? 0) < 1000) return;
+		lastActivityEvent.set(roomId, now);
+		const members = rooms.memberIds(roomId);
+		events.emit({ roomId, kind: 'activity', notify: members, revoked: [] });
+	}
+
+	function unload(roomId: string, keep = true) {
+		const s = sessions.get(roomId);
+		if (!s) return;
+		if (keep) s.compact();
+		s.destroy();
+		sessions.delete(roomId);
+		log.info('sync.room_unloaded', { roomId });
+	}
+
+	function scheduleUnload(roomId: string) {
+		const s = sessions.get(roomId);
+		if (!s || s.peers.size > 0) return;
+		clearTimeout(idleTimers.get(roomId));
+		idleTimers.set(
+			roomId,
+			setTimeout(() => {
+				idleTimers.delete(roomId);
+				if (sessions.get(roomId)?.peers.size === 0) unload(roomId);
+			}, idleMs).unref()
+		);
+	}
+
+	const stopListening = events.onChange((change) => {
+		const s = sessions.get(change.roomId);
+		if (!s) return;
+		for (const peer of [...s.peers.keys()]) {
+			if (change.kind === 'deleted') peer.close(CLOSE_NOT_FOUND, 'This room was deleted');
+			else if (change.revoked.includes(peer.userId)) peer.close(CLOSE_FORBIDDEN, 'You are no longer a member of this room');
+			else if (change.kind === 'role-changed') {
+				try {
+					peer.role = rooms.requireMember(change.roomId, peer.userId).role;
+				} catch {
+					peer.close(CLOSE_FORBIDDEN, 'You are no longer a member of this room');
+				}
+			}
+		}
+		if (change.kind === 'deleted') unload(change.roomId, false);
+	});
+
+	async function accept(ws: WebSocket, req: IncomingMessage, roomId: string) {
+		// Frames can arrive while the session is checked: hold them until then.
+		const early: Uint8Array[] = [];
+		const hold = (data: Buffer) => early.push(new Uint8Array(data));
+		ws.on('message', hold);
+
+		const requestOrigin = req.headers.origin;
+		const host = req.headers.host;
+		const expected = options.origin ?? (host ? [`http://${host}`, `https://${host}`] : []);
+		if (requestOrigin && !(Array.isArray(expected) ? expected : [expected]).includes(requestOrigin)) {
+			return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
+		}
+		const authSession = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
+		if (!authSession) return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
+		const userId = authSession.user.id;
+		let role;
+		try {
+			role = rooms.requireMember(roomId, userId).role;
+		} catch (error) {
+			if (!isApiFailure(error)) throw error;
+			return ws.close(CLOSE_NOT_FOUND, 'No such room, or you are not a member of it');
+		}
+		if (ws.readyState !== ws.OPEN) return;
+
+		const wantsAck = new URL(req.url ?? '/', 'http://x').searchParams.get('ack') === '1';
+		const peer: Peer = {
+			userId,
+			role,
+			wantsAck,
+			send: (message) => {
+				if (ws.readyState === ws.OPEN) ws.send(message);
+			},
+			close: (code, reason) => ws.close(code, reason)
+		};
+		const room = session(roomId);
+		sockets.set(peer, ws);
+		room.join(peer);
+		log.info('sync.connected', { roomId, userId });
+
+		ws.off('message', hold);
+		ws.on('message', (data: Buffer, isBinary: boolean) => {
+			if (!isBinary) return peer.close(CLOSE_FORBIDDEN, 'The sync protocol is binary');
+			room.receive(peer, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+		});
+		for (const data of early) room.receive(peer, data);
+
+		let alive = true;
+		ws.on('pong', () => (alive = true));
+		const ping = setInterval(() => {
+			if (!alive) return ws.terminate();
+			alive = false;
+			ws.ping();
+		}, PING_MS);
+		ws.on('close', () => {
+			clearInterval(ping);
+			sockets.delete(peer);
+			room.leave(peer);
+			scheduleUnload(roomId);
+			log.info('sync.disconnected', { roomId, userId });
+		});
+	}
+
+	return {
+		prefix: SYNC_PREFIX,
+		handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
+			const path = new URL(req.url ?? '/', 'http://x').pathname;
+			const roomId = decodeURIComponent(path.slice(SYNC_PREFIX.length));
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				ws.on('error', (error) => log.warn('sync.socket_error', { roomId, error: error.message }));
+				accept(ws, req, roomId).catch((error) => {
+					log.error('sync.accept_failed', { roomId, error });
+					ws.close(1011, 'Server error');
+				});
+			});
+		},
+		/** Loaded room documents, for tests and benchmarks. */
+		loadedRooms: () => [...sessions.keys()],
+		close() {
+			stopListening();
+			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');
+			for (const roomId of [...sessions.keys()]) unload(roomId);
+			for (const timer of idleTimers.values()) clearTimeout(timer);
+			wss.close();
+		}
+	};
+}

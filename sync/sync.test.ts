@@ -1,0 +1,261 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
+import { MESSAGES } from '../src/lib/chat/schema.ts';
+import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+
+let server: SyncTestServer;
+let alice: TestUser;
+let bob: TestUser;
+let mallory: TestUser;
+let roomId: string;
+
+beforeAll(async () => {
+	server = await startSyncTestServer();
+	[alice, bob, mallory] = await Promise.all(['Alice', 'Bob', 'Mallory'].map((n) => server.signUp(n)));
+	roomId = server.parley.context.rooms.create(alice.id, { name: 'Sync', memberIds: [bob.id, mallory.id] }).id;
+});
+afterAll(() => server.close());
+
+const message = (key: string, text: string) => ({ text, createdAt: parseMessageKey(key)!.time });
+const send = (doc: Y.Doc, userId: string, text: string) => {
+	const key = newMessageKey(userId);
+	doc.getMap(MESSAGES).set(key, message(key, text));
+	return key;
+};
+const texts = (doc: Y.Doc) => [...doc.getMap<{ text: string }>(MESSAGES).values()].map((m) => m.text).sort();
+
+/** A raw WebSocket speaking the protocol by hand, recording what the server says. */
+async function rawClient(user: TestUser | null, room = roomId) {
+	const ws = new WebSocket(`${server.wsUrl}/${room}`, user ? { headers: { cookie: user.cookie } } : {});
+	const denied: string[] = [];
+	const received: Uint8Array[] = [];
+	let closed: { code: number; reason: string } | undefined;
+	ws.on('message', (data: Buffer) => {
+		const bytes = new Uint8Array(data);
+		received.push(bytes);
+		const decoder = decoding.createDecoder(bytes);
+		if (decoding.readVarUint(decoder) === MESSAGE_AUTH) {
+			decoding.readVarUint(decoder);
+			denied.push(decoding.readVarString(decoder));
+		}
+	});
+	ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
+	await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+	return {
+		ws,
+		denied,
+		received,
+		closed: () => closed,
+		sendUpdate(update: Uint8Array) {
+			const e = encoding.createEncoder();
+			encoding.writeVarUint(e, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(e, update);
+			ws.send(encoding.toUint8Array(e));
+		},
+		sendRaw(bytes: Uint8Array) {
+			ws.send(bytes);
+		}
+	};
+}
+
+describe('connecting', () => {
+	it('the stock y-websocket provider from npm syncs a room with the service', async () => {
+		const a = connect(server.wsUrl, roomId, alice);
+		const b = connect(server.wsUrl, roomId, bob);
+		await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'sync');
+		send(a.doc, alice.id, 'hello from the stock provider');
+		await waitFor(() => texts(b.doc).includes('hello from the stock provider'), 5000, 'relay');
+		a.provider.destroy();
+		b.provider.destroy();
+	});
+
+	it('without a session is closed with 4401 and a reason', async () => {
+		const client = await rawClient(null);
+		await waitFor(() => client.closed() !== undefined);
+		expect(client.closed()).toEqual({ code: CLOSE_UNAUTHENTICATED, reason: 'Sign in to sync this room' });
+	});
+
+	it('to a room one is not a member of (or that does not exist) is closed with 4404', async () => {
+		const other = await server.signUp('Outsider');
+		const client = await rawClient(other);
+		await waitFor(() => client.closed() !== undefined);
+		expect(client.closed()?.code).toBe(CLOSE_NOT_FOUND);
+		const nowhere = await rawClient(alice, 'no-such-room');
+		await waitFor(() => nowhere.closed() !== undefined);
+		expect(nowhere.closed()?.code).toBe(CLOSE_NOT_FOUND);
+	});
+
+	it('a member removed from the room is disconnected at once', async () => {
+		const carol = await server.signUp('Carol');
+		const room = server.parley.context.rooms.create(alice.id, { name: 'Temp', memberIds: [carol.id] }).id;
+		const client = await rawClient(carol, room);
+		await waitFor(() => client.received.length > 0, 5000, 'step 1');
+		server.parley.context.rooms.removeMember(alice.id, room, carol.id);
+		await waitFor(() => client.closed() !== undefined, 2000, 'disconnect');
+		expect(client.closed()).toEqual({ code: CLOSE_FORBIDDEN, reason: 'You are no longer a member of this room' });
+	});
+
+	it('acknowledges stored updates to clients that ask, with the server state vector', async () => {
+		const a = connect(server.wsUrl, roomId, alice, new Y.Doc(), { ack: '1' });
+		let acked: Uint8Array | undefined;
+		a.provider.messageHandlers[MESSAGE_SERVER_STATE] = (_encoder, decoder) => {
+			acked = decoding.readVarUint8Array(decoder);
+		};
+		await waitFor(() => a.provider.synced);
+		send(a.doc, alice.id, 'ack me');
+		await waitFor(() => acked !== undefined && (Y.decodeStateVector(acked).get(a.doc.clientID) ?? 0) >= Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID)!);
+		a.provider.destroy();
+	});
+});
+
+describe('malicious clients', () => {
+	it('are refused with a reason while honest clients keep syncing', { timeout: 30_000 }, async () => {
+		const honestA = connect(server.wsUrl, roomId, alice);
+		const honestB = connect(server.wsUrl, roomId, bob);
+		await waitFor(() => honestA.provider.synced && honestB.provider.synced);
+		const attacker = await rawClient(mallory);
+		const serverDoc = () => {
+			const d = new Y.Doc();
+			Y.applyUpdate(d, Y.encodeStateAsUpdate(honestA.doc));
+			return d;
+		};
+
+		const attacks: [string, () => Uint8Array, RegExp][] = [
+			[
+				'forged author',
+				() => {
+					const d = serverDoc();
+					const key = newMessageKey(alice.id);
+					d.getMap(MESSAGES).set(key, message(key, 'I am Alice'));
+					return Y.encodeStateAsUpdate(d, Y.encodeStateVector(honestA.doc));
+				},
+				/your own user id/
+			],
+			[
+				'editing another person’s message',
+				() => {
+					const d = serverDoc();
+					const [key] = [...d.getMap(MESSAGES).keys()].filter((k) => k.startsWith(alice.id));
+					d.getMap(MESSAGES).set(key, message(key, 'edited by Mallory'));
+					return Y.encodeStateAsUpdate(d, Y.encodeStateVector(honestA.doc));
+				},
+				/your own user id/
+			],
+			[
+				'deleting another person’s message',
+				() => {
+					const d = serverDoc();
+					const before = Y.encodeStateVector(d);
+					let update: Uint8Array | undefined;
+					d.on('update', (u: Uint8Array) => (update = u));
+					const [key] = [...d.getMap(MESSAGES).keys()].filter((k) => k.startsWith(alice.id));
+					d.getMap(MESSAGES).delete(key);
+					return update ?? Y.encodeStateAsUpdate(d, before);
+				},
+				/delete your own/
+			],
+			[
+				'a nested type',
+				() => {
+					const d = serverDoc();
+					d.getMap(MESSAGES).set(newMessageKey(mallory.id), new Y.Map());
+					return Y.encodeStateAsUpdate(d, Y.encodeStateVector(honestA.doc));
+				},
+				/nested/
+			],
+			[
+				'an oversized update',
+				() => {
+					const d = serverDoc();
+					d.transact(() => {
+						for (let i = 0; i < 80; i++) {
+							const key = newMessageKey(mallory.id);
+							d.getMap(MESSAGES).set(key, message(key, 'z'.repeat(4000)));
+						}
+					});
+					return Y.encodeStateAsUpdate(d, Y.encodeStateVector(honestA.doc));
+				},
+				/limit is 262144 bytes/
+			],
+			['random bytes as an update', () => new Uint8Array(200).map((_, i) => (i * 151 + 7) % 256), /not a valid Yjs update|malformed/],
+			['random bytes as a frame', () => new Uint8Array(200).map((_, i) => (i * 151 + 7) % 256), /unknown message type|malformed/]
+		];
+
+		send(honestA.doc, alice.id, 'before the attack');
+		await waitFor(() => texts(honestB.doc).includes('before the attack'));
+		const stateBefore = Y.encodeStateAsUpdate(honestB.doc);
+
+		for (const [name, make, reason] of attacks) {
+			const count = attacker.denied.length;
+			if (name === 'random bytes as a frame') attacker.sendRaw(make());
+			else attacker.sendUpdate(make());
+			await waitFor(() => attacker.denied.length > count, 5000, `refusal of ${name} (denied so far: ${attacker.denied.join(' / ')})`);
+			expect(attacker.denied.at(-1), name).toMatch(reason);
+		}
+		expect(attacker.closed()).toBeUndefined();
+
+		// Nothing of it reached the honest clients, who go on syncing.
+		send(honestA.doc, alice.id, 'after the attack');
+		await waitFor(() => texts(honestB.doc).includes('after the attack'));
+		const extra = texts(honestB.doc).filter((t) => !texts(yDocFrom(stateBefore)).includes(t));
+		expect(extra).toEqual(['after the attack']);
+		expect(texts(honestB.doc)).not.toContain('I am Alice');
+		honestA.provider.destroy();
+		honestB.provider.destroy();
+		attacker.ws.close();
+	});
+
+	it('cannot claim another person in awareness', async () => {
+		const honest = connect(server.wsUrl, roomId, bob);
+		await waitFor(() => honest.provider.synced);
+		const attacker = await rawClient(mallory);
+		const fake = new Y.Doc();
+		const awareness = new awarenessProtocol.Awareness(fake);
+		awareness.setLocalState({ user: { id: alice.id, name: 'Alice' } });
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, MESSAGE_AWARENESS);
+		encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [fake.clientID]));
+		attacker.sendRaw(encoding.toUint8Array(e));
+		// An honest state sent after the forged one arrives; the forged one never does.
+		const own = new Y.Doc();
+		const ownAwareness = new awarenessProtocol.Awareness(own);
+		ownAwareness.setLocalState({ user: { id: mallory.id, name: 'Mallory' } });
+		const e2 = encoding.createEncoder();
+		encoding.writeVarUint(e2, MESSAGE_AWARENESS);
+		encoding.writeVarUint8Array(e2, awarenessProtocol.encodeAwarenessUpdate(ownAwareness, [own.clientID]));
+		attacker.sendRaw(encoding.toUint8Array(e2));
+		await waitFor(() => honest.provider.awareness.getStates().has(own.clientID), 5000, 'honest awareness');
+		expect(honest.provider.awareness.getStates().has(fake.clientID)).toBe(false);
+		honest.provider.destroy();
+		attacker.ws.close();
+	});
+});
+
+function yDocFrom(update: Uint8Array) {
+	const d = new Y.Doc();
+	Y.applyUpdate(d, update);
+	return d;
+}
+
+describe('storage', () => {
+	it('keeps a room’s document when it is unloaded and loaded again', async () => {
+		const room = server.parley.context.rooms.create(alice.id, { name: 'Persist', memberIds: [bob.id] }).id;
+		const a = connect(server.wsUrl, room, alice);
+		await waitFor(() => a.provider.synced);
+		for (let i = 0; i < 5; i++) send(a.doc, alice.id, `kept ${i}`);
+		await new Promise((r) => setTimeout(r, 200));
+		a.provider.destroy();
+		// A fresh server over the same database loads the document from SQLite.
+		const b = connect(server.wsUrl, room, bob);
+		await waitFor(() => texts(b.doc).length === 5, 5000, 'history');
+		expect(texts(b.doc)).toEqual(['kept 0', 'kept 1', 'kept 2', 'kept 3', 'kept 4']);
+		b.provider.destroy();
+	});
+});

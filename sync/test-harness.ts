@@ -1,0 +1,81 @@
+// Test support: the real sync service on a loopback HTTP server, with real accounts and rooms.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { createParley, type Parley } from '../server/app.ts';
+import { routeUpgrade } from '../server/upgrade.ts';
+import { parseConfig } from '../src/lib/server/config.ts';
+
+export type TestUser = { id: string; name: string; cookie: string };
+
+export type SyncTestServer = {
+	url: string;
+	wsUrl: string;
+	parley: Parley;
+	httpServer: Server;
+	signUp(name: string): Promise<TestUser>;
+	close(): Promise<void>;
+};
+
+export async function startSyncTestServer(env: Record<string, string> = {}): Promise<SyncTestServer> {
+	const dataDir = mkdtempSync(join(tmpdir(), 'parley-sync-'));
+	const parley = createParley(parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ORIGIN: 'http://localhost', ROOM_CREATE_RATE_LIMIT: '100000', ...env }));
+	const httpServer = createServer((_req, res) => res.writeHead(404).end());
+	httpServer.on('upgrade', (req, socket, head) => routeUpgrade(parley.upgradeRoutes, req, socket, head, parley.context.log));
+	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+	const { port } = httpServer.address() as { port: number };
+	let n = 0;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		wsUrl: `ws://127.0.0.1:${port}/sync`,
+		parley,
+		httpServer,
+		async signUp(name) {
+			n += 1;
+			const response = await parley.context.auth.api.signUpEmail({
+				body: { name, email: `${name.toLowerCase().replace(/\W/g, '')}-${n}-${Date.now()}@parley.test`, password: 'correct horse battery' },
+				asResponse: true
+			});
+			const cookie = response.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0];
+			const { user } = (await response.json()) as { user: { id: string } };
+			return { id: user.id, name, cookie };
+		},
+		async close() {
+			httpServer.closeAllConnections();
+			await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+			await parley.close();
+		}
+	};
+}
+
+/** The `ws` WebSocket, sending a session cookie, in the shape y-websocket's provider expects. */
+export function webSocketWithCookie(cookie: string): typeof WebSocket {
+	return class extends WebSocket {
+		constructor(address: string | URL, protocols?: string | string[]) {
+			super(address, protocols, { headers: { cookie } });
+		}
+	} as unknown as typeof WebSocket;
+}
+
+/** A stock y-websocket provider for a room, as `user`. */
+export function connect(wsUrl: string, roomId: string, user: TestUser, doc = new Y.Doc(), params: Record<string, string> = {}) {
+	const provider = new WebsocketProvider(wsUrl, roomId, doc, {
+		WebSocketPolyfill: webSocketWithCookie(user.cookie) as never,
+		params,
+		disableBc: true,
+		maxBackoffTime: 200
+	});
+	return { doc, provider };
+}
+
+export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+	const started = Date.now();
+	while (!check()) {
+		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
