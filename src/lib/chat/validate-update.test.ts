@@ -185,9 +185,34 @@ describe('document shape', () => {
 		// A fresh document that claims Alice's client id (Yjs would pick a new id on seeing the clash).
 		const mallory = new Y.Doc();
 		mallory.clientID = 1;
-		const key = newMessageKey('mallory', NOW);
-		mallory.getMap(MESSAGES).set(key, message(key));
+		for (const time of [NOW, NOW + 1]) {
+			const key = newMessageKey('mallory', time);
+			mallory.getMap(MESSAGES).set(key, message(key));
+		}
+		// Clock 0 is Alice's message, which the server already has and would skip; clock 1 is new.
 		expect(check(Y.encodeStateAsUpdate(mallory), 'mallory')).toEqual({ ok: false, reason: 'client id 1 belongs to another person' });
+	});
+
+	it('an update that skips earlier changes of its client is rejected until the client syncs', () => {
+		const bob = clientOf(2);
+		const first = newMessageKey('bob', NOW);
+		bob.messages.set(first, message(first));
+		const before = Y.encodeStateVector(bob.doc);
+		const second = newMessageKey('bob', NOW + 1);
+		bob.messages.set(second, message(second));
+		const onlySecond = Y.encodeStateAsUpdate(bob.doc, before);
+		expect(check(onlySecond, 'bob')).toEqual({ ok: false, reason: 'the update is missing earlier changes; sync first' });
+		expect(check(bob.diff(), 'bob').ok).toBe(true);
+	});
+
+	it('deletions the server already has are accepted from anyone (updates carry the whole delete set)', () => {
+		const alice = clientOf(1);
+		alice.messages.delete(alicesKey);
+		accept(alice.diff(), 'alice');
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key));
+		expect(check(Y.encodeStateAsUpdate(bob.doc, Y.encodeStateVector(server)), 'bob').ok).toBe(true);
 	});
 
 	it('random bytes are rejected', () => {

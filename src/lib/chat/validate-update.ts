@@ -8,7 +8,9 @@ export type Place = { root: string; key: string } | { gc: true } | { invalid: st
 /** What the validator needs to know about the document the update would be applied to. */
 export type DocumentView = {
 	/** The struct holding (client, clock), or undefined when the document does not have it. */
-	placeAt(client: number, clock: number): { place: Place; end: number } | undefined;
+	placeAt(client: number, clock: number): { place: Place; end: number; deleted: boolean } | undefined;
+	/** The next clock the document expects from a client (0 when it has nothing from it). */
+	stateOf(client: number): number;
 };
 
 export type UpdateContext = {
@@ -45,9 +47,13 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 	for (const struct of decoded.structs) {
 		const client = struct.id.client;
 		const owner = ctx.clientOwner(client);
+		const known = ctx.doc.stateOf(client);
+		// Structs the document already has are skipped when applied: harmless, whoever sends them.
+		if (struct.id.clock + struct.length <= known) continue;
 		if (owner !== undefined && owner !== ctx.userId) return fail(`client id ${client} belongs to another person`);
+		if (struct instanceof Y.Skip) return fail('the update has gaps; sync first');
+		if (!own.has(client) && struct.id.clock > known) return fail('the update is missing earlier changes; sync first');
 		clients.add(client);
-		if (struct instanceof Y.Skip) continue;
 		const list = own.get(client) ?? [];
 		list.push(struct);
 		own.set(client, list);
@@ -101,6 +107,7 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 				const inUpdate = findInUpdate(client, clock);
 				let place: Place;
 				let end: number;
+				let alreadyDeleted = false;
 				if (inUpdate) {
 					place = inUpdate instanceof Y.Item ? placeOf(inUpdate) : { gc: true };
 					end = inUpdate.id.clock + inUpdate.length;
@@ -108,8 +115,10 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 					const found = ctx.doc.placeAt(client, clock);
 					if (!found) return fail('the update deletes content the server does not have');
 					({ place, end } = found);
+					alreadyDeleted = found.deleted;
 				}
-				const problem = checkDeletion(place, ctx);
+				// Updates carry the sender's whole delete set: deletions the document already has change nothing.
+				const problem = alreadyDeleted ? null : checkDeletion(place, ctx);
 				if (problem) return fail(problem);
 				clock = end;
 			}
@@ -162,6 +171,11 @@ function checkDeletion(place: Place, ctx: UpdateContext): string | null {
 /** A DocumentView over a live Y.Doc (the server's copy, or the browser's before sending). */
 export function viewOf(doc: Y.Doc): DocumentView {
 	return {
+		stateOf(client) {
+			const structs = doc.store.clients.get(client);
+			const last = structs?.[structs.length - 1];
+			return last ? last.id.clock + last.length : 0;
+		},
 		placeAt(client, clock) {
 			const structs = doc.store.clients.get(client);
 			if (!structs?.length) return undefined;
@@ -169,13 +183,14 @@ export function viewOf(doc: Y.Doc): DocumentView {
 			if (clock >= last.id.clock + last.length) return undefined;
 			const struct = structs[Y.findIndexSS(structs, clock)];
 			const end = struct.id.clock + struct.length;
-			if (!(struct instanceof Y.Item)) return { place: { gc: true }, end };
+			if (!(struct instanceof Y.Item)) return { place: { gc: true }, end, deleted: true };
+			const deleted = struct.deleted;
 			const parent = struct.parent as Y.AbstractType<unknown> | null;
-			if (!parent || parent._item !== null) return { place: { invalid: 'nested Yjs types are not allowed' }, end };
+			if (!parent || parent._item !== null) return { place: { invalid: 'nested Yjs types are not allowed' }, end, deleted };
 			let root: string | undefined;
 			for (const [name, type] of doc.share) if (type === parent) root = name;
-			if (root === undefined || struct.parentSub === null) return { place: { invalid: 'the document has content outside its maps' }, end };
-			return { place: { root, key: struct.parentSub }, end };
+			if (root === undefined || struct.parentSub === null) return { place: { invalid: 'the document has content outside its maps' }, end, deleted };
+			return { place: { root, key: struct.parentSub }, end, deleted };
 		}
 	};
 }
