@@ -145,6 +145,7 @@ export class RoomSession {
 			this.#deny(peer, `update rejected: ${verdict.reason}`);
 			return;
 		}
+		if (!verdict.changes) return this.#ack(peer);
 		const newClients = verdict.clients.filter((c) => !this.#clients.has(c)).map((c): [number, string] => [c, peer.userId]);
 		// Durable first: an update is relayed only once it would survive a crash.
 		this.#store.append(this.roomId, this.#seq + 1, update, newClients);
@@ -152,13 +153,16 @@ export class RoomSession {
 		this.#sinceSnapshot += 1;
 		for (const [client, userId] of newClients) this.#clients.set(client, userId);
 		Y.applyUpdate(this.doc, update, peer);
-		if (peer.wantsAck) {
-			const ack = encoding.createEncoder();
-			encoding.writeVarUint(ack, MESSAGE_SERVER_STATE);
-			encoding.writeVarUint8Array(ack, Y.encodeStateVector(this.doc));
-			peer.send(encoding.toUint8Array(ack));
-		}
+		this.#ack(peer);
 		if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
+	}
+
+	#ack(peer: Peer): void {
+		if (!peer.wantsAck) return;
+		const ack = encoding.createEncoder();
+		encoding.writeVarUint(ack, MESSAGE_SERVER_STATE);
+		encoding.writeVarUint8Array(ack, Y.encodeStateVector(this.doc));
+		peer.send(encoding.toUint8Array(ack));
 	}
 
 	/** Passes on only the awareness entries the sender may claim: its own clients, describing itself. */

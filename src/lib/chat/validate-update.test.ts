@@ -51,7 +51,7 @@ describe('new messages', () => {
 		const bob = clientOf(2);
 		const key = newMessageKey('bob', NOW);
 		bob.messages.set(key, message(key, 'hi Alice'));
-		expect(check(bob.diff(), 'bob')).toEqual({ ok: true, clients: [2] });
+		expect(check(bob.diff(), 'bob')).toEqual({ ok: true, clients: [2], changes: true });
 	});
 
 	it('are rejected under someone else’s id (forged author)', () => {

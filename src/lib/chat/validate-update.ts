@@ -23,7 +23,8 @@ export type UpdateContext = {
 	clientOwner(client: number): string | undefined;
 };
 
-export type Verdict = { ok: true; clients: number[] } | { ok: false; reason: string };
+/** On success: the clients the update writes as, and whether it changes anything the document lacks. */
+export type Verdict = { ok: true; clients: number[]; changes: boolean } | { ok: false; reason: string };
 
 const fail = (reason: string): Verdict => ({ ok: false, reason });
 
@@ -101,6 +102,7 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 		}
 	}
 
+	let newDeletions = false;
 	for (const [client, ranges] of decoded.ds.clients) {
 		for (const range of ranges) {
 			for (let clock = range.clock; clock < range.clock + range.len; ) {
@@ -118,13 +120,14 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 					alreadyDeleted = found.deleted;
 				}
 				// Updates carry the sender's whole delete set: deletions the document already has change nothing.
+				if (!alreadyDeleted) newDeletions = true;
 				const problem = alreadyDeleted ? null : checkDeletion(place, ctx);
 				if (problem) return fail(problem);
 				clock = end;
 			}
 		}
 	}
-	return { ok: true, clients: [...clients] };
+	return { ok: true, clients: [...clients], changes: clients.size > 0 || newDeletions };
 }
 
 function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: UpdateContext): string | null {

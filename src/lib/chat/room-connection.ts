@@ -1,0 +1,144 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as syncProtocol from 'y-protocols/sync';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from './protocol.ts';
+
+export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
+
+/**
+ * One room's document in the browser: opened from IndexedDB first, then synced with the
+ * server over y-websocket whenever the network allows. Knows which of its own changes
+ * the server has stored (from the server's acknowledgements), so messages can show as sending.
+ */
+export class RoomConnection {
+	readonly doc = new Y.Doc();
+	readonly local: IndexeddbPersistence;
+	readonly provider: WebsocketProvider;
+	/** Resolves once the document has been read from IndexedDB. */
+	readonly loaded: Promise<void>;
+	status: ConnectionStatus = 'connecting';
+	/** Why the server last refused a change, if it did. */
+	lastRefusal = '';
+	/** Why the server closed the connection for good (signed out, removed from the room). */
+	closedReason = '';
+	#serverState: Map<number, number>;
+	readonly #listeners = new Set<() => void>();
+	readonly #stateKey: string;
+
+	constructor(roomId: string, user: { id: string; name: string }) {
+		this.#stateKey = `parley:server-state:${roomId}`;
+		this.#serverState = readState(this.#stateKey);
+		this.local = new IndexeddbPersistence(`parley-room-${roomId}`, this.doc);
+		this.loaded = this.local.whenSynced.then(() => undefined);
+
+		const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, roomId, this.doc, {
+			connect: false,
+			params: { ack: '1' },
+			maxBackoffTime: 5000
+		});
+		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name });
+		this.provider.messageHandlers[MESSAGE_SERVER_STATE] = (_encoder, decoder) => {
+			this.#serverState = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+			localStorage.setItem(this.#stateKey, JSON.stringify([...this.#serverState]));
+			this.#emit();
+		};
+		// The server says why it refused a change; after a gap ("sync first") send what it is missing.
+		this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+			decoding.readVarUint(decoder);
+			this.#refused(decoding.readVarString(decoder));
+		};
+		this.provider.on('status', () => this.#updateStatus());
+		this.provider.on('sync', () => this.#updateStatus());
+		this.provider.on('connection-close', () => this.#updateStatus());
+		this.provider.on('closed', ({ reason }) => {
+			this.closedReason = reason || 'The server closed the connection.';
+			this.#updateStatus();
+		});
+		addEventListener('online', this.#onNetwork);
+		addEventListener('offline', this.#onNetwork);
+		// Open from IndexedDB before touching the network, so history shows at once and offline.
+		void this.loaded.then(() => {
+			if (navigator.onLine) this.provider.connect();
+			this.#updateStatus();
+		});
+	}
+
+	#onNetwork = () => {
+		if (navigator.onLine) this.provider.connect();
+		this.#updateStatus();
+	};
+
+	#refused(reason: string) {
+		this.lastRefusal = reason;
+		if (/sync first/.test(reason) && this.provider.wsconnected) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(this.doc, encodeVector(this.#serverState)));
+			this.provider.ws?.send(encoding.toUint8Array(encoder));
+		}
+		this.#emit();
+	}
+
+	#updateStatus() {
+		const next: ConnectionStatus = this.closedReason
+			? 'closed'
+			: !navigator.onLine
+			? 'offline'
+			: !this.provider.wsconnected
+				? this.provider.wsconnecting
+					? 'connecting'
+					: 'offline'
+				: this.provider.synced
+					? 'synced'
+					: 'syncing';
+		if (next !== this.status) {
+			this.status = next;
+			this.#emit();
+		}
+	}
+
+	/** Whether the server has stored the struct (client, clock) — i.e. a change is no longer pending. */
+	serverHas(client: number, clock: number): boolean {
+		return (this.#serverState.get(client) ?? 0) > clock;
+	}
+
+	onChange(listener: () => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#emit() {
+		for (const listener of this.#listeners) listener();
+	}
+
+	destroy() {
+		removeEventListener('online', this.#onNetwork);
+		removeEventListener('offline', this.#onNetwork);
+		this.provider.awareness.setLocalState(null);
+		this.provider.destroy();
+		void this.local.destroy();
+		this.doc.destroy();
+	}
+}
+
+function readState(key: string): Map<number, number> {
+	try {
+		return new Map(JSON.parse(localStorage.getItem(key) ?? '[]') as [number, number][]);
+	} catch {
+		return new Map();
+	}
+}
+
+function encodeVector(state: Map<number, number>): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, state.size);
+	for (const [client, clock] of state) {
+		encoding.writeVarUint(encoder, client);
+		encoding.writeVarUint(encoder, clock);
+	}
+	return encoding.toUint8Array(encoder);
+}
