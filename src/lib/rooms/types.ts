@@ -11,6 +11,8 @@ export type RoomSummary = {
 	role: Role;
 	memberCount: number;
 	lastActivityAt: number;
+	/** Messages by others since I last read the room. */
+	unread: number;
 };
 
 export type Member = { userId: string; name: string; role: Role; joinedAt: number };

@@ -100,10 +100,16 @@ export class Rooms {
 		this.#db.prepare('update room set lastActivityAt = ? where id = ?').run(this.#now(), roomId);
 	}
 
+	markRead(userId: string, roomId: string): void {
+		this.requireMember(roomId, userId);
+		this.#db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.#now(), roomId, userId);
+	}
+
 	listForUser(userId: string): RoomSummary[] {
 		return this.#db
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
+					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > m.lastReadAt and c.authorId != m.userId) as unread,
 					case when r.kind = 'direct'
 						then coalesce((select u.name from room_member o join user u on u.id = o.userId
 							where o.roomId = r.id and o.userId != m.userId), r.name)

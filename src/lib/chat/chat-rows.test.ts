@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { chatRows, dayLabel } from './chat-rows.ts';
+import type { ChatMessage } from './room-chat.svelte.ts';
+
+const NOW = new Date(2026, 10, 21, 15, 0).getTime();
+const message = (key: string, authorId: string, createdAt: number, replyTo?: string): ChatMessage => ({
+	key,
+	authorId,
+	text: key,
+	createdAt,
+	pending: false,
+	reactions: [],
+	replyTo
+});
+
+describe('chatRows', () => {
+	it('puts a separator before each new day and groups a run by one author', () => {
+		const yesterday = NOW - 86_400_000;
+		const rows = chatRows(
+			[message('a', 'ann', yesterday), message('b', 'ann', NOW - 60_000), message('c', 'ann', NOW - 30_000), message('d', 'bob', NOW - 20_000), message('e', 'bob', NOW - 10_000, 'd')],
+			NOW,
+			'en'
+		);
+		expect(rows.map((r) => (r.kind === 'day' ? r.label : `${r.key}${r.continued ? '+' : ''}`))).toEqual(['Yesterday', 'a', 'Today', 'b', 'c+', 'd', 'e']);
+	});
+});
+
+describe('dayLabel', () => {
+	it('names recent days and dates older ones', () => {
+		expect(dayLabel(NOW, NOW, 'en')).toBe('Today');
+		expect(dayLabel(new Date(2026, 9, 3).getTime(), NOW, 'en')).toBe('Saturday, October 3');
+		expect(dayLabel(new Date(2025, 9, 3).getTime(), NOW, 'en')).toBe('Friday, October 3, 2025');
+	});
+});

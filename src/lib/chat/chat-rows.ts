@@ -1,0 +1,28 @@
+import type { ChatMessage } from './room-chat.svelte.ts';
+
+/** What the message list renders: messages, with a separator where the day changes. */
+export type ChatRow = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; message: ChatMessage; continued: boolean };
+
+const GROUP_MS = 5 * 60 * 1000;
+
+export function dayLabel(time: number, now = Date.now(), locale?: string): string {
+	const day = (t: number) => new Date(t).toDateString();
+	if (day(time) === day(now)) return 'Today';
+	if (day(time) === day(now - 86_400_000)) return 'Yesterday';
+	const sameYear = new Date(time).getFullYear() === new Date(now).getFullYear();
+	return new Date(time).toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) });
+}
+
+/** Day separators between messages; a message right after one by the same author is "continued" (no repeated name). */
+export function chatRows(messages: readonly ChatMessage[], now = Date.now(), locale?: string): ChatRow[] {
+	const rows: ChatRow[] = [];
+	let previous: ChatMessage | undefined;
+	for (const message of messages) {
+		const newDay = !previous || new Date(previous.createdAt).toDateString() !== new Date(message.createdAt).toDateString();
+		if (newDay) rows.push({ kind: 'day', key: `day:${new Date(message.createdAt).toDateString()}`, label: dayLabel(message.createdAt, now, locale) });
+		const continued = !newDay && previous!.authorId === message.authorId && message.createdAt - previous!.createdAt < GROUP_MS && !message.replyTo;
+		rows.push({ kind: 'message', key: message.key, message, continued });
+		previous = message;
+	}
+	return rows;
+}

@@ -1,0 +1,103 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { signUpInBrowser } from './support/ui.ts';
+
+/** Two people in a new room, each with the room open. */
+async function twoInARoom(browser: Browser, roomName = 'Chat') {
+	const a = await browser.newContext();
+	const b = await browser.newContext();
+	const pageA = await a.newPage();
+	const pageB = await b.newPage();
+	await signUpInBrowser(pageA, 'Alice');
+	const bob = await signUpInBrowser(pageB, 'Bob');
+	await pageA.getByRole('button', { name: 'New room' }).click();
+	await pageA.getByRole('textbox', { name: 'Room name' }).fill(roomName);
+	await pageA.getByRole('searchbox', { name: 'Add people' }).fill(bob.email);
+	await pageA.getByRole('button', { name: `Add ${bob.name}` }).click();
+	await pageA.getByRole('button', { name: 'Create' }).click();
+	await expect(pageA.getByRole('heading', { name: roomName })).toBeVisible();
+	await pageB.getByRole('link', { name: new RegExp(roomName) }).click();
+	await expect(pageB.getByRole('heading', { name: roomName })).toBeVisible();
+	return { a, b, pageA, pageB, close: async () => (await a.close(), await b.close()) };
+}
+
+const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+async function send(page: Page, text: string) {
+	const box = page.getByRole('textbox', { name: 'Message' });
+	await box.fill(text);
+	await box.press('Enter');
+	await expect(box).toHaveValue('');
+}
+
+test('two people chat live', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser);
+	await send(pageA, 'Hi Bob!');
+	await expect(messages(pageB).getByText('Hi Bob!')).toBeVisible();
+	await send(pageB, 'Hello Alice, see https://parley.example/x');
+	await expect(messages(pageA).getByRole('link', { name: 'https://parley.example/x' })).toHaveAttribute('rel', /noopener/);
+	// Nothing is left "sending" once the server has it.
+	await expect(messages(pageA).getByText('Sending…')).toHaveCount(0);
+	await close();
+});
+
+test('offline: messages written without a network arrive in order when back', async ({ browser }) => {
+	const { a, pageA, pageB, close } = await twoInARoom(browser, 'Plane');
+	await send(pageA, 'boarding now');
+	await expect(messages(pageB).getByText('boarding now')).toBeVisible();
+
+	await a.setOffline(true);
+	await expect(pageA.getByRole('status').filter({ hasText: 'Offline — messages will be sent when you reconnect' })).toBeVisible();
+	for (const text of ['one', 'two', 'three']) await send(pageA, `offline ${text}`);
+	await expect(messages(pageA).getByText('Sending…')).toHaveCount(3);
+
+	await a.setOffline(false);
+	await expect(messages(pageB).getByText('offline three')).toBeVisible();
+	const texts = await messages(pageB).locator('article .text').allInnerTexts();
+	const order = ['offline one', 'offline two', 'offline three'].map((t) => texts.findIndex((x) => x.startsWith(t)));
+	expect(order).toEqual([...order].sort((x, y) => x - y));
+	expect(order.every((i) => i > 0)).toBe(true);
+	await expect(messages(pageA).getByText('Sending…')).toHaveCount(0);
+	await close();
+});
+
+test('edit, reply, react and delete', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Edits');
+	await send(pageA, 'first draft');
+	const mine = messages(pageA).getByRole('article').filter({ hasText: 'first draft' });
+	await mine.hover();
+	await mine.getByRole('button', { name: 'Edit' }).click();
+	await pageA.getByRole('textbox', { name: 'Message' }).fill('final text');
+	await pageA.getByRole('button', { name: 'Save' }).click();
+	const seen = messages(pageB).getByRole('article').filter({ hasText: 'final text' });
+	await expect(seen).toContainText('(edited)');
+
+	await seen.hover();
+	await seen.getByRole('button', { name: 'Reply' }).click();
+	await send(pageB, 'a reply');
+	await expect(messages(pageA).getByRole('article').filter({ hasText: 'a reply' })).toContainText('final text');
+
+	const original = messages(pageB).getByRole('article').filter({ hasText: 'final text' }).first();
+	await original.hover();
+	await original.getByRole('button', { name: 'React' }).click();
+	await original.getByRole('button', { name: 'React with 🎉' }).click();
+	await expect(messages(pageA).getByRole('button', { name: /^🎉 1/ })).toBeVisible();
+
+	const target = messages(pageA).getByRole('article').filter({ hasText: 'final text' }).first();
+	await target.hover();
+	await target.getByRole('button', { name: 'Delete' }).click();
+	await pageA.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+	await expect(messages(pageB).getByText('final text', { exact: true })).toHaveCount(0);
+	await expect(messages(pageB).getByRole('article').filter({ hasText: 'a reply' })).toContainText('Original message deleted');
+	await close();
+});
+
+test('typing, presence and what a message cannot do', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Typing');
+	await pageB.getByRole('textbox', { name: 'Message' }).pressSequentially('hel');
+	await expect(pageA.getByText(/Bob .* is typing…/)).toBeVisible();
+	await send(pageB, '<img src=x onerror="window.hacked=1"> <script>window.hacked=2</script>');
+	await expect(messages(pageA).getByText('<img src=x onerror="window.hacked=1">', { exact: false })).toBeVisible();
+	expect(await pageA.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+	await expect(pageA.getByText(/is typing…/)).toHaveCount(0);
+	await close();
+});
