@@ -1,6 +1,7 @@
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
 /** In `vite dev`, build the same server context and WebSocket routes that `npm start` builds. */
@@ -25,6 +26,21 @@ function parleyDevServer(): Plugin {
 export default defineConfig({
 	plugins: [
 		parleyDevServer(),
+		// SvelteKit 3 has no PWA integration of its own that fits; the service worker is built
+		// straight into Kit's client output, which adapter-node then copies to build/client.
+		...VitePWA({
+			strategies: 'injectManifest',
+			srcDir: 'src',
+			filename: 'sw.ts',
+			outDir: '.svelte-kit/output/client',
+			injectRegister: false,
+			manifest: false,
+			injectManifest: {
+				globDirectory: '.svelte-kit/output/client',
+				globPatterns: ['_app/immutable/**/*.{js,css}', '*.{svg,png,ico,html}'],
+				maximumFileSizeToCacheInBytes: 3 * 1024 * 1024
+			}
+		}).map((plugin) => ({ ...plugin, applyToEnvironment: (environment: { name: string }) => environment.name === 'client' })),
 		sveltekit({
 			adapter: adapter({ precompress: true }),
 			csp: {

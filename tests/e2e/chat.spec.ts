@@ -45,10 +45,21 @@ test('offline: messages written without a network arrive in order when back', as
 	await send(pageA, 'boarding now');
 	await expect(messages(pageB).getByText('boarding now')).toBeVisible();
 
+	// The service worker has kept the room page; the document lives in IndexedDB.
+	await pageA.waitForFunction(() => navigator.serviceWorker.controller !== null);
+	await expect.poll(() => pageA.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname))).toContain(new URL(pageA.url()).pathname);
+
 	await a.setOffline(true);
 	await expect(pageA.getByRole('status').filter({ hasText: 'Offline — messages will be sent when you reconnect' })).toBeVisible();
 	for (const text of ['one', 'two', 'three']) await send(pageA, `offline ${text}`);
 	await expect(messages(pageA).getByText('Sending…')).toHaveCount(3);
+
+	// Reload with no network: history and the unsent messages are still there.
+	await pageA.reload();
+	await expect(messages(pageA).getByText('boarding now')).toBeVisible();
+	await expect(messages(pageA).getByText('offline three')).toBeVisible();
+	await expect(messages(pageA).getByText('Sending…')).toHaveCount(3);
+	await expect(pageA.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
 
 	await a.setOffline(false);
 	await expect(messages(pageB).getByText('offline three')).toBeVisible();

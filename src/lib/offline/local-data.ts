@@ -1,0 +1,38 @@
+/** Caches and room documents kept on this device; removed at sign-out so the next person sees nothing of them. */
+export const PAGE_CACHES = ['parley-pages', 'parley-data'];
+
+export async function forgetLocalData(): Promise<void> {
+	if ('caches' in globalThis) await Promise.all(PAGE_CACHES.map((name) => caches.delete(name)));
+	if ('indexedDB' in globalThis && indexedDB.databases) {
+		const databases = await indexedDB.databases();
+		await Promise.all(
+			databases
+				.filter((db) => db.name?.startsWith('parley-'))
+				.map(
+					(db) =>
+						new Promise<void>((resolve) => {
+							const request = indexedDB.deleteDatabase(db.name!);
+							request.onsuccess = request.onerror = request.onblocked = () => resolve();
+						})
+				)
+		);
+	}
+	for (const key of Object.keys(localStorage)) if (key.startsWith('parley:')) localStorage.removeItem(key);
+}
+
+export async function registerServiceWorker(): Promise<void> {
+	if (!('serviceWorker' in navigator)) return;
+	const { Workbox } = await import('workbox-window');
+	const worker = new Workbox('/sw.js');
+	worker.addEventListener('controlling', () => keepPageForOffline(location.href));
+	await worker.register();
+}
+
+/**
+ * Asks the service worker to fetch (and so cache) a page as a document. Pages reached by
+ * in-app navigation are loaded as data only; this is what lets them reload offline later.
+ */
+export function keepPageForOffline(url: string): void {
+	if (!navigator.serviceWorker?.controller || !navigator.onLine) return;
+	void fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html', 'x-parley-keep': '1' }, priority: 'low' } as RequestInit).catch(() => {});
+}
