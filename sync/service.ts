@@ -52,7 +52,7 @@ export function createSyncService(options: SyncOptions) {
 	const sessions = new Map<string, RoomSession>();
 	const idleTimers = new Map<string, NodeJS.Timeout>();
 	const sockets = new Map<Peer, WebSocket>();
-	const lastActivityEvent = new Map<string, number>();
+	const activityTimers = new Map<string, NodeJS.Timeout>();
 
 	function session(roomId: string): RoomSession {
 		clearTimeout(idleTimers.get(roomId));
@@ -67,13 +67,16 @@ export function createSyncService(options: SyncOptions) {
 		return s;
 	}
 
-	/** Lets members' lobbies refresh (unread counts, order) at most once a second per room. */
+	/** Lets members' lobbies refresh (unread counts, order) at most once a second per room, after the latest message. */
 	function activity(roomId: string) {
-		const now = Date.now();
-		if (now - (lastActivityEvent.get(roomId) ?? 0) < 1000) return;
-		lastActivityEvent.set(roomId, now);
-		const members = rooms.memberIds(roomId);
-		events.emit({ roomId, kind: 'activity', notify: members, revoked: [] });
+		if (activityTimers.has(roomId)) return;
+		activityTimers.set(
+			roomId,
+			setTimeout(() => {
+				activityTimers.delete(roomId);
+				events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
+			}, 300).unref()
+		);
 	}
 
 	function unload(roomId: string, keep = true) {
@@ -196,7 +199,7 @@ export function createSyncService(options: SyncOptions) {
 			stopListening();
 			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');
 			for (const roomId of [...sessions.keys()]) unload(roomId);
-			for (const timer of idleTimers.values()) clearTimeout(timer);
+			for (const timer of [...idleTimers.values(), ...activityTimers.values()]) clearTimeout(timer);
 			wss.close();
 		}
 	};

@@ -259,3 +259,28 @@ describe('storage', () => {
 		b.provider.destroy();
 	});
 });
+
+describe('memory', () => {
+	it('compacts stored updates into a snapshot and unloads idle rooms', { timeout: 20_000 }, async () => {
+		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1' });
+		const ann = await idle.signUp('Ann');
+		const room = idle.parley.context.rooms.create(ann.id, { name: 'Idle' }).id;
+		const a = connect(idle.wsUrl, room, ann, new Y.Doc(), { ack: '1' });
+		await waitFor(() => a.provider.synced);
+		for (let i = 0; i < 260; i++) send(a.doc, ann.id, `message ${i}`);
+		const db = idle.parley.context.db;
+		const count = () => (db.prepare('select count(*) as n from sync_update where roomId = ?').get(room) as { n: number }).n;
+		const snapshot = () => db.prepare('select seq from sync_snapshot where roomId = ?').get(room) as { seq: number } | undefined;
+		await waitFor(() => (snapshot()?.seq ?? 0) >= 200, 5000, 'background compaction');
+		expect(count()).toBeLessThan(100);
+		const sync = idle.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[] };
+		expect(sync.loadedRooms()).toContain(room);
+		a.provider.destroy();
+		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
+		// Loaded again on next use, with everything.
+		const b = connect(idle.wsUrl, room, ann);
+		await waitFor(() => texts(b.doc).length === 260, 5000, 'reload');
+		b.provider.destroy();
+		await idle.close();
+	});
+});

@@ -104,11 +104,28 @@ test('edit, reply, react and delete', async ({ browser }) => {
 
 test('typing, presence and what a message cannot do', async ({ browser }) => {
 	const { pageA, pageB, close } = await twoInARoom(browser, 'Typing');
+	await expect(pageA.getByLabel('Who is here')).toContainText(/Bob .* is here/);
 	await pageB.getByRole('textbox', { name: 'Message' }).pressSequentially('hel');
 	await expect(pageA.getByText(/Bob .* is typing…/)).toBeVisible();
 	await send(pageB, '<img src=x onerror="window.hacked=1"> <script>window.hacked=2</script>');
 	await expect(messages(pageA).getByText('<img src=x onerror="window.hacked=1">', { exact: false })).toBeVisible();
 	expect(await pageA.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
 	await expect(pageA.getByText(/is typing…/)).toHaveCount(0);
+	await close();
+});
+
+test('unread messages are counted in the lobby until the room is opened', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Unread');
+	await pageB.getByRole('link', { name: 'Back to the lobby' }).click();
+	await send(pageA, 'are you there?');
+	await send(pageA, 'hello?');
+	const room = pageB.getByRole('link', { name: /Unread/ });
+	await expect(room.getByLabel('2 unread')).toBeVisible();
+	await room.click();
+	await expect(messages(pageB).getByText('hello?')).toBeVisible();
+	await pageB.waitForTimeout(1200);
+	await pageB.getByRole('link', { name: 'Back to the lobby' }).click();
+	await expect(pageB.getByRole('link', { name: /Unread/ })).toBeVisible();
+	await expect(pageB.getByRole('link', { name: /Unread/ }).getByLabel(/unread/)).toHaveCount(0);
 	await close();
 });
