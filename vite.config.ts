@@ -37,7 +37,7 @@ export default defineConfig({
 			manifest: false,
 			injectManifest: {
 				globDirectory: '.svelte-kit/output/client',
-				globPatterns: ['_app/immutable/**/*.{js,css}', '*.{svg,png,ico,html}'],
+				globPatterns: ['_app/immutable/**/*.{js,css}', '*.{svg,png,ico,html,webmanifest}'],
 				maximumFileSizeToCacheInBytes: 3 * 1024 * 1024
 			}
 		}).map((plugin) => ({ ...plugin, applyToEnvironment: (environment: { name: string }) => environment.name === 'client' })),

@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -31,8 +32,21 @@ const TABLE: Row[] = [
 	{ endpoint: 'GET /api/invites/[token]', path: (w) => `/api/invites/${w.token}`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/invites/[token]/accept', path: (w) => `/api/invites/${w.token}/accept`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },
-	{ endpoint: 'GET /api/events', path: () => '/api/events', expect: [401, 200, 200, 200, 200] }
+	{ endpoint: 'GET /api/events', path: () => '/api/events', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'GET /api/push/key', path: () => '/api/push/key', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'POST /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => fakeSubscription(), expect: [401, 201, 201, 201, 201] },
+	// Nobody has a subscription with this endpoint, so nobody can delete it (tests/e2e/push.spec.ts covers one's own).
+	{ endpoint: 'DELETE /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => ({ endpoint: 'https://push.invalid/none' }), expect: [401, 404, 404, 404, 404] },
+	{ endpoint: 'POST /api/rooms/[id]/ring', path: (w) => `/api/rooms/${w.roomId}/ring`, expect: [401, 404, 202, 202, 202] },
+	{ endpoint: 'DELETE /api/rooms/[id]/ring', path: (w) => `/api/rooms/${w.roomId}/ring`, expect: [401, 404, 204, 204, 204] },
+	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] }
 ];
+
+function fakeSubscription() {
+	const ecdh = createECDH('prime256v1');
+	ecdh.generateKeys();
+	return { endpoint: `https://push.invalid/${randomBytes(8).toString('hex')}`, keys: { p256dh: ecdh.getPublicKey('base64url'), auth: randomBytes(16).toString('base64url') } };
+}
 
 /** `METHOD /api/...` for every handler exported by a +server.ts under src/routes/api. */
 function endpointsInCode(): string[] {

@@ -20,14 +20,6 @@ export async function forgetLocalData(): Promise<void> {
 	for (const key of Object.keys(localStorage)) if (key.startsWith('parley:')) localStorage.removeItem(key);
 }
 
-export async function registerServiceWorker(): Promise<void> {
-	if (!('serviceWorker' in navigator)) return;
-	const { Workbox } = await import('workbox-window');
-	const worker = new Workbox('/sw.js');
-	worker.addEventListener('controlling', () => keepPageForOffline(location.href));
-	await worker.register();
-}
-
 /**
  * Asks the service worker to fetch (and so cache) a page as a document. Pages reached by
  * in-app navigation are loaded as data only; this is what lets them reload offline later.

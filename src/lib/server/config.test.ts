@@ -15,7 +15,8 @@ describe('parseConfig', () => {
 			roomCreateRateLimit: 30,
 			roomIdleMs: 30_000,
 			addressHeader: undefined,
-			secrets: { authSecret: undefined }
+			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined },
+			vapidSubject: undefined
 		});
 	});
 

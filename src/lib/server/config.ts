@@ -31,7 +31,10 @@ const envSchema = z.object({
 		.string()
 		.transform((v) => v.toLowerCase())
 		.optional(),
-	AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional()
+	AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+	VAPID_PUBLIC_KEY: z.string().optional(),
+	VAPID_PRIVATE_KEY: z.string().optional(),
+	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional()
 });
 
 export type Config = {
@@ -52,7 +55,9 @@ export type Config = {
 	/** Header carrying the client address when behind a reverse proxy (e.g. x-forwarded-for). */
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
-	secrets: { authSecret?: string };
+	secrets: { authSecret?: string; vapidPublicKey?: string; vapidPrivateKey?: string };
+	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
+	vapidSubject: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -82,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
 		addressHeader: e.ADDRESS_HEADER,
-		secrets: { authSecret: e.AUTH_SECRET }
+		secrets: { authSecret: e.AUTH_SECRET, vapidPublicKey: e.VAPID_PUBLIC_KEY, vapidPrivateKey: e.VAPID_PRIVATE_KEY },
+		vapidSubject: e.VAPID_SUBJECT
 	};
 }

@@ -3,6 +3,7 @@ import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { RoomEvents } from './events.ts';
 import type { Logger } from './log.ts';
+import type { Push } from './push.ts';
 import type { Rooms } from './rooms.ts';
 
 /** What the server process builds once at start and every request handler shares. */
@@ -14,6 +15,7 @@ export type AppContext = {
 	version: string;
 	events: RoomEvents;
 	rooms: Rooms;
+	push: Push;
 };
 
 // The SvelteKit bundle and the server entry each load their own copy of this module,

@@ -3,11 +3,13 @@ import { EventEmitter } from 'node:events';
 /** What changed in a room, and who must hear of it. */
 export type RoomChange = {
 	roomId: string;
-	kind: 'created' | 'renamed' | 'deleted' | 'member-added' | 'member-removed' | 'role-changed' | 'activity';
+	kind: 'created' | 'renamed' | 'deleted' | 'member-added' | 'member-removed' | 'role-changed' | 'activity' | 'ring-declined';
 	/** Users whose view of the room or of their room list changed (current and former members). */
 	notify: string[];
 	/** Users who lost access to the room: their live connections to it must be cut. */
 	revoked: string[];
+	/** Who did it, when the people told need to know (e.g. who declined a call). */
+	by?: string;
 };
 
 /**

@@ -13,7 +13,9 @@ describe('loadSecrets', () => {
 		expect(secrets.authSecret).toMatch(/^[\w-]{43}$/);
 		const file = join(dir, SECRETS_FILE);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
-		expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ authSecret: secrets.authSecret });
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(secrets);
+		expect(secrets.vapidPublicKey).toMatch(/^[\w-]{87}$/);
+		expect(secrets.vapidPrivateKey).toMatch(/^[\w-]{43}$/);
 	});
 
 	it('reuses the same secrets on a second start', () => {
@@ -23,16 +25,22 @@ describe('loadSecrets', () => {
 		expect(second).toEqual(first);
 	});
 
-	it('prefers a secret from the environment and does not store it', () => {
+	it('prefers secrets from the environment and does not store them', () => {
 		const dir = freshDir();
-		const given = 'g'.repeat(40);
-		expect(loadSecrets(dir, { authSecret: given }).authSecret).toBe(given);
+		const given = { authSecret: 'g'.repeat(40), vapidPublicKey: 'pub', vapidPrivateKey: 'priv' };
+		expect(loadSecrets(dir, given)).toEqual(given);
 		expect(() => readFileSync(join(dir, SECRETS_FILE))).toThrow();
+	});
+
+	it('takes a key pair from the environment only when both halves are given', () => {
+		const dir = freshDir();
+		const secrets = loadSecrets(dir, { vapidPublicKey: 'only-half' });
+		expect(secrets.vapidPublicKey).not.toBe('only-half');
 	});
 
 	it('tightens the mode of an existing secrets file', () => {
 		const dir = freshDir();
-		writeFileSync(join(dir, SECRETS_FILE), JSON.stringify({ authSecret: 's'.repeat(43) }), { mode: 0o644 });
+		writeFileSync(join(dir, SECRETS_FILE), JSON.stringify({ authSecret: 's'.repeat(43), vapidPublicKey: 'p', vapidPrivateKey: 'q' }), { mode: 0o644 });
 		expect(loadSecrets(dir).authSecret).toBe('s'.repeat(43));
 		expect(statSync(join(dir, SECRETS_FILE)).mode & 0o777).toBe(0o600);
 	});

@@ -1,14 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import webPush from 'web-push';
 import { z } from 'zod';
 
-/** How each secret is made when the environment does not give it. */
-const generators = {
-	authSecret: () => randomBytes(32).toString('base64url')
-} satisfies Record<string, () => string>;
+export type Secrets = {
+	authSecret: string;
+	vapidPublicKey: string;
+	vapidPrivateKey: string;
+};
 
-export type Secrets = { [K in keyof typeof generators]: string };
+/** How secrets are made when the environment does not give them; a group (a key pair) is made and given together. */
+const groups: { fields: (keyof Secrets)[]; make: () => Partial<Secrets> }[] = [
+	{ fields: ['authSecret'], make: () => ({ authSecret: randomBytes(32).toString('base64url') }) },
+	{
+		fields: ['vapidPublicKey', 'vapidPrivateKey'],
+		make: () => {
+			const keys = webPush.generateVAPIDKeys();
+			return { vapidPublicKey: keys.publicKey, vapidPrivateKey: keys.privateKey };
+		}
+	}
+];
 
 const storedSchema = z.record(z.string(), z.string());
 
@@ -29,23 +41,22 @@ export function loadSecrets(dataDir: string, given: Partial<Secrets> = {}): Secr
 		chmodSync(file, 0o600);
 	}
 	let changed = false;
-	const secrets = {} as Secrets;
-	for (const [name, generate] of Object.entries(generators) as [keyof Secrets, () => string][]) {
-		const fromEnv = given[name];
-		if (fromEnv) {
-			secrets[name] = fromEnv;
+	const secrets: Partial<Secrets> = {};
+	for (const { fields, make } of groups) {
+		if (fields.every((f) => given[f])) {
+			for (const f of fields) secrets[f] = given[f];
 			continue;
 		}
-		if (!stored[name]) {
-			stored[name] = generate();
+		if (!fields.every((f) => stored[f])) {
+			Object.assign(stored, make());
 			changed = true;
 		}
-		secrets[name] = stored[name];
+		for (const f of fields) secrets[f] = stored[f];
 	}
 	if (changed) {
 		const tmp = `${file}.tmp`;
 		writeFileSync(tmp, JSON.stringify(stored, null, '\t') + '\n', { mode: 0o600 });
 		renameSync(tmp, file);
 	}
-	return secrets;
+	return secrets as Secrets;
 }
