@@ -9,6 +9,7 @@ import { setContext, type AppContext } from '../src/lib/server/context.ts';
 import { DB_FILE, ensureWritableDir, migrate, openDatabase, readMigrations } from '../src/lib/server/db.ts';
 import { RoomEvents } from '../src/lib/server/events.ts';
 import { createLogger } from '../src/lib/server/log.ts';
+import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
 import { createSyncService } from '../sync/service.ts';
@@ -39,9 +40,25 @@ export function createParley(config: Config): Parley {
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
 	const events = new RoomEvents();
 	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
-	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms };
+	const vapid = {
+		subject: config.vapidSubject ?? (config.origin?.startsWith('https:') ? config.origin : 'mailto:parley@localhost'),
+		publicKey: secrets.vapidPublicKey,
+		privateKey: secrets.vapidPrivateKey
+	};
+	const push = new Push({ db, rooms, events, log, vapid });
+	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms, push };
 	setContext(context);
-	const sync = createSyncService({ db, auth, rooms, events, log, origin: config.origin, idleMs: config.roomIdleMs });
+	const sync = createSyncService({
+		db,
+		auth,
+		rooms,
+		events,
+		log,
+		origin: config.origin,
+		idleMs: config.roomIdleMs,
+		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present)
+	});
+	push.inCall = (roomId) => sync.usersInCall(roomId);
 	return {
 		context,
 		upgradeRoutes: [sync],

@@ -1,5 +1,6 @@
+import { createReadStream, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, parseConfig, type Config } from '../src/lib/server/config.ts';
 import { StartupError } from '../src/lib/server/db.ts';
@@ -31,13 +32,22 @@ const { log } = parley.context;
 process.env.BODY_SIZE_LIMIT = String(MAX_BODY_BYTES);
 process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 process.env.HOST_HEADER = HOST_HEADER;
-const { handler } = await import(pathToFileURL(join(ROOT, 'build', 'handler.js')).href).catch((error) => {
-	fail(new StartupError(`No build found in ${join(ROOT, 'build')} (${(error as Error).message}). Run \`npm run build\` first.`));
+// BUILD_DIR serves another build than ./build (e.g. a release unpacked elsewhere).
+const buildDir = resolve(process.env.BUILD_DIR ?? join(ROOT, 'build'));
+const { handler } = await import(pathToFileURL(join(buildDir, 'handler.js')).href).catch((error) => {
+	fail(new StartupError(`No build found in ${buildDir} (${(error as Error).message}). Run \`npm run build\` first.`));
 });
+const serviceWorkerFile = join(buildDir, 'client', 'sw.js');
 
 const server = createServer((req, res) => {
 	if (!prepareRequest(req, res, config)) return;
 	if (req.url === '/healthz') return sendJson(res, 200, { ok: true, version: VERSION });
+	// The service worker is read fresh and never cached, so browsers see a new version as soon as it is deployed.
+	if (req.url === '/sw.js' && req.method === 'GET' && existsSync(serviceWorkerFile)) {
+		res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/' });
+		createReadStream(serviceWorkerFile).pipe(res);
+		return;
+	}
 	handler(req, res);
 });
 server.on('upgrade', (req, socket, head) => routeUpgrade(parley.upgradeRoutes, req, socket, head, log));

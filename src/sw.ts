@@ -6,6 +6,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
+import { callTag, roomTag, type PushPayload } from './lib/push/schemas.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: { url: string; revision: string | null }[] };
 
@@ -39,3 +40,65 @@ setCatchHandler(async ({ request }) => {
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// Push: a ring for a call, the end of one, or (when turned on) new messages in a room.
+self.addEventListener('push', (event) => {
+	let payload: PushPayload;
+	try {
+		payload = event.data?.json() as PushPayload;
+	} catch {
+		return;
+	}
+	event.waitUntil(showPush(payload));
+});
+
+async function showPush(payload: PushPayload): Promise<void> {
+	if (payload.type === 'ring') {
+		await self.registration.showNotification(`${payload.callerName} is calling`, {
+			body: payload.roomName,
+			tag: callTag(payload.roomId),
+			requireInteraction: true,
+			icon: '/icon-192.png',
+			badge: '/icon-192.png',
+			data: { roomId: payload.roomId, kind: 'ring' },
+			actions: [
+				{ action: 'join', title: 'Join' },
+				{ action: 'decline', title: 'Decline' }
+			]
+		} as NotificationOptions);
+	} else if (payload.type === 'ring-end') {
+		for (const notification of await self.registration.getNotifications({ tag: callTag(payload.roomId) })) notification.close();
+	} else if (payload.type === 'message') {
+		// One notification per room: a newer message replaces the older one.
+		await self.registration.showNotification(payload.roomName, {
+			body: payload.count > 1 ? `${payload.authorName}: ${payload.text} (+${payload.count - 1} more)` : `${payload.authorName}: ${payload.text}`,
+			tag: roomTag(payload.roomId),
+			icon: '/icon-192.png',
+			data: { roomId: payload.roomId, kind: 'message' }
+		});
+	}
+}
+
+self.addEventListener('notificationclick', (event) => {
+	const { roomId, kind } = (event.notification.data ?? {}) as { roomId?: string; kind?: string };
+	event.notification.close();
+	if (!roomId) return;
+	if (event.action === 'decline') {
+		event.waitUntil(fetch(`/api/rooms/${encodeURIComponent(roomId)}/ring/decline`, { method: 'POST', credentials: 'same-origin' }).then(() => undefined, () => undefined));
+		return;
+	}
+	const url = `/rooms/${encodeURIComponent(roomId)}${kind === 'ring' ? '?call=join' : ''}`;
+	event.waitUntil(openOrFocus(url));
+});
+
+/** Focuses a Parley window (moving it to the room) or opens one. */
+async function openOrFocus(url: string): Promise<void> {
+	const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+	const existing = windows.find((w) => new URL(w.url).origin === self.location.origin);
+	if (existing) {
+		await existing.focus();
+		await existing.navigate(url).catch(() => existing.postMessage({ type: 'navigate', url }));
+		return;
+	}
+	await self.clients.openWindow(url);
+}
