@@ -36,12 +36,12 @@ export class RoomSession {
 	readonly #store: SyncStore;
 	readonly #log: Logger;
 	readonly #clients: Map<number, string>;
-	readonly #onActivity: () => void;
+	readonly #onActivity: (added: { key: string; authorId: string }[]) => void;
 	#seq: number;
 	#sinceSnapshot: number;
 	#compacting = false;
 
-	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: () => void) {
+	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: { key: string; authorId: string }[]) => void) {
 		this.roomId = roomId;
 		this.#store = store;
 		this.#log = log;
@@ -92,6 +92,20 @@ export class RoomSession {
 			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
 			peer.send(encoding.toUint8Array(message));
 		}
+	}
+
+	/** People whose awareness says they are in this room's call. */
+	usersInCall(): Set<string> {
+		const users = new Set<string>();
+		for (const state of this.awareness.getStates().values() as Iterable<{ user?: { id?: string }; call?: unknown }>) {
+			if (state.call && state.user?.id) users.add(state.user.id);
+		}
+		return users;
+	}
+
+	/** People with this room open right now. */
+	usersPresent(): Set<string> {
+		return new Set([...this.peers.keys()].map((p) => p.userId));
 	}
 
 	leave(peer: Peer): void {
@@ -212,7 +226,7 @@ export class RoomSession {
 		}
 		if (!added.length && !removed.length) return;
 		this.#store.indexMessages(this.roomId, added, removed);
-		if (added.length) this.#onActivity();
+		if (added.length) this.#onActivity(added);
 	}
 
 	/** Folds the stored updates into one snapshot; runs in the background and on unload. */

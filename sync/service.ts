@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/chat/protocol.ts';
-import { MAX_UPDATE_BYTES } from '../src/lib/chat/schema.ts';
+import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { Auth } from '../src/lib/server/auth.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
@@ -24,6 +24,8 @@ export type SyncOptions = {
 	idleMs?: number;
 	/** Public origin, when configured: WebSocket upgrades from other sites are refused. */
 	origin?: string;
+	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
+	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
 };
 
 const PING_MS = 30_000;
@@ -60,7 +62,7 @@ export function createSyncService(options: SyncOptions) {
 		let s = sessions.get(roomId);
 		if (!s) {
 			const started = performance.now();
-			s = new RoomSession(roomId, store, log, () => activity(roomId));
+			s = new RoomSession(roomId, store, log, (added) => activity(roomId, added));
 			sessions.set(roomId, s);
 			log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
 		}
@@ -68,13 +70,21 @@ export function createSyncService(options: SyncOptions) {
 	}
 
 	/** Lets members' lobbies refresh (unread counts, order) at most once a second per room, after the latest message. */
-	function activity(roomId: string) {
+	const pendingMessages = new Map<string, { key: string; authorId: string }[]>();
+	function activity(roomId: string, added: { key: string; authorId: string }[]) {
+		pendingMessages.set(roomId, [...(pendingMessages.get(roomId) ?? []), ...added]);
 		if (activityTimers.has(roomId)) return;
 		activityTimers.set(
 			roomId,
 			setTimeout(() => {
 				activityTimers.delete(roomId);
+				const batch = pendingMessages.get(roomId) ?? [];
+				pendingMessages.delete(roomId);
 				events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
+				const session = sessions.get(roomId);
+				const latest = batch.at(-1);
+				const value = latest && (session?.doc.getMap(MESSAGES).get(latest.key) as { text?: string } | undefined);
+				if (latest && value?.text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text: value.text }, batch.length, session!.usersPresent());
 			}, 300).unref()
 		);
 	}
@@ -195,6 +205,7 @@ export function createSyncService(options: SyncOptions) {
 		},
 		/** Loaded room documents, for tests and benchmarks. */
 		loadedRooms: () => [...sessions.keys()],
+		usersInCall: (roomId: string) => sessions.get(roomId)?.usersInCall() ?? new Set<string>(),
 		close() {
 			stopListening();
 			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');
