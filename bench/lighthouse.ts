@@ -1,0 +1,80 @@
+// Lighthouse (npm `lighthouse`, driving Debian's Chromium) on the sign-in page and the lobby,
+// with the desktop and mobile presets; prints the lowest score of each category over pages and
+// presets, and the gzipped size of the JavaScript the lobby loads. Needs `npm run build` first.
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
+import { startServer } from '../tests/e2e/support/server.ts';
+
+const freePort = () =>
+	new Promise<number>((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
+
+type Scores = { performance: number; accessibility: number; best_practices: number };
+type Result = { lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { details?: { items?: { url: string; resourceType?: string }[] } }> } };
+
+const server = await startServer();
+const debuggingPort = await freePort();
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'parley-lh-')), {
+	executablePath: CHROMIUM_PATH,
+	args: [...CHROMIUM_ARGS, `--remote-debugging-port=${debuggingPort}`],
+	headless: true
+});
+
+async function audit(path: string, preset: 'desktop' | 'mobile'): Promise<{ scores: Scores; result: Result }> {
+	const flags = { port: debuggingPort, output: 'json' as const, logLevel: 'error' as const, disableStorageReset: true, onlyCategories: ['performance', 'accessibility', 'best-practices'] };
+	const run = (await lighthouse(`${server.url}${path}`, flags, preset === 'desktop' ? desktopConfig : undefined)) as unknown as Result;
+	const score = (id: string) => Math.round((run.lhr.categories[id].score ?? 0) * 100);
+	const scores = { performance: score('performance'), accessibility: score('accessibility'), best_practices: score('best-practices') };
+	console.error(JSON.stringify({ path, preset, ...scores }));
+	return { scores, result: run };
+}
+
+try {
+	const all: Scores[] = [];
+	for (const preset of ['desktop', 'mobile'] as const) all.push((await audit('/signin', preset)).scores);
+
+	// Sign up in the same browser profile, so Lighthouse opens the lobby signed in.
+	const page = context.pages()[0] ?? (await context.newPage());
+	await page.goto(`${server.url}/signup`);
+	await page.getByRole('textbox', { name: 'Name' }).fill('Lighthouse Keeper');
+	await page.getByRole('textbox', { name: 'Email' }).fill(`keeper-${Date.now()}@parley.test`);
+	await page.getByLabel('Password').fill('a long enough password');
+	await page.getByRole('button', { name: 'Sign up' }).click();
+	await page.getByRole('heading', { name: 'Your rooms' }).waitFor();
+
+	let lobbyScripts: string[] = [];
+	for (const preset of ['desktop', 'mobile'] as const) {
+		const { scores, result } = await audit('/', preset);
+		all.push(scores);
+		const requests = result.lhr.audits['network-requests']?.details?.items ?? [];
+		lobbyScripts = requests.filter((r) => r.resourceType === 'Script' && r.url.startsWith(server.url)).map((r) => r.url);
+	}
+	let gzipBytes = 0;
+	for (const url of new Set(lobbyScripts)) gzipBytes += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer()), { level: 9 }).length;
+
+	const lowest = (key: keyof Scores) => Math.min(...all.map((s) => s[key]));
+	console.log(
+		JSON.stringify({
+			name: 'lighthouse',
+			performance: lowest('performance'),
+			accessibility: lowest('accessibility'),
+			best_practices: lowest('best_practices'),
+			lobby_js_gzip_bytes: gzipBytes,
+			lobby_js_files: new Set(lobbyScripts).size
+		})
+	);
+} finally {
+	await context.close();
+	await server.stop();
+}
