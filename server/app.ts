@@ -12,6 +12,7 @@ import { createLogger } from '../src/lib/server/log.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
+import { createSignalService } from '../signal/service.ts';
 import { createSyncService } from '../sync/service.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,7 +47,8 @@ export function createParley(config: Config): Parley {
 		privateKey: secrets.vapidPrivateKey
 	};
 	const push = new Push({ db, rooms, events, log, vapid });
-	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms, push };
+	const signal = createSignalService({ auth, rooms, events, log });
+	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms, push, issuePeerId: signal.issue };
 	setContext(context);
 	const sync = createSyncService({
 		db,
@@ -61,9 +63,10 @@ export function createParley(config: Config): Parley {
 	push.inCall = (roomId) => sync.usersInCall(roomId);
 	return {
 		context,
-		upgradeRoutes: [sync],
+		upgradeRoutes: [sync, signal],
 		async close() {
 			sync.close();
+			signal.close();
 			setContext(undefined);
 			db.close();
 		}

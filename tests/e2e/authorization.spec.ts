@@ -33,6 +33,8 @@ const TABLE: Row[] = [
 	{ endpoint: 'POST /api/invites/[token]/accept', path: (w) => `/api/invites/${w.token}/accept`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/events', path: () => '/api/events', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'POST /api/rooms/[id]/call/peer', path: (w) => `/api/rooms/${w.roomId}/call/peer`, expect: [401, 404, 201, 201, 201] },
+	{ endpoint: 'GET /api/ice-servers', path: (w) => `/api/ice-servers?room=${w.roomId}`, expect: [401, 404, 200, 200, 200] },
 	{ endpoint: 'GET /api/push/key', path: () => '/api/push/key', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => fakeSubscription(), expect: [401, 201, 201, 201, 201] },
 	// Nobody has a subscription with this endpoint, so nobody can delete it (tests/e2e/push.spec.ts covers one's own).

@@ -16,7 +16,8 @@ describe('parseConfig', () => {
 			roomIdleMs: 30_000,
 			addressHeader: undefined,
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined },
-			vapidSubject: undefined
+			vapidSubject: undefined,
+			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 }
 		});
 	});
 
@@ -44,6 +45,15 @@ describe('parseConfig', () => {
 			roomCreateRateLimit: 2,
 			addressHeader: 'x-forwarded-for',
 			secrets: { authSecret: 'a'.repeat(40) }
+		});
+	});
+
+	it('reads comma-separated ICE server lists', () => {
+		expect(parseConfig({ STUN_URLS: 'stun:a:3478, stun:b:3478', TURN_URLS: 'turn:t:3478', TURN_SECRET: 'x'.repeat(16) }).ice).toEqual({
+			stunUrls: ['stun:a:3478', 'stun:b:3478'],
+			turnUrls: ['turn:t:3478'],
+			turnSecret: 'x'.repeat(16),
+			turnTtlSeconds: 3600
 		});
 	});
 

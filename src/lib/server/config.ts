@@ -34,6 +34,10 @@ const envSchema = z.object({
 	AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 	VAPID_PUBLIC_KEY: z.string().optional(),
 	VAPID_PRIVATE_KEY: z.string().optional(),
+	STUN_URLS: z.string().optional(),
+	TURN_URLS: z.string().optional(),
+	TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+	TURN_TTL_SECONDS: positiveInt.default(3600),
 	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional()
 });
 
@@ -56,6 +60,8 @@ export type Config = {
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
 	secrets: { authSecret?: string; vapidPublicKey?: string; vapidPrivateKey?: string };
+	/** ICE servers handed to browsers for calls (TURN only when both URLs and secret are set). */
+	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
 	vapidSubject: string | undefined;
 };
@@ -88,6 +94,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
 		addressHeader: e.ADDRESS_HEADER,
 		secrets: { authSecret: e.AUTH_SECRET, vapidPublicKey: e.VAPID_PUBLIC_KEY, vapidPrivateKey: e.VAPID_PRIVATE_KEY },
-		vapidSubject: e.VAPID_SUBJECT
+		vapidSubject: e.VAPID_SUBJECT,
+		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS }
 	};
 }
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);

@@ -16,6 +16,8 @@ export type AppContext = {
 	events: RoomEvents;
 	rooms: Rooms;
 	push: Push;
+	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */
+	issuePeerId(roomId: string, userId: string): string;
 };
 
 // The SvelteKit bundle and the server entry each load their own copy of this module,

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { ExpressPeerServer } from 'peer';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Auth } from '../src/lib/server/auth.ts';
+import type { RoomEvents } from '../src/lib/server/events.ts';
+import type { Logger } from '../src/lib/server/log.ts';
+import type { Rooms } from '../src/lib/server/rooms.ts';
+import { headersOf } from '../sync/service.ts';
+import { refuseUpgrade } from '../server/upgrade.ts';
+
+export const SIGNAL_PREFIX = '/peerjs';
+/** The PeerJS "key" every client sends; access is controlled by issued peer ids, not by it. */
+export const PEERJS_KEY = 'parley';
+/** An issued peer id must be used within this time, once. */
+const ISSUE_TTL_MS = 60_000;
+
+type Issued = { peerId: string; userId: string; roomId: string; issuedAt: number; used: boolean; socket?: WebSocket };
+
+/**
+ * The PeerJS signalling server at /peerjs, behind Parley's own checks: a peer id is issued by
+ * the server to a signed-in member for one room's call, can be used once, only by that person,
+ * and signalling messages only reach peers of the same room.
+ */
+export function createSignalService(options: { auth: Auth; rooms: Rooms; events: RoomEvents; log: Logger }) {
+	const { auth, rooms, events, log } = options;
+	const issued = new Map<string, Issued>();
+	const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+	// The peer package mounts itself on an Express app; its own WebSocket server is replaced by ours
+	// (noServer), so the HTTP server it asks for is never used.
+	const peerApp = ExpressPeerServer({} as Server, {
+		path: '/',
+		key: PEERJS_KEY,
+		allow_discovery: false,
+		alive_timeout: 60_000,
+		expire_timeout: 10_000,
+		createWebSocketServer: () => wss
+	});
+	express().use(SIGNAL_PREFIX, peerApp);
+	peerApp.on('disconnect', (client: { getId(): string }) => issued.delete(client.getId()));
+
+	/** A new peer id for this person in this room's call (the room membership is checked). */
+	function issue(roomId: string, userId: string): string {
+		rooms.requireMember(roomId, userId);
+		const peerId = `p${randomBytes(16).toString('hex')}`;
+		issued.set(peerId, { peerId, userId, roomId, issuedAt: Date.now(), used: false });
+		// Forget ids never used.
+		for (const [id, entry] of issued) if (!entry.used && Date.now() - entry.issuedAt > ISSUE_TTL_MS) issued.delete(id);
+		return peerId;
+	}
+
+	const stopListening = events.onChange((change) => {
+		for (const entry of issued.values()) {
+			if (entry.roomId !== change.roomId) continue;
+			if (change.kind === 'deleted' || change.revoked.includes(entry.userId)) entry.socket?.close(4403, 'No longer a member of this room');
+		}
+	});
+
+	/** Drops signalling messages addressed to a peer outside the sender's room. */
+	function guard(ws: WebSocket, sender: Issued) {
+		const emit = ws.emit.bind(ws);
+		ws.emit = ((event: string, ...args: unknown[]) => {
+			if (event === 'message') {
+				try {
+					const message = JSON.parse(String(args[0])) as { type?: string; dst?: string };
+					if (message.dst !== undefined) {
+						const target = issued.get(message.dst);
+						if (!target || target.roomId !== sender.roomId) {
+							log.warn('signal.message_dropped', { roomId: sender.roomId, userId: sender.userId, type: message.type });
+							return false;
+						}
+					}
+				} catch {
+					return false;
+				}
+			}
+			return emit(event, ...args);
+		}) as typeof ws.emit;
+	}
+
+	return {
+		prefix: SIGNAL_PREFIX,
+		issue,
+		/** The room a peer id was issued for (e.g. to check who is in a call). */
+		roomOf: (peerId: string) => issued.get(peerId)?.roomId,
+		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
+			const url = new URL(req.url ?? '/', 'http://x');
+			const peerId = url.searchParams.get('id') ?? '';
+			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
+			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to take part in calls');
+			const entry = issued.get(peerId);
+			if (!entry || entry.userId !== session.user.id) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id was not issued to you');
+			if (entry.used) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id was already used; ask for a new one');
+			if (Date.now() - entry.issuedAt > ISSUE_TTL_MS) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id has expired; ask for a new one');
+			try {
+				rooms.requireMember(entry.roomId, entry.userId);
+			} catch {
+				return refuseUpgrade(socket, 403, 'Forbidden', 'You are not a member of this room');
+			}
+			entry.used = true;
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				entry.socket = ws;
+				guard(ws, entry);
+				ws.on('close', () => issued.delete(peerId));
+				log.info('signal.connected', { roomId: entry.roomId, userId: entry.userId });
+				wss.emit('connection', ws, req);
+			});
+		},
+		close() {
+			stopListening();
+			for (const ws of wss.clients) ws.close(1001, 'Server shutting down');
+			wss.close();
+		}
+	};
+}
