@@ -19,6 +19,8 @@ export default ts.config(
 		rules: {
 			// Parley is always served at the root of its origin (no paths.base), so plain hrefs are right.
 			'svelte/no-navigation-without-resolve': 'off',
+			// TypeScript (svelte-check) already knows which globals exist, DOM types included.
+			'no-undef': 'off',
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
 		}
 	}
