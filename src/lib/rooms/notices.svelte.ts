@@ -12,3 +12,18 @@ class Notices {
 }
 
 export const notices = new Notices();
+
+/** Calls ringing for this person while Parley is open: shown as a banner with Join and Decline. */
+class Ringing {
+	calls = $state<{ roomId: string; caller: string; room: string }[]>([]);
+
+	ring(roomId: string, caller: string, room: string) {
+		this.calls = [...this.calls.filter((c) => c.roomId !== roomId), { roomId, caller, room }];
+	}
+
+	stop(roomId: string) {
+		this.calls = this.calls.filter((c) => c.roomId !== roomId);
+	}
+}
+
+export const ringing = new Ringing();

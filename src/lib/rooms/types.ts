@@ -54,4 +54,4 @@ export type InviteInfo = {
 export type UserResult = { id: string; name: string; email?: string };
 
 /** One line of the events stream (`GET /api/events`). */
-export type RoomEventMessage = { roomId: string; kind: string; removed: boolean; by?: string };
+export type RoomEventMessage = { roomId: string; kind: string; removed: boolean; by?: string; names?: { by: string; room: string } };

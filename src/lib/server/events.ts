@@ -3,13 +3,15 @@ import { EventEmitter } from 'node:events';
 /** What changed in a room, and who must hear of it. */
 export type RoomChange = {
 	roomId: string;
-	kind: 'created' | 'renamed' | 'deleted' | 'member-added' | 'member-removed' | 'role-changed' | 'activity' | 'ring-declined';
+	kind: 'created' | 'renamed' | 'deleted' | 'member-added' | 'member-removed' | 'role-changed' | 'activity' | 'ringing' | 'ring-ended' | 'ring-declined';
 	/** Users whose view of the room or of their room list changed (current and former members). */
 	notify: string[];
 	/** Users who lost access to the room: their live connections to it must be cut. */
 	revoked: string[];
 	/** Who did it, when the people told need to know (e.g. who declined a call). */
 	by?: string;
+	/** Names to show with it (e.g. "Ann is calling" in "Team"), so a client need not look them up. */
+	names?: { by: string; room: string };
 };
 
 /**

@@ -117,6 +117,8 @@ export class Push {
 		const others = this.#rooms.memberIds(roomId).filter((id) => id !== caller.id && !inCall.has(id));
 		const roomName = room.kind === 'direct' ? caller.name : room.name;
 		const payload: PushPayload = { type: 'ring', roomId, roomName, callerId: caller.id, callerName: caller.name, at: Date.now() };
+		// People with Parley open get an in-app banner; the push reaches the others (and their other devices).
+		this.#events.emit({ roomId, kind: 'ringing', notify: others, revoked: [], by: caller.id, names: { by: caller.name, room: roomName } });
 		const reached = await this.#send(this.#subscriptionsOf(others), payload, { ttl: RING_TTL_SECONDS, urgency: 'high', topic: topicFor(roomId) });
 		this.#log.info('push.ring', { roomId, userId: caller.id, people: others.length, devices: reached });
 		return reached;
@@ -125,6 +127,7 @@ export class Push {
 	/** Closes the ringing notification (same tag) for the given people, or every member: the call ended or they joined elsewhere. */
 	async endRing(roomId: string, userIds?: string[]): Promise<number> {
 		const targets = userIds ?? this.#rooms.memberIds(roomId);
+		this.#events.emit({ roomId, kind: 'ring-ended', notify: targets, revoked: [] });
 		return this.#send(this.#subscriptionsOf(targets), { type: 'ring-end', roomId }, { ttl: RING_TTL_SECONDS, urgency: 'high', topic: topicFor(roomId) });
 	}
 

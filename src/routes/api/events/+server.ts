@@ -12,7 +12,7 @@ export const GET = api(({ event, user, context }) => {
 			const send = (text: string) => controller.enqueue(encoder.encode(text));
 			send('retry: 3000\n: connected\n\n');
 			const unsubscribe = context.events.forUser(user.id, (change) => {
-				const message: RoomEventMessage = { roomId: change.roomId, kind: change.kind, removed: change.revoked.includes(user.id), ...(change.by ? { by: change.by } : {}) };
+				const message: RoomEventMessage = { roomId: change.roomId, kind: change.kind, removed: change.revoked.includes(user.id), ...(change.by ? { by: change.by } : {}), ...(change.names ? { names: change.names } : {}) };
 				send(`event: room\ndata: ${JSON.stringify(message)}\n\n`);
 			});
 			const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);

@@ -1,0 +1,42 @@
+/**
+ * Call membership lives on the room document's awareness: every state with a `call` field is a
+ * participant. Pure helpers to read it, shared by the call engine and the UI.
+ */
+export type CallPresence = {
+	peerId: string;
+	joinedAt: number;
+	audio: boolean;
+	video: boolean;
+	screen: boolean;
+	/** A short description of the device ("phone", "desktop"), shown next to the name. */
+	device: string;
+};
+
+export type CallParticipant = CallPresence & { userId: string; name: string; clientId: number };
+
+type AwarenessLike = { user?: { id?: unknown; name?: unknown }; call?: Partial<CallPresence> | null };
+
+export function participantsOf(states: Map<number, AwarenessLike>): CallParticipant[] {
+	const list: CallParticipant[] = [];
+	for (const [clientId, state] of states) {
+		const call = state.call;
+		const id = state.user?.id;
+		if (!call || typeof call.peerId !== 'string' || typeof id !== 'string') continue;
+		list.push({
+			clientId,
+			userId: id,
+			name: typeof state.user?.name === 'string' ? state.user.name : 'Someone',
+			peerId: call.peerId,
+			joinedAt: typeof call.joinedAt === 'number' ? call.joinedAt : 0,
+			audio: call.audio !== false,
+			video: call.video !== false,
+			screen: call.screen === true,
+			device: typeof call.device === 'string' ? call.device : ''
+		});
+	}
+	return list.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
+}
+
+export function deviceKind(userAgent: string): string {
+	return /Mobi|Android|iPhone|iPad/i.test(userAgent) ? 'phone' : 'desktop';
+}

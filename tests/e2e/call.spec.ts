@@ -1,0 +1,100 @@
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { signUpInBrowser } from './support/ui.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+/** People in one room, each with the room open; small video so several fit on two cores. */
+async function roomOf(browser: Browser, count: number) {
+	const contexts: BrowserContext[] = [];
+	const pages: Page[] = [];
+	const people = [];
+	for (let i = 0; i < count; i++) {
+		const context = await browser.newContext();
+		await context.addInitScript(() => localStorage.setItem('parley:data-saver', '1'));
+		const page = await context.newPage();
+		people.push(await signUpInBrowser(page, `Caller${i + 1}`));
+		contexts.push(context);
+		pages.push(page);
+	}
+	const [owner] = pages;
+	await owner.getByRole('button', { name: 'New room' }).click();
+	await owner.getByRole('textbox', { name: 'Room name' }).fill('Call room');
+	for (const person of people.slice(1)) {
+		await owner.getByRole('searchbox', { name: 'Add people' }).fill(person.email);
+		await owner.getByRole('button', { name: `Add ${person.name}` }).click();
+	}
+	await owner.getByRole('button', { name: 'Create' }).click();
+	await expect(owner.getByRole('heading', { name: 'Call room' })).toBeVisible();
+	const url = owner.url();
+	for (const page of pages.slice(1)) await page.goto(url);
+	return { pages, people, close: () => Promise.all(contexts.map((c) => c.close())) };
+}
+
+async function joinCall(page: Page) {
+	await page.getByRole('button', { name: /^(Start|Join) call$/ }).click();
+	await expect(page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview')).toBeVisible();
+	await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
+	await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
+}
+
+/** Remote video of a participant: decoded frames and size. */
+function remoteVideo(page: Page, name: string) {
+	return page.getByRole('list', { name: 'Participants' }).getByRole('listitem', { name: new RegExp(`^${name}`) }).locator('video');
+}
+
+const framesOf = (video: ReturnType<typeof remoteVideo>) =>
+	video.evaluate((v: HTMLVideoElement) => ({ frames: v.getVideoPlaybackQuality().totalVideoFrames, width: v.videoWidth, height: v.videoHeight }));
+
+test('two people: see each other, mute shows, screen share and back, leaving removes the tile', async ({ browser }) => {
+	const { pages, people, close } = await roomOf(browser, 2);
+	const [a, b] = pages;
+	await joinCall(a);
+	await expect(b.getByText(/In the call: Caller1/)).toBeVisible();
+	// Starting the call rang B: an in-app banner with Join and Decline.
+	const ring = b.getByRole('alertdialog', { name: `${people[0].name} is calling` });
+	await ring.getByRole('button', { name: 'Join' }).click();
+	await expect(ring).toHaveCount(0);
+	await b.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
+	await expect(b.getByRole('button', { name: 'Leave call' })).toBeVisible();
+
+	const bSeenByA = remoteVideo(a, people[1].name);
+	const aSeenByB = remoteVideo(b, people[0].name);
+	await expect.poll(async () => (await framesOf(bSeenByA)).frames, { timeout: 15_000 }).toBeGreaterThan(5);
+	await expect.poll(async () => (await framesOf(aSeenByB)).frames, { timeout: 15_000 }).toBeGreaterThan(5);
+	expect((await framesOf(aSeenByB)).width).toBeLessThanOrEqual(320);
+
+	await a.getByRole('button', { name: 'Mute microphone' }).click();
+	await expect(b.getByLabel(`${people[0].name} is muted`)).toBeVisible();
+	await a.getByRole('button', { name: 'Unmute microphone' }).click();
+	await expect(b.getByLabel(`${people[0].name} is muted`)).toHaveCount(0);
+
+	await a.getByRole('button', { name: 'Share screen' }).click();
+	await expect(a.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
+	await expect.poll(async () => (await framesOf(aSeenByB)).width, { timeout: 15_000 }).toBeGreaterThan(320);
+	await a.getByRole('button', { name: 'Stop sharing' }).click();
+	await expect.poll(async () => (await framesOf(aSeenByB)).width, { timeout: 15_000 }).toBeLessThanOrEqual(320);
+
+	await b.getByRole('button', { name: 'Leave call' }).click();
+	await expect(a.getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(1);
+	await close();
+});
+
+test('four people: everyone sees three remote videos; a fifth is told the call is full', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { pages, people, close } = await roomOf(browser, 5);
+	const inCall = pages.slice(0, 4);
+	for (const page of inCall) await joinCall(page);
+	for (const [i, page] of inCall.entries()) {
+		for (const [j, person] of people.slice(0, 4).entries()) {
+			if (i === j) continue;
+			await expect.poll(async () => (await framesOf(remoteVideo(page, person.name))).frames, { timeout: 30_000 }).toBeGreaterThan(0);
+		}
+	}
+	const fifth = pages[4];
+	await fifth.getByRole('button', { name: 'Join call' }).click();
+	await fifth.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
+	await expect(fifth.getByRole('alert')).toContainText('This call is full');
+	// Nothing changed for the four.
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(4);
+	await close();
+});
