@@ -39,7 +39,10 @@ export class MeshCall {
 	participants: CallParticipant[] = [];
 	error = '';
 
-	constructor(options: { awareness: Awareness; peerId: string; userId: string; stream: MediaStream; iceServers: RTCIceServer[]; audio: boolean; video: boolean }) {
+	#relayOnly: boolean;
+
+	constructor(options: { awareness: Awareness; peerId: string; userId: string; stream: MediaStream; iceServers: RTCIceServer[]; audio: boolean; video: boolean; relayOnly?: boolean }) {
+		this.#relayOnly = options.relayOnly ?? false;
 		this.#awareness = options.awareness;
 		this.#peerId = options.peerId;
 		this.#userId = options.userId;
@@ -78,7 +81,8 @@ export class MeshCall {
 			path: '/peerjs/',
 			secure,
 			key: 'parley',
-			config: { iceServers: this.#iceServers },
+			// "Always relay" hides one's IP address from the others, at the cost of going through TURN.
+			config: { iceServers: this.#iceServers, iceTransportPolicy: this.#relayOnly ? 'relay' : 'all' },
 			debug: 0
 		});
 		this.#peer = peer;
@@ -95,6 +99,7 @@ export class MeshCall {
 		peer.on('disconnected', () => {
 			if (!peer.destroyed) peer.reconnect();
 		});
+		addEventListener('online', this.#onAwareness);
 		this.#awareness.on('change', this.#onAwareness);
 		this.#awareness.setLocalStateField('call', this.#presence);
 		this.#onAwareness();
@@ -138,8 +143,14 @@ export class MeshCall {
 			this.#emit();
 		});
 		media.peerConnection?.addEventListener('connectionstatechange', () => {
-			// A failed path (network change) gets a new ICE negotiation rather than a dead tile.
-			if (media.peerConnection.connectionState === 'failed') media.peerConnection.restartIce();
+			// A failed path (e.g. after a network change): hang up this link; the newer of the two
+			// dials again at once (see #onAwareness), so the call comes back within seconds.
+			if (media.peerConnection.connectionState === 'failed') {
+				media.close();
+				this.#connections.delete(media.peer);
+				this.remotes.delete(media.peer);
+				setTimeout(this.#onAwareness, 500);
+			}
 		});
 		this.#emit();
 	}
@@ -242,6 +253,7 @@ export class MeshCall {
 
 	leave(): void {
 		clearInterval(this.#statsTimer);
+		removeEventListener('online', this.#onAwareness);
 		this.#awareness.off('change', this.#onAwareness);
 		this.#awareness.setLocalStateField('call', null);
 		for (const connection of this.#connections.values()) connection.media.close();
