@@ -96,5 +96,8 @@ test('four people: everyone sees three remote videos; a fifth is told the call i
 	await expect(fifth.getByRole('alert')).toContainText('This call is full');
 	// Nothing changed for the four.
 	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(4);
+	// With four tiles on screen the controls are still reachable.
+	await inCall[3].getByRole('button', { name: 'Leave call' }).click();
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(3);
 	await close();
 });
