@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { startCoturn, TURNSERVER } from './support/coturn.ts';
 import { startServer } from './support/server.ts';
 import { signUpInBrowser } from './support/ui.ts';
@@ -8,12 +8,24 @@ test('a relay-only call goes through a real coturn with Parley’s short-lived c
 	test.skip(!existsSync(TURNSERVER), 'coturn is not installed (./parley test installs it)');
 	test.setTimeout(90_000);
 	const turn = await startCoturn();
-	const server = await startServer({ TURN_URLS: turn.url, TURN_SECRET: turn.secret });
+	const server = await startServer({ TURN_URLS: turn.url, TURN_SECRET: turn.secret }).catch((error) => {
+		turn.stop();
+		throw error;
+	});
+	try {
+		await relayedCall(browser, server.url, turn);
+	} finally {
+		await server.stop();
+		turn.stop();
+	}
+});
+
+async function relayedCall(browser: Browser, baseURL: string, turn: { log: () => string }) {
 	const pages = [];
 	const contexts = [];
 	const people = [];
 	for (const name of ['Relay A', 'Relay B']) {
-		const context = await browser.newContext({ baseURL: server.url });
+		const context = await browser.newContext({ baseURL });
 		await context.addInitScript(() => {
 			localStorage.setItem('parley:relay-only', '1');
 			localStorage.setItem('parley:data-saver', '1');
@@ -41,6 +53,4 @@ test('a relay-only call goes through a real coturn with Parley’s short-lived c
 	// Only relay candidates were allowed, and coturn accepted Parley's credentials for them.
 	expect(turn.log()).toMatch(/ALLOCATE.*success/i);
 	for (const context of contexts) await context.close();
-	await server.stop();
-	turn.stop();
-});
+}
