@@ -63,6 +63,20 @@ test('two people: see each other, mute shows, screen share and back, leaving rem
 	await expect.poll(async () => (await framesOf(aSeenByB)).frames, { timeout: 15_000 }).toBeGreaterThan(5);
 	expect((await framesOf(aSeenByB)).width).toBeLessThanOrEqual(320);
 
+	// Connection quality from getStats shows on each remote tile.
+	await expect(b.getByRole('listitem', { name: new RegExp(`^${people[0].name}`) }).getByLabel('Connection: good')).toBeVisible({ timeout: 15_000 });
+
+	await a.getByRole('button', { name: 'Turn camera off' }).click();
+	await expect(b.getByRole('listitem', { name: new RegExp(`^${people[0].name}`) })).toContainText('Camera off');
+	await a.getByRole('button', { name: 'Turn camera on' }).click();
+	await expect(b.getByRole('listitem', { name: new RegExp(`^${people[0].name}`) })).not.toContainText('Camera off');
+
+	// Keyboard: Ctrl+D mutes, as in other call apps.
+	await a.keyboard.press('Control+d');
+	await expect(b.getByLabel(`${people[0].name} is muted`)).toBeVisible();
+	await a.keyboard.press('Control+d');
+	await expect(b.getByLabel(`${people[0].name} is muted`)).toHaveCount(0);
+
 	await a.getByRole('button', { name: 'Mute microphone' }).click();
 	await expect(b.getByLabel(`${people[0].name} is muted`)).toBeVisible();
 	await a.getByRole('button', { name: 'Unmute microphone' }).click();
