@@ -113,5 +113,8 @@ test('four people: everyone sees three remote videos; a fifth is told the call i
 	// With four tiles on screen the controls are still reachable.
 	await inCall[3].getByRole('button', { name: 'Leave call' }).click();
 	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(3);
+	// Closing the tab leaves promptly too (pagehide), not after an awareness timeout.
+	await inCall[2].close({ runBeforeUnload: true });
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(2, { timeout: 5000 });
 	await close();
 });
