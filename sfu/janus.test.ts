@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/lib/server/log.ts';
+import { JanusApi, JanusError } from './janus-api.ts';
+import { defaultInterface, writeJanusConfig } from './janus-config.ts';
+import { janusInstalled, JanusProcess } from './janus-process.ts';
+import { signJanusToken } from './janus-token.ts';
+
+const freePort = () =>
+	new Promise<number>((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
+
+// Real Janus (Debian package) on loopback; `./parley test` installs it.
+describe.skipIf(!janusInstalled())('the Janus sidecar', () => {
+	const tokenSecret = randomBytes(16).toString('hex');
+	const adminKey = randomBytes(16).toString('hex');
+	let janus: JanusProcess;
+
+	beforeAll(async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'parley-janus-'));
+		const wsPort = await freePort();
+		writeJanusConfig({
+			dir,
+			wsPort,
+			rtpPortRange: '40000-40100',
+			adminKey,
+			tokenAuthSecret: tokenSecret,
+			iface: defaultInterface(),
+			pluginsFolder: '/usr/lib/x86_64-linux-gnu/janus/plugins',
+			transportsFolder: '/usr/lib/x86_64-linux-gnu/janus/transports'
+		});
+		janus = new JanusProcess({ configDir: dir, wsPort, tokenSecret, log: createLogger('error') });
+		await janus.start();
+	}, 30_000);
+	afterAll(() => janus?.stop());
+
+	it('creates a videoroom (with audio-level events and a room token list) only with the admin key', async () => {
+		const api = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, 60));
+		await api.open();
+		const room = 1000 + Math.floor(Math.random() * 1e6);
+		await expect(api.videoroom({ request: 'create', room, secret: 's', publishers: 8 })).rejects.toThrow(JanusError);
+		const created = await api.videoroom({ request: 'create', room, admin_key: adminKey, secret: 's', publishers: 8, audiolevel_event: true, allowed: ['good-token'] });
+		expect(created).toMatchObject({ videoroom: 'created', room });
+		expect(await api.videoroom({ request: 'exists', room })).toMatchObject({ exists: true });
+		await api.videoroom({ request: 'destroy', room, secret: 's' });
+		api.close();
+	});
+
+	it('refuses sessions with an expired or forged token', async () => {
+		const expired = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, -10));
+		await expect(expired.open()).rejects.toThrow(/Unauthorized/i);
+		expired.close();
+		const forged = await JanusApi.connect(janus.url, signJanusToken('not-the-secret', 60));
+		await expect(forged.open()).rejects.toThrow(/Unauthorized/i);
+		forged.close();
+	});
+
+	it('is restarted when it dies, and answers again within 10 s', async () => {
+		const before = janus.pid;
+		process.kill(before!, 'SIGKILL');
+		const started = Date.now();
+		await new Promise((r) => setTimeout(r, 100));
+		await janus.ready();
+		expect(janus.pid).not.toBe(before);
+		const api = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, 60));
+		await api.open();
+		api.close();
+		expect(Date.now() - started).toBeLessThan(10_000);
+	}, 20_000);
+});
