@@ -58,7 +58,9 @@ export function createParley(config: Config): Parley {
 		log,
 		origin: config.origin,
 		idleMs: config.roomIdleMs,
-		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present)
+		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
+		// Joined on one device: the ringing stops on the others.
+		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId])
 	});
 	push.inCall = (roomId) => sync.usersInCall(roomId);
 	return {

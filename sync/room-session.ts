@@ -37,6 +37,9 @@ export class RoomSession {
 	readonly #log: Logger;
 	readonly #clients: Map<number, string>;
 	readonly #onActivity: (added: { key: string; authorId: string }[]) => void;
+	/** Called when someone appears in this room's call (their awareness gained a `call`). */
+	onCallJoin: (userId: string) => void = () => {};
+	#inCall = new Set<string>();
 	#seq: number;
 	#sinceSnapshot: number;
 	#compacting = false;
@@ -76,6 +79,9 @@ export class RoomSession {
 			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 			const bytes = encoding.toUint8Array(message);
 			for (const peer of this.peers.keys()) peer.send(bytes);
+			const inCall = this.usersInCall();
+			for (const userId of inCall) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
+			this.#inCall = inCall;
 		});
 	}
 

@@ -26,6 +26,8 @@ export type SyncOptions = {
 	origin?: string;
 	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
 	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
+	/** Someone joined a room's call (on any of their devices). */
+	onCallJoin?: (roomId: string, userId: string) => void;
 };
 
 const PING_MS = 30_000;
@@ -63,6 +65,7 @@ export function createSyncService(options: SyncOptions) {
 		if (!s) {
 			const started = performance.now();
 			s = new RoomSession(roomId, store, log, (added) => activity(roomId, added));
+			s.onCallJoin = (userId) => options.onCallJoin?.(roomId, userId);
 			sessions.set(roomId, s);
 			log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
 		}

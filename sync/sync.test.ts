@@ -284,3 +284,27 @@ describe('memory', () => {
 		await idle.close();
 	});
 });
+
+describe('calls', () => {
+	it('stops the ringing on a person’s other devices when they join the call, once', async () => {
+		const calls = await startSyncTestServer();
+		const ann = await calls.signUp('Ann');
+		const room = calls.parley.context.rooms.create(ann.id, { name: 'Call' }).id;
+		const ended: string[][] = [];
+		calls.parley.context.events.onChange((change) => {
+			if (change.kind === 'ring-ended') ended.push(change.notify);
+		});
+		const a = connect(calls.wsUrl, room, ann);
+		await waitFor(() => a.provider.synced);
+		a.provider.awareness.setLocalState({ user: { id: ann.id, name: 'Ann' } });
+		expect(ended).toEqual([]);
+		a.provider.awareness.setLocalStateField('call', { peerId: 'p1', joinedAt: 1 });
+		await waitFor(() => ended.length === 1, 5000, 'ring end for Ann');
+		// Changing mute state in the call is not joining again.
+		a.provider.awareness.setLocalStateField('call', { peerId: 'p1', joinedAt: 1, audio: false });
+		await new Promise((r) => setTimeout(r, 200));
+		expect(ended).toEqual([[ann.id]]);
+		a.provider.destroy();
+		await calls.close();
+	});
+});
