@@ -21,12 +21,13 @@ export function parseMessageKey(key: string): MessageKey | null {
 	return { authorId, ulid, time: decodeTime(ulid) };
 }
 
+/** The ULID part of a key, without validating it (sorting runs this millions of times; the server validated keys). */
+const ulidOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+
 /** Messages in the order everyone sees them: by ULID (time written, then randomness), then by author. */
 export function compareMessageKeys(a: string, b: string): number {
-	const pa = parseMessageKey(a);
-	const pb = parseMessageKey(b);
-	const ua = pa?.ulid ?? '';
-	const ub = pb?.ulid ?? '';
+	const ua = ulidOf(a);
+	const ub = ulidOf(b);
 	if (ua !== ub) return ua < ub ? -1 : 1;
 	return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -59,10 +59,17 @@ export class RoomChat {
 
 		const onMessages = (event: Y.YMapEvent<MessageValue>) => {
 			if (!this.#ready) return;
-			for (const [key, change] of event.changes.keys) {
-				this.#cache.delete(key);
-				if (change.action === 'delete') this.#order.remove(key);
-				else if (change.action === 'add') this.#order.add(key);
+			const changes = event.changes.keys;
+			// A big batch (a new device's first sync): one sort beats inserting keys one by one.
+			if (changes.size > 500) {
+				for (const key of changes.keys()) this.#cache.delete(key);
+				this.#order = new SortedKeys(this.#map.keys());
+			} else {
+				for (const [key, change] of changes) {
+					this.#cache.delete(key);
+					if (change.action === 'delete') this.#order.remove(key);
+					else if (change.action === 'add') this.#order.add(key);
+				}
 			}
 			this.#publish();
 		};
