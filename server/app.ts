@@ -12,6 +12,7 @@ import { createLogger } from '../src/lib/server/log.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
+import { createSfuService } from '../sfu/service.ts';
 import { createSignalService } from '../signal/service.ts';
 import { createSyncService } from '../sync/service.ts';
 
@@ -27,6 +28,8 @@ export type UpgradeRoute = {
 export type Parley = {
 	context: AppContext;
 	upgradeRoutes: UpgradeRoute[];
+	/** Closes every WebSocket service (their sockets are outside the HTTP server's connection count). */
+	closeSockets(): Promise<void>;
 	close(): Promise<void>;
 };
 
@@ -63,12 +66,19 @@ export function createParley(config: Config): Parley {
 		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId])
 	});
 	push.inCall = (roomId) => sync.usersInCall(roomId);
+	const sfu = createSfuService({ config, secrets, auth, log });
+	// Janus starts in the background: chat never waits for it.
+	void sfu.start().catch((error) => log.error('sfu.start_failed', { error }));
 	return {
 		context,
-		upgradeRoutes: [sync, signal],
-		async close() {
+		upgradeRoutes: [sync, signal, sfu],
+		async closeSockets() {
 			sync.close();
 			signal.close();
+			await sfu.close();
+		},
+		async close() {
+			await this.closeSockets();
 			setContext(undefined);
 			db.close();
 		}

@@ -73,6 +73,7 @@ async function shutdown(signal: string) {
 	force.unref();
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 	parley.context.events.close();
+	await parley.closeSockets();
 	server.closeIdleConnections();
 	await closed;
 	await parley.close();

@@ -52,6 +52,19 @@ test('SIGTERM closes open connections and exits cleanly', async () => {
 	expect(server.output()).toContain('"server.stopped"');
 });
 
+test('SIGTERM with WebSockets open still exits cleanly and promptly', async () => {
+	const server = await startServer();
+	const { call, signUpPerson } = await import('./support/api-client.ts');
+	const person = await signUpPerson(server.url, 'Open Socket');
+	const room = await call<{ id: string }>(server.url, person, 'POST', '/api/rooms', { name: 'Open' });
+	const ws = new (await import('ws')).default(`${server.url.replace('http', 'ws')}/sync/${room.body.id}`, { headers: { cookie: person.cookie } });
+	await new Promise((resolve) => ws.on('message', resolve));
+	expect(ws.readyState).toBe(ws.OPEN);
+	const started = Date.now();
+	expect(await server.stop('SIGTERM')).toBe(0);
+	expect(Date.now() - started).toBeLessThan(4000);
+});
+
 test('sign-in is rate limited per client address (10 a minute by default)', async () => {
 	const server = await startServer();
 	const person = newPerson();

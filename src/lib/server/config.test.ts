@@ -15,7 +15,8 @@ describe('parseConfig', () => {
 			roomCreateRateLimit: 30,
 			roomIdleMs: 30_000,
 			addressHeader: undefined,
-			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined },
+			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
+			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined },
 			vapidSubject: undefined,
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 }
 		});

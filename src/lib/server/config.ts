@@ -38,6 +38,13 @@ const envSchema = z.object({
 	TURN_URLS: z.string().optional(),
 	TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 	TURN_TTL_SECONDS: positiveInt.default(3600),
+	SFU: z.enum(['auto', 'off'], { error: 'must be auto (run Janus when installed) or off' }).default('auto'),
+	JANUS_URL: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL of Janus’ WebSocket API' }).optional(),
+	JANUS_RTP_PORTS: z.string().regex(/^\d+-\d+$/, 'must be a port range like 20000-20999').default('20000-20999'),
+	JANUS_INTERFACE: z.string().optional(),
+	JANUS_PUBLIC_IP: z.string().optional(),
+	JANUS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+	JANUS_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional()
 });
 
@@ -59,7 +66,9 @@ export type Config = {
 	/** Header carrying the client address when behind a reverse proxy (e.g. x-forwarded-for). */
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
-	secrets: { authSecret?: string; vapidPublicKey?: string; vapidPrivateKey?: string };
+	secrets: { authSecret?: string; vapidPublicKey?: string; vapidPrivateKey?: string; janusAdminKey?: string; janusTokenSecret?: string };
+	/** The SFU for calls of five and more: Janus as a child process, an external Janus, or none. */
+	sfu: { mode: 'auto' | 'off'; externalUrl?: string; rtpPorts: string; iface?: string; publicIp?: string };
 	/** ICE servers handed to browsers for calls (TURN only when both URLs and secret are set). */
 	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
@@ -93,7 +102,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
 		addressHeader: e.ADDRESS_HEADER,
-		secrets: { authSecret: e.AUTH_SECRET, vapidPublicKey: e.VAPID_PUBLIC_KEY, vapidPrivateKey: e.VAPID_PRIVATE_KEY },
+		secrets: {
+			authSecret: e.AUTH_SECRET,
+			vapidPublicKey: e.VAPID_PUBLIC_KEY,
+			vapidPrivateKey: e.VAPID_PRIVATE_KEY,
+			janusAdminKey: e.JANUS_ADMIN_KEY,
+			janusTokenSecret: e.JANUS_TOKEN_SECRET
+		},
+		sfu: { mode: e.SFU, externalUrl: e.JANUS_URL, rtpPorts: e.JANUS_RTP_PORTS, iface: e.JANUS_INTERFACE, publicIp: e.JANUS_PUBLIC_IP },
 		vapidSubject: e.VAPID_SUBJECT,
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS }
 	};

@@ -27,7 +27,7 @@ describe('loadSecrets', () => {
 
 	it('prefers secrets from the environment and does not store them', () => {
 		const dir = freshDir();
-		const given = { authSecret: 'g'.repeat(40), vapidPublicKey: 'pub', vapidPrivateKey: 'priv' };
+		const given = { authSecret: 'g'.repeat(40), vapidPublicKey: 'pub', vapidPrivateKey: 'priv', janusAdminKey: 'a'.repeat(20), janusTokenSecret: 't'.repeat(20) };
 		expect(loadSecrets(dir, given)).toEqual(given);
 		expect(() => readFileSync(join(dir, SECRETS_FILE))).toThrow();
 	});
@@ -40,7 +40,7 @@ describe('loadSecrets', () => {
 
 	it('tightens the mode of an existing secrets file', () => {
 		const dir = freshDir();
-		writeFileSync(join(dir, SECRETS_FILE), JSON.stringify({ authSecret: 's'.repeat(43), vapidPublicKey: 'p', vapidPrivateKey: 'q' }), { mode: 0o644 });
+		writeFileSync(join(dir, SECRETS_FILE), JSON.stringify({ authSecret: 's'.repeat(43), vapidPublicKey: 'p', vapidPrivateKey: 'q', janusAdminKey: 'a', janusTokenSecret: 't' }), { mode: 0o644 });
 		expect(loadSecrets(dir).authSecret).toBe('s'.repeat(43));
 		expect(statSync(join(dir, SECRETS_FILE)).mode & 0o777).toBe(0o600);
 	});

@@ -8,11 +8,15 @@ export type Secrets = {
 	authSecret: string;
 	vapidPublicKey: string;
 	vapidPrivateKey: string;
+	janusAdminKey: string;
+	janusTokenSecret: string;
 };
 
 /** How secrets are made when the environment does not give them; a group (a key pair) is made and given together. */
 const groups: { fields: (keyof Secrets)[]; make: () => Partial<Secrets> }[] = [
 	{ fields: ['authSecret'], make: () => ({ authSecret: randomBytes(32).toString('base64url') }) },
+	{ fields: ['janusAdminKey'], make: () => ({ janusAdminKey: randomBytes(24).toString('base64url') }) },
+	{ fields: ['janusTokenSecret'], make: () => ({ janusTokenSecret: randomBytes(24).toString('base64url') }) },
 	{
 		fields: ['vapidPublicKey', 'vapidPrivateKey'],
 		make: () => {

@@ -24,7 +24,8 @@ export function startServer(env: Record<string, string> = {}, timeoutMs = 30_000
 	const dataDir = env.DATA_DIR ?? freshDataDir();
 	const child = spawn(process.execPath, ['server/main.ts'], {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env },
+		// Janus only where a test asks for it (SFU: 'auto'): most servers here need no SFU.
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SFU: 'off', DATA_DIR: dataDir, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

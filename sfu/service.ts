@@ -1,0 +1,106 @@
+import type { IncomingMessage } from 'node:http';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { Auth } from '../src/lib/server/auth.ts';
+import type { Config } from '../src/lib/server/config.ts';
+import type { Logger } from '../src/lib/server/log.ts';
+import type { Secrets } from '../src/lib/server/secrets.ts';
+import { refuseUpgrade } from '../server/upgrade.ts';
+import { headersOf } from '../sync/service.ts';
+import { defaultInterface, writeJanusConfig } from './janus-config.ts';
+import { janusInstalled, JanusProcess } from './janus-process.ts';
+
+export const SFU_PREFIX = '/sfu';
+const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
+const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
+
+const freePort = () =>
+	new Promise<number>((resolve, reject) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+		s.on('error', reject);
+	});
+
+/**
+ * The SFU side of Parley: runs Janus as a child process when it is installed (or uses an
+ * external Janus), and is the only way browsers reach it: `/sfu` is a WebSocket proxy to Janus'
+ * API that checks the session first. Janus itself listens on 127.0.0.1 and also checks its
+ * own signed tokens.
+ */
+export function createSfuService(options: { config: Config; secrets: Secrets; auth: Auth; log: Logger }) {
+	const { config, secrets, auth, log } = options;
+	const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false) });
+	let janus: JanusProcess | null = null;
+	let url: string | undefined = config.sfu.externalUrl;
+	const dir = join(config.dataDir, 'janus');
+	const pidFile = join(dir, 'janus.pid');
+
+	async function start(): Promise<void> {
+		if (config.sfu.mode === 'off' || url || !janusInstalled()) {
+			log.info('sfu.mode', { mode: config.sfu.mode === 'off' ? 'off' : url ? 'external' : 'not installed' });
+			return;
+		}
+		// A Janus left behind by a crashed Parley would hold the ports: stop it first.
+		if (existsSync(pidFile)) {
+			try {
+				process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+			} catch {
+				// already gone
+			}
+			rmSync(pidFile, { force: true });
+		}
+		const wsPort = await freePort();
+		writeJanusConfig({
+			dir,
+			wsPort,
+			rtpPortRange: config.sfu.rtpPorts,
+			adminKey: secrets.janusAdminKey,
+			tokenAuthSecret: secrets.janusTokenSecret,
+			iface: config.sfu.iface ?? defaultInterface(),
+			natPublicIp: config.sfu.publicIp,
+			pluginsFolder: PLUGINS,
+			transportsFolder: TRANSPORTS
+		});
+		janus = new JanusProcess({ configDir: dir, wsPort, tokenSecret: secrets.janusTokenSecret, log });
+		janus.onReady = () => {
+			if (janus?.pid) writeFileSync(pidFile, String(janus.pid));
+		};
+		url = janus.url;
+		await janus.start();
+	}
+
+	return {
+		prefix: SFU_PREFIX,
+		start,
+		/** Whether calls can move to the SFU. */
+		available: () => url !== undefined,
+		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
+			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
+			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to join calls');
+			if (!url) return refuseUpgrade(socket, 503, 'Service Unavailable', 'This Parley has no SFU; calls stay peer-to-peer');
+			const upstream = new WebSocket(url, 'janus-protocol');
+			upstream.once('error', () => refuseUpgrade(socket, 502, 'Bad Gateway', 'The SFU is not answering; try again in a moment'));
+			upstream.once('open', () => {
+				wss.handleUpgrade(req, socket, head, (client) => {
+					log.info('sfu.connected', { userId: session.user.id });
+					client.on('message', (data, isBinary) => upstream.readyState === upstream.OPEN && upstream.send(data, { binary: isBinary }));
+					upstream.on('message', (data, isBinary) => client.readyState === client.OPEN && client.send(data, { binary: isBinary }));
+					client.on('close', () => upstream.close());
+					upstream.on('close', () => client.close(1012, 'SFU restarting'));
+					client.on('error', () => upstream.close());
+				});
+			});
+		},
+		async close() {
+			for (const client of wss.clients) client.close(1001, 'Server shutting down');
+			wss.close();
+			await janus?.stop();
+			rmSync(pidFile, { force: true });
+		}
+	};
+}
