@@ -43,6 +43,9 @@ export class RoomSession {
 	#seq: number;
 	#sinceSnapshot: number;
 	#compacting = false;
+	#pendingAdded: { key: string; authorId: string; createdAt: number }[] = [];
+	#pendingRemoved: string[] = [];
+	#indexTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: { key: string; authorId: string }[]) => void) {
 		this.roomId = roomId;
@@ -191,19 +194,27 @@ export class RoomSession {
 		const count = decoding.readVarUint(decoder);
 		const kept = encoding.createEncoder();
 		const entries: [number, number, string][] = [];
+		let skipped = 0;
 		for (let i = 0; i < count; i++) {
 			const client = decoding.readVarUint(decoder);
 			const clock = decoding.readVarUint(decoder);
 			const json = decoding.readVarString(decoder);
+			// Stock y-websocket clients echo every state they receive: an echo changes nothing, skip it quietly.
+			const known = this.awareness.meta.get(client);
+			if (known && clock <= known.clock) {
+				skipped++;
+				continue;
+			}
 			const owner = this.#clients.get(client);
 			const state = JSON.parse(json) as { user?: { id?: unknown } } | null;
-			const claimsOther = state !== null && state.user?.id !== peer.userId;
+			// A state may leave out who it is (stock clients start with {}), but never name someone else.
+			const claimsOther = state !== null && state.user !== undefined && state.user.id !== peer.userId;
 			const ownedByOther = owner !== undefined && owner !== peer.userId;
 			const controlledByOther = [...this.peers].some(([p, ids]) => p !== peer && p.userId !== peer.userId && ids.has(client));
 			if (claimsOther || ownedByOther || controlledByOther) continue;
 			entries.push([client, clock, json]);
 		}
-		if (entries.length < count) this.#log.warn('sync.awareness_dropped', { roomId: this.roomId, userId: peer.userId, dropped: count - entries.length });
+		if (entries.length + skipped < count) this.#log.warn('sync.awareness_dropped', { roomId: this.roomId, userId: peer.userId, dropped: count - entries.length - skipped });
 		if (!entries.length) return;
 		encoding.writeVarUint(kept, entries.length);
 		for (const [client, clock, json] of entries) {
@@ -223,16 +234,33 @@ export class RoomSession {
 
 	#index(event: Y.YMapEvent<unknown>): void {
 		const added: { key: string; authorId: string; createdAt: number }[] = [];
-		const removed: string[] = [];
 		for (const [key, change] of event.changes.keys) {
 			if (change.action === 'add') {
 				const parsed = parseMessageKey(key);
 				if (parsed) added.push({ key, authorId: parsed.authorId, createdAt: parsed.time });
-			} else if (change.action === 'delete') removed.push(key);
+			} else if (change.action === 'delete') this.#pendingRemoved.push(key);
 		}
-		if (!added.length && !removed.length) return;
-		this.#store.indexMessages(this.roomId, added, removed);
+		if (!added.length && !this.#pendingRemoved.length) return;
+		this.#pendingAdded.push(...added);
+		// The index (unread counts, last activity) is derived data: written in batches, off the relay path.
+		this.#indexTimer ??= setTimeout(() => this.flushIndex(), 100);
 		if (added.length) this.#onActivity(added);
+	}
+
+	/** Writes the pending message-index changes now. */
+	flushIndex(): void {
+		clearTimeout(this.#indexTimer);
+		this.#indexTimer = undefined;
+		if (!this.#pendingAdded.length && !this.#pendingRemoved.length) return;
+		const added = this.#pendingAdded;
+		const removed = this.#pendingRemoved;
+		this.#pendingAdded = [];
+		this.#pendingRemoved = [];
+		try {
+			this.#store.indexMessages(this.roomId, added, removed);
+		} catch (error) {
+			this.#log.error('sync.index_failed', { roomId: this.roomId, error });
+		}
 	}
 
 	/** Folds the stored updates into one snapshot; runs in the background and on unload. */
@@ -249,7 +277,10 @@ export class RoomSession {
 		}
 	}
 
-	destroy(): void {
+	/** Unloads the document; `keep` false when the room itself is gone (nothing left to write). */
+	destroy(keep = true): void {
+		if (keep) this.flushIndex();
+		clearTimeout(this.#indexTimer);
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

@@ -83,6 +83,7 @@ export function createSyncService(options: SyncOptions) {
 				activityTimers.delete(roomId);
 				const batch = pendingMessages.get(roomId) ?? [];
 				pendingMessages.delete(roomId);
+				sessions.get(roomId)?.flushIndex();
 				events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
 				const session = sessions.get(roomId);
 				const latest = batch.at(-1);
@@ -96,7 +97,7 @@ export function createSyncService(options: SyncOptions) {
 		const s = sessions.get(roomId);
 		if (!s) return;
 		if (keep) s.compact();
-		s.destroy();
+		s.destroy(keep);
 		sessions.delete(roomId);
 		log.info('sync.room_unloaded', { roomId });
 	}

@@ -57,11 +57,18 @@ export class SyncStore {
 	indexMessages(roomId: string, added: { key: string; authorId: string; createdAt: number }[], removed: string[]): void {
 		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
 		const remove = this.#db.prepare('delete from chat_message where roomId = ? and key = ?');
-		for (const m of added) insert.run(roomId, m.key, m.authorId, m.createdAt);
-		for (const key of removed) remove.run(roomId, key);
-		if (added.length) {
-			const latest = Math.max(...added.map((m) => m.createdAt));
-			this.#db.prepare('update room set lastActivityAt = max(lastActivityAt, ?) where id = ?').run(Math.min(latest, Date.now()), roomId);
+		this.#db.exec('begin immediate');
+		try {
+			for (const m of added) insert.run(roomId, m.key, m.authorId, m.createdAt);
+			for (const key of removed) remove.run(roomId, key);
+			if (added.length) {
+				const latest = Math.max(...added.map((m) => m.createdAt));
+				this.#db.prepare('update room set lastActivityAt = max(lastActivityAt, ?) where id = ?').run(Math.min(latest, Date.now()), roomId);
+			}
+			this.#db.exec('commit');
+		} catch (error) {
+			this.#db.exec('rollback');
+			throw error;
 		}
 	}
 }
