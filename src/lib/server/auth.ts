@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { NodeSqliteDialect } from '@better-auth/kysely-adapter/node-sqlite-dialect';
 import { betterAuth } from 'better-auth';
+import { Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 
@@ -16,7 +18,9 @@ export const CLIENT_ADDRESS_HEADER = 'x-parley-client-address';
 export function createAuth({ db, secret, config, log }: AuthOptions) {
 	return betterAuth({
 		appName: 'Parley',
-		database: db,
+		// Same connection as the rest of Parley, without better-auth's own transactions: they stay
+		// open across awaits, and Parley's synchronous transactions would land inside them.
+		database: { db: new Kysely({ dialect: new NodeSqliteDialect({ database: db }) }), type: 'sqlite', transaction: false },
 		secret,
 		// Without ORIGIN the public URL is the one each request came to, as for SvelteKit.
 		baseURL: config.origin ?? { allowedHosts: ['*'], protocol: 'http' },
