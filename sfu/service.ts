@@ -84,8 +84,13 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to join calls');
 			if (!url) return refuseUpgrade(socket, 503, 'Service Unavailable', 'This Parley has no SFU; calls stay peer-to-peer');
 			const upstream = new WebSocket(url, 'janus-protocol');
-			upstream.once('error', () => refuseUpgrade(socket, 502, 'Bad Gateway', 'The SFU is not answering; try again in a moment'));
+			let opened = false;
+			upstream.on('error', (error) => {
+				if (!opened) refuseUpgrade(socket, 502, 'Bad Gateway', 'The SFU is not answering; try again in a moment');
+				else log.warn('sfu.upstream_error', { error: error.message });
+			});
 			upstream.once('open', () => {
+				opened = true;
 				wss.handleUpgrade(req, socket, head, (client) => {
 					log.info('sfu.connected', { userId: session.user.id });
 					client.on('message', (data, isBinary) => upstream.readyState === upstream.OPEN && upstream.send(data, { binary: isBinary }));

@@ -41,6 +41,9 @@ export function createSignalService(options: { auth: Auth; rooms: Rooms; events:
 	});
 	express().use(SIGNAL_PREFIX, peerApp);
 	peerApp.on('disconnect', (client: { getId(): string }) => issued.delete(client.getId()));
+	// The peer server reports socket errors (a tab closed mid-call resets its socket) as 'error'
+	// events on the app; unheard, such an event would take the whole process down.
+	peerApp.on('error', (error: Error) => log.warn('signal.socket_error', { error: error.message }));
 
 	/** A new peer id for this person in this room's call (the room membership is checked). */
 	function issue(roomId: string, userId: string): string {

@@ -80,3 +80,16 @@ describe('signalling', () => {
 		expect(await closed).toBe(4403);
 	});
 });
+
+describe('robustness', () => {
+	it('survives a signalling socket that errors (here: an oversized frame)', async () => {
+		const a = peerSocket(ann, issue(room, ann));
+		await waitFor(() => a.opened());
+		// A frame over the size limit makes the server's socket error out.
+		a.ws.send('x'.repeat(100 * 1024));
+		await new Promise((r) => setTimeout(r, 200));
+		const b = peerSocket(bob, issue(room, bob));
+		await waitFor(() => b.opened(), 5000, 'server still answering');
+		b.ws.close();
+	});
+});
