@@ -53,6 +53,25 @@ export class SyncStore {
 		}
 	}
 
+	/** How many messages the index has for a room (to tell whether it lags behind the document). */
+	indexedCount(roomId: string): number {
+		return (this.#db.prepare('select count(*) as n from chat_message where roomId = ?').get(roomId) as { n: number }).n;
+	}
+
+	/** Replaces a room's index with exactly these messages. */
+	rebuildIndex(roomId: string, messages: { key: string; authorId: string; createdAt: number }[]): void {
+		this.#db.exec('begin immediate');
+		try {
+			this.#db.prepare('delete from chat_message where roomId = ?').run(roomId);
+			const insert = this.#db.prepare('insert into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
+			for (const m of messages) insert.run(roomId, m.key, m.authorId, m.createdAt);
+			this.#db.exec('commit');
+		} catch (error) {
+			this.#db.exec('rollback');
+			throw error;
+		}
+	}
+
 	/** Keeps the per-message index (unread counts, last activity) in step with the document. */
 	indexMessages(roomId: string, added: { key: string; authorId: string; createdAt: number }[], removed: string[]): void {
 		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');

@@ -308,3 +308,27 @@ describe('calls', () => {
 		await calls.close();
 	});
 });
+
+describe('message index', () => {
+	it('catches up with the document on load after a crash lost its last batch', { timeout: 20_000 }, async () => {
+		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1' });
+		const ann = await idle.signUp('Ann');
+		const room = idle.parley.context.rooms.create(ann.id, { name: 'Index' }).id;
+		const a = connect(idle.wsUrl, room, ann);
+		await waitFor(() => a.provider.synced);
+		for (let i = 0; i < 5; i++) send(a.doc, ann.id, `indexed ${i}`);
+		const db = idle.parley.context.db;
+		const indexed = () => (db.prepare('select count(*) as n from chat_message where roomId = ?').get(room) as { n: number }).n;
+		await waitFor(() => indexed() === 5, 5000, 'index');
+		a.provider.destroy();
+		const sync = idle.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[] };
+		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
+		// As if the last index batch had been lost in a crash.
+		db.prepare('delete from chat_message where roomId = ?').run(room);
+		const b = connect(idle.wsUrl, room, ann);
+		await waitFor(() => b.provider.synced);
+		expect(indexed()).toBe(5);
+		b.provider.destroy();
+		await idle.close();
+	});
+});
