@@ -2,7 +2,6 @@
 // with the desktop and mobile presets; prints the lowest score of each category over pages and
 // presets, and the gzipped size of the JavaScript the lobby loads. Needs `npm run build` first.
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -11,14 +10,8 @@ import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { startServer } from '../tests/e2e/support/server.ts';
+import { freePort } from '../server/free-port.ts';
 
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
 
 type Scores = { performance: number; accessibility: number; best_practices: number };
 type Result = { lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { details?: { items?: { url: string; resourceType?: string }[] } }> } };

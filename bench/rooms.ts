@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { freePort } from '../server/free-port.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const USERS = 10_000; // the benchmark user included
@@ -20,13 +20,6 @@ const WARMUP = 50;
 const SAMPLES = Number(process.env.SAMPLES ?? 1000);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
 
 type Server = { port: number; child: ChildProcess; exited: Promise<void> };
 

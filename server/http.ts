@@ -53,3 +53,13 @@ export function clientAddress(req: IncomingMessage, config: Pick<Config, 'addres
 	}
 	return req.socket.remoteAddress ?? 'unknown';
 }
+
+/** A Node request's headers as Fetch Headers (what better-auth reads the session from). */
+export function headersOf(req: IncomingMessage): Headers {
+	const headers = new Headers();
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+		else if (value !== undefined) headers.set(name, value);
+	}
+	return headers;
+}

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,14 +8,8 @@ import { JanusApi, JanusError } from './janus-api.ts';
 import { defaultInterface, writeJanusConfig } from './janus-config.ts';
 import { janusInstalled, JanusProcess } from './janus-process.ts';
 import { signJanusToken } from './janus-token.ts';
+import { freePort } from '../server/free-port.ts';
 
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
 
 // Real Janus (Debian package) on loopback; `./parley test` installs it.
 describe.skipIf(!janusInstalled())('the Janus sidecar', () => {

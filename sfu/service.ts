@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -9,22 +8,15 @@ import type { Config } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Secrets } from '../src/lib/server/secrets.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
-import { headersOf } from '../sync/service.ts';
+import { headersOf } from '../server/http.ts';
 import { defaultInterface, writeJanusConfig } from './janus-config.ts';
 import { janusInstalled, JanusProcess } from './janus-process.ts';
+import { freePort } from '../server/free-port.ts';
 
 export const SFU_PREFIX = '/sfu';
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
 const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
 
-const freePort = () =>
-	new Promise<number>((resolve, reject) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-		s.on('error', reject);
-	});
 
 /**
  * The SFU side of Parley: runs Janus as a child process when it is installed (or uses an

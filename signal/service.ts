@@ -8,7 +8,7 @@ import type { Auth } from '../src/lib/server/auth.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
-import { headersOf } from '../sync/service.ts';
+import { headersOf } from '../server/http.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
 
 export const SIGNAL_PREFIX = '/peerjs';
@@ -87,8 +87,6 @@ export function createSignalService(options: { auth: Auth; rooms: Rooms; events:
 	return {
 		prefix: SIGNAL_PREFIX,
 		issue,
-		/** The room a peer id was issued for (e.g. to check who is in a call). */
-		roomOf: (peerId: string) => issued.get(peerId)?.roomId,
 		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
 			const url = new URL(req.url ?? '/', 'http://x');
 			const peerId = url.searchParams.get('id') ?? '';

@@ -10,6 +10,7 @@ import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import { RoomSession, type Peer } from './room-session.ts';
 import { SyncStore } from './store.ts';
+import { headersOf } from '../server/http.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
 export const SYNC_PREFIX = '/sync/';
@@ -33,15 +34,6 @@ export type SyncOptions = {
 const PING_MS = 30_000;
 /** Leaves room to read an oversized update and say why it is refused, rather than dropping the socket. */
 const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
-
-export function headersOf(req: IncomingMessage): Headers {
-	const headers = new Headers();
-	for (const [name, value] of Object.entries(req.headers)) {
-		if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-		else if (value !== undefined) headers.set(name, value);
-	}
-	return headers;
-}
 
 /**
  * The y-websocket service at /sync/<roomId>: authenticates the session and room

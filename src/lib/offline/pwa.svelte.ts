@@ -53,11 +53,6 @@ class Pwa {
 		workbox.addEventListener('controlling', () => location.reload());
 		workbox.messageSkipWaiting();
 	}
-
-	/** Looks for a new version now (also done by the browser on navigation). */
-	async checkForUpdate(): Promise<void> {
-		await this.#workbox?.update();
-	}
 }
 
 export const pwa = new Pwa();

@@ -1,19 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../server/free-port.ts';
 
 export const TURNSERVER = '/usr/bin/turnserver';
 
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
 
 /** A real coturn on loopback with coturn's use-auth-secret, as in deploy/turnserver.conf but local. */
 export async function startCoturn(): Promise<{ url: string; secret: string; log: () => string; stop: () => void; process: ChildProcess }> {
