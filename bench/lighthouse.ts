@@ -12,7 +12,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { startServer } from '../tests/e2e/support/server.ts';
 import { freePort } from '../server/free-port.ts';
 
-
 type Scores = { performance: number; accessibility: number; best_practices: number };
 type Result = { lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { details?: { items?: { url: string; resourceType?: string }[] } }> } };
 

@@ -20,7 +20,6 @@ const WARMUP = 50;
 const SAMPLES = Number(process.env.SAMPLES ?? 1000);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-
 type Server = { port: number; child: ChildProcess; exited: Promise<void> };
 
 async function startServer(dataDir: string): Promise<Server> {

@@ -9,7 +9,6 @@ import { freePort } from '../server/free-port.ts';
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 5);
 
-
 async function timeToHealthy(dataDir: string): Promise<number> {
 	const port = await freePort();
 	const started = performance.now();

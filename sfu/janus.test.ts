@@ -10,7 +10,6 @@ import { janusInstalled, JanusProcess } from './janus-process.ts';
 import { signJanusToken } from './janus-token.ts';
 import { freePort } from '../server/free-port.ts';
 
-
 // Real Janus (Debian package) on loopback; `./parley test` installs it.
 describe.skipIf(!janusInstalled())('the Janus sidecar', () => {
 	const tokenSecret = randomBytes(16).toString('hex');

@@ -17,7 +17,6 @@ export const SFU_PREFIX = '/sfu';
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
 const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
 
-
 /**
  * The SFU side of Parley: runs Janus as a child process when it is installed (or uses an
  * external Janus), and is the only way browsers reach it: `/sfu` is a WebSocket proxy to Janus'

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { expect, test, type Browser } from '@playwright/test';
 import { startCoturn, TURNSERVER } from './support/coturn.ts';
 import { startServer } from './support/server.ts';
-import { signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
 
 test('a relay-only call goes through a real coturn with Parley’s short-lived credentials', async ({ browser }) => {
 	test.skip(!existsSync(TURNSERVER), 'coturn is not installed (./parley test installs it)');
@@ -36,18 +36,9 @@ async function relayedCall(browser: Browser, baseURL: string, turn: { log: () =>
 		pages.push(page);
 	}
 	const [a, b] = pages;
-	await a.getByRole('button', { name: 'New room' }).click();
-	await a.getByRole('textbox', { name: 'Room name' }).fill('Relayed');
-	await a.getByRole('searchbox', { name: 'Add people' }).fill(people[1].email);
-	await a.getByRole('button', { name: `Add ${people[1].name}` }).click();
-	await a.getByRole('button', { name: 'Create' }).click();
-	await expect(a.getByRole('heading', { name: 'Relayed' })).toBeVisible();
+	await createRoomWith(a, 'Relayed', [people[1]]);
 	await b.goto(a.url());
-	for (const page of [a, b]) {
-		await page.getByRole('button', { name: /^(Start|Join) call$/ }).click();
-		await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
-		await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
-	}
+	for (const page of [a, b]) await joinCall(page);
 	const remote = b.getByRole('list', { name: 'Participants' }).getByRole('listitem', { name: new RegExp(`^${people[0].name}`) }).locator('video');
 	await expect.poll(() => remote.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 }).toBeGreaterThan(5);
 	// Only relay candidates were allowed, and coturn accepted Parley's credentials for them.

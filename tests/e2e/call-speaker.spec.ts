@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
-import { signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
 
 /** A WAV file: a steady tone (someone talking) or silence. */
 function wav(name: string, volume: number) {
@@ -31,18 +31,9 @@ test('the active speaker is highlighted for the others', async ({ baseURL }) => 
 		pages.push(page);
 	}
 	const [talker, listener] = pages;
-	await talker.getByRole('button', { name: 'New room' }).click();
-	await talker.getByRole('textbox', { name: 'Room name' }).fill('Who speaks');
-	await talker.getByRole('searchbox', { name: 'Add people' }).fill(people[1].email);
-	await talker.getByRole('button', { name: `Add ${people[1].name}` }).click();
-	await talker.getByRole('button', { name: 'Create' }).click();
-	await expect(talker.getByRole('heading', { name: 'Who speaks' })).toBeVisible();
+	await createRoomWith(talker, 'Who speaks', [people[1]]);
 	await listener.goto(talker.url());
-	for (const page of [talker, listener]) {
-		await page.getByRole('button', { name: /^(Start|Join) call$/ }).click();
-		await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
-		await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
-	}
+	for (const page of [talker, listener]) await joinCall(page);
 	const participants = (page: typeof talker) => page.getByRole('list', { name: 'Participants' });
 	await expect(participants(listener).getByRole('listitem', { name: new RegExp(`^${people[0].name}`) })).toHaveAttribute('aria-current', 'true', { timeout: 20_000 });
 	// The quiet one is never the speaker.

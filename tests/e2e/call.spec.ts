@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -17,24 +17,10 @@ async function roomOf(browser: Browser, count: number) {
 		pages.push(page);
 	}
 	const [owner] = pages;
-	await owner.getByRole('button', { name: 'New room' }).click();
-	await owner.getByRole('textbox', { name: 'Room name' }).fill('Call room');
-	for (const person of people.slice(1)) {
-		await owner.getByRole('searchbox', { name: 'Add people' }).fill(person.email);
-		await owner.getByRole('button', { name: `Add ${person.name}` }).click();
-	}
-	await owner.getByRole('button', { name: 'Create' }).click();
-	await expect(owner.getByRole('heading', { name: 'Call room' })).toBeVisible();
+	await createRoomWith(owner, 'Call room', people.slice(1));
 	const url = owner.url();
 	for (const page of pages.slice(1)) await page.goto(url);
 	return { pages, people, close: () => Promise.all(contexts.map((c) => c.close())) };
-}
-
-async function joinCall(page: Page) {
-	await page.getByRole('button', { name: /^(Start|Join) call$/ }).click();
-	await expect(page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview')).toBeVisible();
-	await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
-	await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
 }
 
 /** Remote video of a participant: decoded frames and size. */

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, signUpInBrowser } from './support/ui.ts';
 
 /** Two people in a new room, each with the room open. */
 async function twoInARoom(browser: Browser, roomName = 'Chat') {
@@ -9,12 +9,7 @@ async function twoInARoom(browser: Browser, roomName = 'Chat') {
 	const pageB = await b.newPage();
 	await signUpInBrowser(pageA, 'Alice');
 	const bob = await signUpInBrowser(pageB, 'Bob');
-	await pageA.getByRole('button', { name: 'New room' }).click();
-	await pageA.getByRole('textbox', { name: 'Room name' }).fill(roomName);
-	await pageA.getByRole('searchbox', { name: 'Add people' }).fill(bob.email);
-	await pageA.getByRole('button', { name: `Add ${bob.name}` }).click();
-	await pageA.getByRole('button', { name: 'Create' }).click();
-	await expect(pageA.getByRole('heading', { name: roomName })).toBeVisible();
+	await createRoomWith(pageA, roomName, [bob]);
 	await pageB.getByRole('link', { name: new RegExp(roomName) }).click();
 	await expect(pageB.getByRole('heading', { name: roomName })).toBeVisible();
 	return { a, b, pageA, pageB, close: async () => (await a.close(), await b.close()) };

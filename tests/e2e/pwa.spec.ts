@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer } from './support/server.ts';
-import { signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, signUpInBrowser } from './support/ui.ts';
 
 const serviceWorkerReady = (page: Page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
 
@@ -166,12 +166,7 @@ test('declining a ring tells the people in the room', async ({ browser }) => {
 	const pageB = await b.newPage();
 	await signUpInBrowser(pageA, 'Caller');
 	const callee = await signUpInBrowser(pageB, 'Callee');
-	await pageA.getByRole('button', { name: 'New room' }).click();
-	await pageA.getByRole('textbox', { name: 'Room name' }).fill('Ring ring');
-	await pageA.getByRole('searchbox', { name: 'Add people' }).fill(callee.email);
-	await pageA.getByRole('button', { name: `Add ${callee.name}` }).click();
-	await pageA.getByRole('button', { name: 'Create' }).click();
-	await expect(pageA.getByRole('heading', { name: 'Ring ring' })).toBeVisible();
+	await createRoomWith(pageA, 'Ring ring', [callee]);
 	const roomId = new URL(pageA.url()).pathname.split('/').pop();
 	const post = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p, { method: 'POST' })).status, path);
 	expect(await post(pageA, `/api/rooms/${roomId}/ring`)).toBe(202);

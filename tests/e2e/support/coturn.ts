@@ -7,7 +7,6 @@ import { freePort } from '../../../server/free-port.ts';
 
 export const TURNSERVER = '/usr/bin/turnserver';
 
-
 /** A real coturn on loopback with coturn's use-auth-secret, as in deploy/turnserver.conf but local. */
 export async function startCoturn(): Promise<{ url: string; secret: string; log: () => string; stop: () => void; process: ChildProcess }> {
 	const dir = mkdtempSync(join(tmpdir(), 'parley-turn-'));

@@ -19,3 +19,23 @@ export async function signUpInBrowser(page: Page, name?: string): Promise<Person
 	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
 	return person;
 }
+
+/** Joins the room's call through the pre-join screen (starting it if nobody is in it). */
+export async function joinCall(page: Page) {
+	await page.getByRole('button', { name: /^(Start|Join) call$/ }).click();
+	await expect(page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview')).toBeVisible();
+	await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
+	await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
+}
+
+/** Creates a group room from the lobby with these people in it (found by exact email), and opens it. */
+export async function createRoomWith(page: Page, roomName: string, people: { name: string; email: string }[]) {
+	await page.getByRole('button', { name: 'New room' }).click();
+	await page.getByRole('textbox', { name: 'Room name' }).fill(roomName);
+	for (const person of people) {
+		await page.getByRole('searchbox', { name: 'Add people' }).fill(person.email);
+		await page.getByRole('button', { name: `Add ${person.name}` }).click();
+	}
+	await page.getByRole('button', { name: 'Create' }).click();
+	await expect(page.getByRole('heading', { name: roomName })).toBeVisible();
+}
