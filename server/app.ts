@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApiFailure } from '../src/lib/server/api-failure.ts';
 import { createAuth } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import { setContext, type AppContext } from '../src/lib/server/context.ts';
@@ -51,7 +52,29 @@ export function createParley(config: Config): Parley {
 	};
 	const push = new Push({ db, rooms, events, log, vapid });
 	const signal = createSignalService({ auth, rooms, events, log });
-	const context: AppContext = { config, db, auth, log, version: VERSION, events, rooms, push, issuePeerId: signal.issue };
+	const sfu = createSfuService({ config, secrets, auth, log, announce: (roomId) => sync.announce(roomId) });
+	const context: AppContext = {
+		config,
+		db,
+		auth,
+		log,
+		version: VERSION,
+		events,
+		rooms,
+		push,
+		issuePeerId(roomId, userId) {
+			rooms.requireMember(roomId, userId);
+			const call = sfu.router.announcement(roomId);
+			if (call.limit !== null && sync.callSize(roomId) >= call.limit) {
+				throw new ApiFailure(409, `This call is full: without an SFU on this server, calls can have at most ${call.limit} people.`);
+			}
+			return signal.issue(roomId, userId);
+		},
+		sfuJoin: (roomId, userId) => {
+			rooms.requireMember(roomId, userId);
+			return sfu.join(roomId);
+		}
+	};
 	setContext(context);
 	const sync = createSyncService({
 		db,
@@ -63,10 +86,12 @@ export function createParley(config: Config): Parley {
 		idleMs: config.roomIdleMs,
 		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
 		// Joined on one device: the ringing stops on the others.
-		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId])
+		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId]),
+		// The server decides each call's topology from its membership and tells the call on awareness.
+		onCallSize: (roomId, count) => sfu.router.update(roomId, count),
+		serverState: (roomId) => ({ call: sfu.router.announcement(roomId) })
 	});
 	push.inCall = (roomId) => sync.usersInCall(roomId);
-	const sfu = createSfuService({ config, secrets, auth, log });
 	// Janus starts in the background: chat never waits for it.
 	void sfu.start().catch((error) => log.error('sfu.start_failed', { error }));
 	return {

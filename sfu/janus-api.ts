@@ -24,6 +24,8 @@ export class JanusApi {
 	#session = 0;
 	#handle = 0;
 	#keepalive: ReturnType<typeof setInterval> | undefined;
+	/** Called once the connection to Janus is gone (Janus stopped or restarted). */
+	onClose: () => void = () => {};
 
 	private constructor(ws: WebSocket, token: string) {
 		this.#ws = ws;
@@ -39,6 +41,7 @@ export class JanusApi {
 			clearInterval(this.#keepalive);
 			for (const resolve of this.#pending.values()) resolve({ janus: 'error', error: { code: 0, reason: 'connection to Janus closed' } });
 			this.#pending.clear();
+			this.onClose();
 		});
 	}
 

@@ -7,7 +7,8 @@ import { createLogger } from '../src/lib/server/log.ts';
 import { JanusApi, JanusError } from './janus-api.ts';
 import { defaultInterface, writeJanusConfig } from './janus-config.ts';
 import { janusInstalled, JanusProcess } from './janus-process.ts';
-import { signJanusToken } from './janus-token.ts';
+import { JanusRooms } from './janus-rooms.ts';
+import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
 import { freePort } from '../server/free-port.ts';
 
 // Real Janus (Debian package) on loopback; `./parley test` installs it.
@@ -44,6 +45,27 @@ describe.skipIf(!janusInstalled())('the Janus sidecar', () => {
 		expect(await api.videoroom({ request: 'exists', room })).toMatchObject({ exists: true });
 		await api.videoroom({ request: 'destroy', room, secret: 's' });
 		api.close();
+	});
+
+	it('makes call rooms that only a fresh token for that very room can join', async () => {
+		const rooms = new JanusRooms({ url: () => janus.url, adminKey, tokenSecret, log: createLogger('error') });
+		const [mine, other] = [await rooms.create(10), await rooms.create(10)];
+		const api = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, 60));
+		await api.open();
+		const join = (room: number, token?: string) => api.videoroom({ request: 'join', ptype: 'publisher', room, display: 'x', ...(token ? { token } : {}) });
+		await expect(join(mine.id)).rejects.toThrow(/Unauthorized/i);
+		await expect(join(mine.id, signJanusRoomToken(tokenSecret, other.id, 60))).rejects.toThrow(/Unauthorized/i);
+		await expect(join(mine.id, signJanusRoomToken(tokenSecret, mine.id, -5))).rejects.toThrow(/Unauthorized/i);
+		await expect(join(mine.id, signJanusRoomToken('not-the-secret', mine.id, 60))).rejects.toThrow(/Unauthorized/i);
+		expect(await join(mine.id, signJanusRoomToken(tokenSecret, mine.id, 60))).toMatchObject({ videoroom: 'joined', room: mine.id });
+		api.close();
+		await rooms.destroy(mine);
+		await rooms.destroy(other);
+		const check = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, 60));
+		await check.open();
+		expect(await check.videoroom({ request: 'exists', room: mine.id })).toMatchObject({ exists: false });
+		check.close();
+		rooms.close();
 	});
 
 	it('refuses sessions with an expired or forged token', async () => {

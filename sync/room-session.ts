@@ -39,7 +39,10 @@ export class RoomSession {
 	readonly #onActivity: (added: { key: string; authorId: string }[]) => void;
 	/** Called when someone appears in this room's call (their awareness gained a `call`). */
 	onCallJoin: (userId: string) => void = () => {};
+	/** Called when the number of call participants (devices) changes. */
+	onCallSize: (count: number) => void = () => {};
 	#inCall = new Set<string>();
+	#callSize = 0;
 	#seq: number;
 	#sinceSnapshot: number;
 	#compacting = false;
@@ -95,6 +98,11 @@ export class RoomSession {
 			const inCall = this.usersInCall();
 			for (const userId of inCall) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
 			this.#inCall = inCall;
+			const size = this.callSize();
+			if (size !== this.#callSize) {
+				this.#callSize = size;
+				this.onCallSize(size);
+			}
 		});
 	}
 
@@ -120,6 +128,18 @@ export class RoomSession {
 			if (state.call && state.user?.id) users.add(state.user.id);
 		}
 		return users;
+	}
+
+	/** Call participants, counting each device. */
+	callSize(): number {
+		let count = 0;
+		for (const state of this.awareness.getStates().values() as Iterable<{ user?: { id?: string }; call?: unknown }>) if (state.call && state.user?.id) count++;
+		return count;
+	}
+
+	/** The server's own awareness entry, `{ server: … }`: what it tells everyone in the room (e.g. how the call runs). */
+	setServerState(server: Record<string, unknown>): void {
+		this.awareness.setLocalState({ server });
 	}
 
 	/** People with this room open right now. */
@@ -216,7 +236,9 @@ export class RoomSession {
 				continue;
 			}
 			const owner = this.#clients.get(client);
-			const state = JSON.parse(json) as { user?: { id?: unknown } } | null;
+			const state = JSON.parse(json) as { user?: { id?: unknown }; server?: unknown } | null;
+			// Only the server speaks as the server.
+			if (client === this.doc.clientID || (state !== null && state.server !== undefined)) continue;
 			// A state may leave out who it is (stock clients start with {}), but never name someone else.
 			const claimsOther = state !== null && state.user !== undefined && state.user.id !== peer.userId;
 			const ownedByOther = owner !== undefined && owner !== peer.userId;

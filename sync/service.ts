@@ -29,6 +29,10 @@ export type SyncOptions = {
 	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
 	/** Someone joined a room's call (on any of their devices). */
 	onCallJoin?: (roomId: string, userId: string) => void;
+	/** The number of devices in a room's call changed. */
+	onCallSize?: (roomId: string, count: number) => void;
+	/** What the server tells a room (its awareness entry): read when the room loads and on `announce`. */
+	serverState?: (roomId: string) => Record<string, unknown>;
 };
 
 const PING_MS = 30_000;
@@ -58,6 +62,8 @@ export function createSyncService(options: SyncOptions) {
 			const started = performance.now();
 			s = new RoomSession(roomId, store, log, (added) => activity(roomId, added));
 			s.onCallJoin = (userId) => options.onCallJoin?.(roomId, userId);
+			s.onCallSize = (count) => options.onCallSize?.(roomId, count);
+			if (options.serverState) s.setServerState(options.serverState(roomId));
 			sessions.set(roomId, s);
 			log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
 		}
@@ -202,6 +208,13 @@ export function createSyncService(options: SyncOptions) {
 		/** Loaded room documents, for tests and benchmarks. */
 		loadedRooms: () => [...sessions.keys()],
 		usersInCall: (roomId: string) => sessions.get(roomId)?.usersInCall() ?? new Set<string>(),
+		/** Devices in a room's call. */
+		callSize: (roomId: string) => sessions.get(roomId)?.callSize() ?? 0,
+		/** Tells a loaded room what the server now says about it (see `serverState`). */
+		announce(roomId: string) {
+			const s = sessions.get(roomId);
+			if (s && options.serverState) s.setServerState(options.serverState(roomId));
+		},
 		close() {
 			stopListening();
 			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');

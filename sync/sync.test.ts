@@ -236,6 +236,35 @@ describe('malicious clients', () => {
 		honest.provider.destroy();
 		attacker.ws.close();
 	});
+
+	it('tells everyone how calls run, and nobody else can speak as the server', async () => {
+		const honest = connect(server.wsUrl, roomId, bob);
+		await waitFor(() => honest.provider.synced);
+		const serverState = () => [...honest.provider.awareness.getStates().values()].filter((s) => s.server);
+		await waitFor(() => serverState().length === 1, 5000, 'server state');
+		// This test server runs without an SFU: calls stay mesh, up to six.
+		expect(serverState()[0]).toEqual({ server: { call: { topology: 'mesh', janusRoom: null, sfu: false, limit: 6 } } });
+		const attacker = await rawClient(mallory);
+		const fake = new Y.Doc();
+		const awareness = new awarenessProtocol.Awareness(fake);
+		awareness.setLocalState({ server: { call: { topology: 'sfu', janusRoom: 1, sfu: true, limit: null } } });
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, MESSAGE_AWARENESS);
+		encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [fake.clientID]));
+		attacker.sendRaw(encoding.toUint8Array(e));
+		const own = new Y.Doc();
+		const ownAwareness = new awarenessProtocol.Awareness(own);
+		ownAwareness.setLocalState({ user: { id: mallory.id, name: 'Mallory' } });
+		const e2 = encoding.createEncoder();
+		encoding.writeVarUint(e2, MESSAGE_AWARENESS);
+		encoding.writeVarUint8Array(e2, awarenessProtocol.encodeAwarenessUpdate(ownAwareness, [own.clientID]));
+		attacker.sendRaw(encoding.toUint8Array(e2));
+		await waitFor(() => honest.provider.awareness.getStates().has(own.clientID), 5000, 'honest awareness');
+		expect(honest.provider.awareness.getStates().has(fake.clientID)).toBe(false);
+		expect(serverState()).toHaveLength(1);
+		honest.provider.destroy();
+		attacker.ws.close();
+	});
 });
 
 function yDocFrom(update: Uint8Array) {

@@ -34,6 +34,8 @@ const TABLE: Row[] = [
 	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/events', path: () => '/api/events', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/rooms/[id]/call/peer', path: (w) => `/api/rooms/${w.roomId}/call/peer`, expect: [401, 404, 201, 201, 201] },
+	// No call is on the SFU in this room, so members are told so (409); strangers still learn nothing (404).
+	{ endpoint: 'POST /api/rooms/[id]/call/sfu', path: (w) => `/api/rooms/${w.roomId}/call/sfu`, expect: [401, 404, 409, 409, 409] },
 	{ endpoint: 'GET /api/ice-servers', path: (w) => `/api/ice-servers?room=${w.roomId}`, expect: [401, 404, 200, 200, 200] },
 	{ endpoint: 'GET /api/push/key', path: () => '/api/push/key', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => fakeSubscription(), expect: [401, 201, 201, 201, 201] },

@@ -1,0 +1,152 @@
+import type { Logger } from '../src/lib/server/log.ts';
+import type { JanusRoom, SfuRooms } from './janus-rooms.ts';
+import { decideTopology, MESH_AGAIN_AFTER_MS, MESH_ONLY_LIMIT, type Topology } from './topology.ts';
+
+/**
+ * What the server tells everyone in a call, on the room's awareness (`server.call`): how the call
+ * runs, the videoroom when it runs on the SFU, and the size limit when there is no SFU.
+ */
+export type CallAnnouncement = { topology: 'mesh' | 'sfu'; janusRoom: number | null; sfu: boolean; limit: number | null };
+
+/** Changes arriving within this window are decided together, on the settled count. */
+export const COALESCE_MS = 150;
+/** After moving back to mesh, the videoroom stays this long so clients can make their mesh links first. */
+export const MESH_HANDOVER_MS = 15_000;
+
+type CallEntry = {
+	count: number;
+	topology: Topology;
+	room: JanusRoom | null;
+	/** Decisions for one call run one after another, never interleaved with a room being created. */
+	chain: Promise<void>;
+	coalesce: ReturnType<typeof setTimeout> | undefined;
+	later: ReturnType<typeof setTimeout> | undefined;
+};
+
+/**
+ * The single decider of every call's topology: fed call membership from the rooms' awareness, it
+ * coalesces bursts of joins and leaves, decides with `decideTopology`, creates or destroys the
+ * call's videoroom, and announces the outcome to the call. A call is never split: everyone gets
+ * the same announcement from the same place.
+ */
+export class CallRouter {
+	readonly #rooms: SfuRooms | null;
+	readonly #available: () => boolean;
+	readonly #announce: (roomId: string) => void;
+	readonly #publishers: number;
+	readonly #log: Logger;
+	readonly #calls = new Map<string, CallEntry>();
+	#closed = false;
+
+	constructor(options: { rooms: SfuRooms | null; available: () => boolean; announce: (roomId: string) => void; publishers: number; log: Logger }) {
+		this.#rooms = options.rooms;
+		this.#available = options.available;
+		this.#announce = options.announce;
+		this.#publishers = options.publishers;
+		this.#log = options.log;
+	}
+
+	/** What the call in `roomId` is told right now. */
+	announcement(roomId: string): CallAnnouncement {
+		const call = this.#calls.get(roomId);
+		const sfu = this.#available();
+		return {
+			topology: call?.topology.mode ?? 'mesh',
+			janusRoom: call?.topology.mode === 'sfu' ? (call.room?.id ?? null) : null,
+			sfu,
+			limit: sfu ? null : MESH_ONLY_LIMIT
+		};
+	}
+
+	/** The videoroom of a call on the SFU, if any: for join tokens. */
+	janusRoom(roomId: string): JanusRoom | null {
+		const call = this.#calls.get(roomId);
+		return call?.topology.mode === 'sfu' ? call.room : null;
+	}
+
+	/** Call membership changed: `count` people (devices) are in the call now. */
+	update(roomId: string, count: number): void {
+		if (this.#closed) return;
+		let call = this.#calls.get(roomId);
+		if (!call) {
+			if (count === 0) return;
+			call = { count, topology: { mode: 'mesh' }, room: null, chain: Promise.resolve(), coalesce: undefined, later: undefined };
+			this.#calls.set(roomId, call);
+		}
+		call.count = count;
+		clearTimeout(call.coalesce);
+		call.coalesce = setTimeout(() => this.#queue(roomId), COALESCE_MS);
+	}
+
+	/** Janus (re)started: calls on the SFU get a new videoroom (the old one is gone); large calls left on mesh move now. */
+	sfuRestarted(): void {
+		for (const [roomId, call] of this.#calls) {
+			if (call.topology.mode !== 'sfu') {
+				this.#queue(roomId);
+				continue;
+			}
+			call.chain = call.chain.then(async () => {
+				if (call.topology.mode !== 'sfu' || this.#closed) return;
+				call.room = await this.#create();
+				if (!call.room) call.topology = { mode: 'mesh' };
+				this.#log.info('call.sfu_room_renewed', { roomId, room: call.room?.id });
+				this.#announce(roomId);
+			});
+		}
+	}
+
+	#queue(roomId: string): void {
+		const call = this.#calls.get(roomId);
+		if (!call) return;
+		call.chain = call.chain.then(() => this.#decide(roomId, call)).catch((error) => this.#log.error('call.decide_failed', { roomId, error }));
+	}
+
+	async #decide(roomId: string, call: CallEntry): Promise<void> {
+		if (this.#closed) return;
+		const now = Date.now();
+		const decision = decideTopology(call.topology, call.count, now, this.#available());
+		clearTimeout(call.later);
+		if (decision.changed && decision.topology.mode === 'sfu') {
+			call.room = await this.#create();
+			// No videoroom (Janus just died): the call stays mesh and is decided again when Janus is back.
+			call.topology = call.room ? decision.topology : { mode: 'mesh' };
+		} else {
+			const before = call.topology;
+			call.topology = decision.topology;
+			if (before.mode === 'sfu' && decision.topology.mode === 'mesh') {
+				const old = call.room;
+				call.room = null;
+				if (old) setTimeout(() => void this.#rooms?.destroy(old), call.count === 0 ? 0 : MESH_HANDOVER_MS).unref?.();
+			}
+		}
+		if (decision.changed) this.#log.info('call.topology', { roomId, topology: call.topology.mode, participants: call.count, room: call.room?.id });
+		this.#announce(roomId);
+		if (call.topology.mode === 'sfu' && call.topology.lowSince !== null) {
+			// Small again: look again once it has been small long enough to go back to mesh.
+			call.later = setTimeout(() => this.#queue(roomId), call.topology.lowSince + MESH_AGAIN_AFTER_MS - now);
+			call.later.unref?.();
+		}
+		if (call.count === 0 && call.topology.mode === 'mesh' && this.#calls.get(roomId) === call) this.#calls.delete(roomId);
+	}
+
+	async #create(): Promise<JanusRoom | null> {
+		try {
+			return this.#rooms ? await this.#rooms.create(this.#publishers) : null;
+		} catch (error) {
+			this.#log.error('call.sfu_room_failed', { error });
+			return null;
+		}
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		const rooms: JanusRoom[] = [];
+		for (const call of this.#calls.values()) {
+			clearTimeout(call.coalesce);
+			clearTimeout(call.later);
+			if (call.room) rooms.push(call.room);
+		}
+		this.#calls.clear();
+		await Promise.all(rooms.map((room) => this.#rooms?.destroy(room)));
+	}
+}
