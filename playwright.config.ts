@@ -1,6 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/support/chromium.ts';
 
+const BIG_CALLS = [/\/call\.spec\.ts$/, /\/sfu-call\.spec\.ts$/];
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	globalSetup: './tests/e2e/support/global-setup.ts',
@@ -16,7 +18,9 @@ export default defineConfig({
 		launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
 	},
 	projects: [
-		{ name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined } },
+		{ name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: BIG_CALLS },
+		// Calls of four to six browsers saturate two cores: they run last, one at a time, with nothing beside them.
+		{ name: 'big-calls', use: { ...devices['Desktop Chrome'], channel: undefined }, testMatch: BIG_CALLS, workers: 1, dependencies: ['desktop', 'phone'] },
 		{ name: 'phone', use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, grep: /@phone/ }
 	]
 });

@@ -79,9 +79,9 @@ test('two people: see each other, mute shows, screen share and back, leaving rem
 	await close();
 });
 
-test('four people: everyone sees three remote videos; a fifth is told the call is full', async ({ browser }) => {
-	test.setTimeout(120_000);
-	const { pages, people, close } = await roomOf(browser, 5);
+test('four people: everyone sees three remote videos; without an SFU a fifth and sixth join with a warning, a seventh is told the call is full', async ({ browser }) => {
+	test.setTimeout(150_000);
+	const { pages, people, close } = await roomOf(browser, 7);
 	const inCall = pages.slice(0, 4);
 	for (const page of inCall) await joinCall(page);
 	for (const [i, page] of inCall.entries()) {
@@ -90,12 +90,24 @@ test('four people: everyone sees three remote videos; a fifth is told the call i
 			await expect.poll(async () => (await framesOf(remoteVideo(page, person.name))).frames, { timeout: 30_000 }).toBeGreaterThan(0);
 		}
 	}
-	const fifth = pages[4];
-	await fifth.getByRole('button', { name: 'Join call' }).click();
-	await fifth.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
-	await expect(fifth.getByRole('alert')).toContainText('This call is full');
-	// Nothing changed for the four.
-	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(4);
+	await expect(inCall[0].getByRole('status', { name: 'Call route' })).toHaveText('Peer-to-peer');
+	// This server runs no SFU (SFU=off): the call stays peer-to-peer and stretches to six, with a warning.
+	for (const page of pages.slice(4, 6)) await joinCall(page);
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(6);
+	await expect(pages[5].getByText(/need the server’s SFU, which this Parley does not run/)).toBeVisible();
+	await expect(pages[5].getByRole('status', { name: 'Call route' })).toHaveText('Peer-to-peer');
+	const seventh = pages[6];
+	await seventh.getByRole('button', { name: 'Join call' }).click();
+	await seventh.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
+	await expect(seventh.getByRole('alert')).toContainText('This call is full: calls on this server can have at most 6 people');
+	// A client that skips that check (an old tab, a script) is refused by the server too.
+	const roomId = new URL(seventh.url()).pathname.split('/').at(-1)!;
+	const refused = await seventh.request.post(`/api/rooms/${roomId}/call/peer`);
+	expect(refused.status()).toBe(409);
+	expect((await refused.json()).error).toContain('at most 6 people');
+	// Nothing changed for the six.
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(6);
+	for (const page of pages.slice(4, 6)) await page.getByRole('button', { name: 'Leave call' }).click();
 	// With four tiles on screen the controls are still reachable.
 	await inCall[3].getByRole('button', { name: 'Leave call' }).click();
 	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(3);

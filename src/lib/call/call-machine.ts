@@ -2,8 +2,6 @@
  * The join/leave state of one person's call, as a pure reducer: the UI dispatches events,
  * and renders the state; the media code reacts to transitions.
  */
-export const MESH_LIMIT = 4;
-
 export type Participant = { peerId: string; userId: string; joinedAt: number };
 
 export type CallState =
@@ -17,7 +15,8 @@ export type CallState =
 export type CallEvent =
 	| { type: 'open-prejoin'; callInProgress: boolean }
 	| { type: 'cancel' }
-	| { type: 'join'; peerId: string; participants: number }
+	/** `limit`: the most people the call may have (null: no limit; the server says, see presence.ts). */
+	| { type: 'join'; peerId: string; participants: number; limit: number | null }
 	| { type: 'joined'; at: number }
 	| { type: 'failed'; reason: string }
 	| { type: 'leave' };
@@ -30,7 +29,7 @@ export function callReducer(state: CallState, event: CallEvent): CallState {
 			return state.phase === 'prejoin' || state.phase === 'full' || state.phase === 'failed' ? { phase: 'idle' } : state;
 		case 'join':
 			if (state.phase !== 'prejoin') return state;
-			if (event.participants >= MESH_LIMIT) return { phase: 'full', limit: MESH_LIMIT };
+			if (event.limit !== null && event.participants >= event.limit) return { phase: 'full', limit: event.limit };
 			return { phase: 'joining', peerId: event.peerId };
 		case 'joined':
 			return state.phase === 'joining' ? { phase: 'in-call', peerId: state.peerId, joinedAt: event.at } : state;

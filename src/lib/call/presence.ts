@@ -10,6 +10,8 @@ export type CallPresence = {
 	screen: boolean;
 	/** A short description of the device ("phone", "desktop"), shown next to the name. */
 	device: string;
+	/** The path this device receives the call on; during a switch each says when it has moved. */
+	route: 'mesh' | 'sfu';
 };
 
 export type CallParticipant = CallPresence & { userId: string; name: string; clientId: number };
@@ -31,7 +33,8 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 			audio: call.audio !== false,
 			video: call.video !== false,
 			screen: call.screen === true,
-			device: typeof call.device === 'string' ? call.device : ''
+			device: typeof call.device === 'string' ? call.device : '',
+			route: call.route === 'sfu' ? 'sfu' : 'mesh'
 		});
 	}
 	return list.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
@@ -39,4 +42,22 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 
 export function deviceKind(userAgent: string): string {
 	return /Mobi|Android|iPhone|iPad/i.test(userAgent) ? 'phone' : 'desktop';
+}
+
+/** What the server announces about the room's call (sfu/call-router.ts `CallAnnouncement`). */
+export type ServerCall = { topology: 'mesh' | 'sfu'; janusRoom: number | null; sfu: boolean; limit: number | null };
+
+/** The server's entry on awareness (`{ server: { call } }`; the server refuses it from anyone else). */
+export function serverCallOf(states: Map<number, { server?: { call?: Partial<ServerCall> } }>): ServerCall | null {
+	for (const state of states.values()) {
+		const call = state.server?.call;
+		if (!call) continue;
+		return {
+			topology: call.topology === 'sfu' ? 'sfu' : 'mesh',
+			janusRoom: typeof call.janusRoom === 'number' ? call.janusRoom : null,
+			sfu: call.sfu === true,
+			limit: typeof call.limit === 'number' ? call.limit : null
+		};
+	}
+	return null;
 }

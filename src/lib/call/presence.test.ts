@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { participantsOf, serverCallOf } from './presence.ts';
+
+describe('call presence on awareness', () => {
+	it('lists participants in join order, with where they receive the call', () => {
+		const states = new Map<number, object>([
+			[1, { user: { id: 'u1', name: 'Ann' }, call: { peerId: 'p1', joinedAt: 20, route: 'sfu' } }],
+			[2, { user: { id: 'u2', name: 'Bob' }, call: { peerId: 'p2', joinedAt: 10 } }],
+			[3, { user: { id: 'u3', name: 'Cy' } }],
+			[4, { server: { call: { topology: 'sfu', janusRoom: 7, sfu: true, limit: null } } }]
+		]);
+		const list = participantsOf(states as never);
+		expect(list.map((p) => [p.name, p.route])).toEqual([
+			['Bob', 'mesh'],
+			['Ann', 'sfu']
+		]);
+	});
+
+	it('reads what the server says about the call, and nothing when it has not spoken', () => {
+		expect(serverCallOf(new Map([[4, { server: { call: { topology: 'sfu', janusRoom: 7, sfu: true, limit: null } } }]]))).toEqual({ topology: 'sfu', janusRoom: 7, sfu: true, limit: null });
+		expect(serverCallOf(new Map([[4, { server: { call: { topology: 'mesh', janusRoom: null, sfu: false, limit: 6 } } }]]))).toEqual({ topology: 'mesh', janusRoom: null, sfu: false, limit: 6 });
+		// Garbage is read as the safe default.
+		expect(serverCallOf(new Map([[4, { server: { call: { topology: 'x', janusRoom: '7' } } }]]) as never)).toEqual({ topology: 'mesh', janusRoom: null, sfu: false, limit: null });
+		expect(serverCallOf(new Map([[1, { user: { id: 'u1' } }]]) as never)).toBeNull();
+	});
+});
