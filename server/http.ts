@@ -63,3 +63,16 @@ export function headersOf(req: IncomingMessage): Headers {
 	}
 	return headers;
 }
+
+/**
+ * Whether a WebSocket upgrade comes from Parley's own pages: browsers always send Origin, so a
+ * foreign one means another site is using the visitor's cookies. (Clients that are not browsers
+ * send none.) Checked against the configured public origin, or else the request's own host.
+ */
+export function sameOriginUpgrade(req: IncomingMessage, origin: string | undefined): boolean {
+	const from = req.headers.origin;
+	if (!from) return true;
+	const host = req.headers.host;
+	const expected = origin ? [origin] : host ? [`http://${host}`, `https://${host}`] : [];
+	return expected.includes(from);
+}

@@ -8,7 +8,7 @@ import type { Config } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Secrets } from '../src/lib/server/secrets.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
-import { headersOf } from '../server/http.ts';
+import { headersOf, sameOriginUpgrade } from '../server/http.ts';
 import { defaultInterface, writeJanusConfig } from './janus-config.ts';
 import { janusInstalled, JanusProcess } from './janus-process.ts';
 import { freePort } from '../server/free-port.ts';
@@ -99,6 +99,7 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 			};
 		},
 		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
+			if (!sameOriginUpgrade(req, config.origin)) return refuseUpgrade(socket, 403, 'Forbidden', 'Cross-site connection refused');
 			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
 			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to join calls');
 			if (!url) return refuseUpgrade(socket, 503, 'Service Unavailable', 'This Parley has no SFU; calls stay peer-to-peer');

@@ -10,7 +10,7 @@ import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import { RoomSession, type Peer } from './room-session.ts';
 import { SyncStore } from './store.ts';
-import { headersOf } from '../server/http.ts';
+import { headersOf, sameOriginUpgrade } from '../server/http.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
 export const SYNC_PREFIX = '/sync/';
@@ -136,12 +136,7 @@ export function createSyncService(options: SyncOptions) {
 		const hold = (data: Buffer) => early.push(new Uint8Array(data));
 		ws.on('message', hold);
 
-		const requestOrigin = req.headers.origin;
-		const host = req.headers.host;
-		const expected = options.origin ?? (host ? [`http://${host}`, `https://${host}`] : []);
-		if (requestOrigin && !(Array.isArray(expected) ? expected : [expected]).includes(requestOrigin)) {
-			return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
-		}
+		if (!sameOriginUpgrade(req, options.origin)) return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
 		const authSession = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
 		if (!authSession) return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
 		const userId = authSession.user.id;

@@ -8,8 +8,8 @@ import { startServer } from './support/server.ts';
 type Reply = { janus: string; error?: { code: number; reason: string }; data?: { id: number } };
 
 /** Opens /sfu as a browser would (janus-protocol), optionally with a session cookie. */
-function sfuSocket(url: string, cookie?: string) {
-	const ws = new WebSocket(url.replace('http', 'ws') + '/sfu', 'janus-protocol', cookie ? { headers: { cookie } } : {});
+function sfuSocket(url: string, cookie?: string, origin?: string) {
+	const ws = new WebSocket(url.replace('http', 'ws') + '/sfu', 'janus-protocol', { headers: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) } });
 	const replies: Reply[] = [];
 	ws.on('message', (data) => replies.push(JSON.parse(String(data))));
 	const refused = new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
@@ -32,6 +32,8 @@ test('the /sfu proxy reaches the Janus sidecar only with a session, and Janus ch
 		// Janus starts in the background: wait until the proxy can reach it.
 		const person = await signUpPerson(server.url, 'Sfu User');
 		expect(await sfuSocket(server.url).refused).toBe(401);
+		// Another site cannot use a visitor's cookies to reach the SFU.
+		expect(await sfuSocket(server.url, person.cookie, 'https://evil.example').refused).toBe(403);
 
 		let socket: ReturnType<typeof sfuSocket> | undefined;
 		await expect.poll(async () => {

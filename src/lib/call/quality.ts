@@ -14,8 +14,9 @@ export type QualitySample = {
 
 /** Thresholds as data: the first row a sample is worse than decides. */
 export const QUALITY_THRESHOLDS = {
-	poor: { rttSeconds: 0.5, lossFraction: 0.1, minVideoBps: 80_000 },
-	fair: { rttSeconds: 0.25, lossFraction: 0.03, minVideoBps: 250_000 }
+	poor: { rttSeconds: 0.5, lossFraction: 0.1, minVideoBps: 50_000 },
+	// Small video (Data saver: 320×240 at 15 fps) is fine from about 120 kb/s.
+	fair: { rttSeconds: 0.25, lossFraction: 0.03, minVideoBps: 120_000 }
 } as const;
 
 export function scoreQuality(sample: QualitySample): Quality {

@@ -52,6 +52,14 @@ export function preloadSfu(): void {
 	void loadJanus();
 }
 
+/**
+ * Simulcast (three layers) for camera video of 360 lines or more. Smaller video ("Data saver")
+ * goes as one layer: a quarter of 320×240 is not worth a third encoder on a small device.
+ */
+export function wantsSimulcast(camera: MediaStreamTrack): boolean {
+	return (camera.getSettings().height ?? 0) >= 360;
+}
+
 /** The simulcast layer that fits a tile of this height: Janus forwards only that one. */
 export function layerForHeight(px: number): 0 | 1 | 2 {
 	return px >= 300 ? 2 : px >= 150 ? 1 : 0;
@@ -131,7 +139,7 @@ export class SfuLinks {
 		this.myId = joined.id ?? null;
 		await this.#publish(this.#publisher, [
 			...(tracks.audio ? [{ type: 'audio' as const, capture: tracks.audio, recv: false, dontStop: true }] : []),
-			...(tracks.camera ? [{ type: 'video' as const, capture: tracks.camera, recv: false, dontStop: true, simulcast: true, simulcastMaxBitrates: SIMULCAST_BITRATES }] : [])
+			...(tracks.camera ? [{ type: 'video' as const, capture: tracks.camera, recv: false, dontStop: true, simulcast: wantsSimulcast(tracks.camera), simulcastMaxBitrates: SIMULCAST_BITRATES }] : [])
 		]);
 		this.#onPublishers(joined.publishers ?? []);
 		this.#statsTimer = setInterval(() => void this.#readStats(), STATS_MS);
