@@ -1,4 +1,5 @@
-// Calls of five on the Janus SFU, in Debian's Chromium on loopback (fake devices, 320×240 at 15 fps):
+// Calls of five on the Janus SFU, in Debian's Chromium on loopback (fake devices, 320×240 at 15 fps;
+// VIDEO=640 for 640×480 at 30 fps, which the SFU receives as three simulcast layers):
 // - switch_max_freeze_ms: four are in a mesh call and the fifth joins, so the server moves the call
 //   to the SFU; the longest time any remote video on the first four pages went without a new frame,
 //   from the fifth clicking Join until every page shows the call "Through the server" and 2 s more;
@@ -12,7 +13,7 @@ import { join as joinPath } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { startServer } from '../tests/e2e/support/server.ts';
-import { callRoom, join, leave, median, timedJoin } from './support/call-pages.ts';
+import { callRoom, join, leave, median, timedJoin, videoLayersSent } from './support/call-pages.ts';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const route = (page: Page) => page.getByRole('status', { name: 'Call route' });
@@ -61,6 +62,10 @@ try {
 	const freezes = await Promise.all(first4.map(longestFreeze));
 	console.error(JSON.stringify({ switch_freeze_ms_per_page: freezes.map(Math.round) }));
 
+	// On the SFU only the Janus connection sends: its encodings (h/m/l with simulcast).
+	const layers = await videoLayersSent(pages[0]);
+	console.error(JSON.stringify({ video_layers_sent_by_first_page: layers }));
+
 	const pid = Number(readFileSync(joinPath(server.dataDir, 'janus', 'janus.pid'), 'utf8'));
 	const before = cpuSeconds(pid);
 	await pages[0].waitForTimeout(10_000);
@@ -81,9 +86,11 @@ try {
 		JSON.stringify({
 			name: 'sfu',
 			runs: RUNS,
+			video: process.env.VIDEO === '640' ? '640x480' : '320x240',
 			first_frame_median_ms: Math.round(median(firsts)),
 			all_frames_median_ms: Math.round(median(alls)),
 			switch_max_freeze_ms: Math.round(Math.max(...freezes)),
+			simulcast_layers: layers.filter((rid) => rid !== 'single').length,
 			janus_cores: Number(janusCores.toFixed(3)),
 			janus_cores_per_stream: Number((janusCores / 20).toFixed(4))
 		})

@@ -3,7 +3,20 @@ import type { Browser, Page } from '@playwright/test';
 
 async function person(browser: Browser, baseURL: string, name: string) {
 	const context = await browser.newContext({ baseURL });
-	await context.addInitScript(() => localStorage.setItem('parley:data-saver', '1'));
+	// Data saver (320×240 at 15 fps) unless VIDEO=640 asks for the full 640×480 (with simulcast on the SFU).
+	if (process.env.VIDEO !== '640') await context.addInitScript(() => localStorage.setItem('parley:data-saver', '1'));
+	// Keeps every peer connection reachable, so a benchmark can read their stats.
+	await context.addInitScript(() => {
+		const pcs: RTCPeerConnection[] = [];
+		(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+		const Original = window.RTCPeerConnection;
+		window.RTCPeerConnection = class extends Original {
+			constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+				super(...args);
+				pcs.push(this);
+			}
+		};
+	});
 	const page = await context.newPage();
 	await page.goto('/signup');
 	const email = `${name.replace(/\W/g, '').toLowerCase()}-${Date.now()}@parley.test`;
@@ -78,4 +91,18 @@ export async function join(page: Page) {
 	await openPrejoin(page);
 	await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
 	await page.getByRole('button', { name: 'Leave call' }).waitFor();
+}
+
+/** Video layers (simulcast rids) this page is sending right now, over all its open peer connections. */
+export function videoLayersSent(page: Page): Promise<string[]> {
+	return page.evaluate(async () => {
+		const rids: string[] = [];
+		for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+			if (pc.connectionState !== 'connected') continue;
+			(await pc.getStats()).forEach((s) => {
+				if (s.type === 'outbound-rtp' && s.kind === 'video' && s.framesEncoded > 0) rids.push(s.rid ?? 'single');
+			});
+		}
+		return rids;
+	});
 }

@@ -21,7 +21,7 @@ export type RemotePeer = {
 type Connection = { media: MediaConnection; stats?: { lost: number; received: number; bytes: number } };
 
 const STATS_MS = 2000;
-/** A switch between mesh and SFU finishes when everyone arrived on the new path, or after this long. */
+/** After this long, a move to the SFU shows what decodes there even if not everyone does yet. */
 const SWITCH_TIMEOUT_MS = 8000;
 /** After losing the SFU, try again this often until the server announces a new videoroom. */
 const SFU_RETRY_MS = 1500;
@@ -29,8 +29,6 @@ const SWITCH_POLL_MS = 200;
 /** The server moves calls of this size to the SFU (sfu/topology.ts). */
 const SFU_FROM = 5;
 const WAIT_FOR_SFU_MS = 3000;
-/** After this device has moved, the old path is closed when the others have too, or after this long. */
-const OLD_PATH_GRACE_MS = 10_000;
 
 /**
  * One person's call: publishes their call state on the room's awareness and carries the media
@@ -270,35 +268,12 @@ export class Call {
 	/** People whose video decodes on the SFU (checked while mesh links are still open). */
 	#sfuDecoding = new Set<string>();
 	#switchDeadline = 0;
-	#graceTimer: ReturnType<typeof setTimeout> | undefined;
 	#sfuWaitUntil = 0;
 	/** Back on mesh, still publishing to the SFU until everyone has moved back. */
 	#leavingSfu = false;
-
-	/** Closes what nobody needs any more: mesh links both ends have left, the SFU once all are back on mesh. */
-	#closeOldPath(force = false) {
-		const others = this.participants.filter((p) => p.peerId !== this.#peerId);
-		if (!this.#meshOn) {
-			for (const [peerId, connection] of this.#connections) {
-				const other = others.find((p) => p.peerId === peerId);
-				// A link has two ends: it goes when the other end has moved too and its video decodes here from the SFU.
-				if (!force && other && (other.route !== 'sfu' || !this.#sfuDecoding.has(peerId))) continue;
-				connection.media.close();
-				this.#connections.delete(peerId);
-				this.#meshRemotes.delete(peerId);
-			}
-		}
-		if (this.#leavingSfu && this.#sfu && (force || others.every((p) => p.route === 'mesh'))) {
-			this.#leavingSfu = false;
-			this.#sfu.close();
-			this.#sfu = null;
-			this.#emit();
-		}
-	}
-
 	#checking = false;
 
-	/** Starts watching a switch: it finishes when everyone's video decodes on the new path, or at the timeout. */
+	/** Starts watching a switch: polls until everyone's video decodes on the new path. */
 	#armSwitchTimeout() {
 		clearTimeout(this.#switchTimer);
 		clearInterval(this.#switchPoll);
@@ -322,37 +297,50 @@ export class Call {
 	}
 
 	/**
-	 * Closes the old path once everyone's video is decoded on the new one (or the switch took too
-	 * long): the mesh links after moving to the SFU, the SFU after moving back to mesh.
+	 * Closes what nobody needs any more. A mesh link has two ends: it goes once both have said they
+	 * receive everyone from the SFU (`route: 'sfu'` on their presence). The SFU goes once everyone
+	 * has said they are back on mesh.
+	 */
+	#closeOldPath() {
+		const others = this.participants.filter((p) => p.peerId !== this.#peerId);
+		if (!this.#meshOn && this.#presence.route === 'sfu') {
+			for (const [peerId, connection] of this.#connections) {
+				if (others.find((p) => p.peerId === peerId)?.route === 'mesh') continue;
+				connection.media.close();
+				this.#connections.delete(peerId);
+				this.#meshRemotes.delete(peerId);
+			}
+		}
+		if (this.#leavingSfu && this.#sfu && others.every((p) => p.route === 'mesh')) {
+			this.#leavingSfu = false;
+			this.#sfu.close();
+			this.#sfu = null;
+			this.#emit();
+		}
+	}
+
+	/**
+	 * Watches a switch until everyone's video decodes on the new path; only then says so on
+	 * awareness (so the old path can close). Past the deadline, a move to the SFU shows the SFU
+	 * streams that do decode and dials no more mesh links, but keeps the links it has.
 	 */
 	async #finishSwitch() {
 		if (!this.#sfu || this.#leavingSfu || this.#checking) return;
-		if (!this.#meshOn) {
-			// Moved to the SFU with mesh links left: keep checking who decodes there, until the links are gone.
-			if (this.#connections.size === 0) return clearInterval(this.#switchPoll);
-			this.#sfuDecoding = await this.#sfu.decodingPeers();
-			this.#closeOldPath();
-			return this.#emit();
-		}
 		this.#checking = true;
 		try {
 			const toSfu = this.server?.topology === 'sfu';
 			const arrived = toSfu ? await this.#sfu.decodingPeers() : await this.#meshDecoding();
+			if (!this.#sfu) return;
 			if (toSfu) this.#sfuDecoding = arrived;
-			const others = this.participants.filter((p) => p.peerId !== this.#peerId);
-			const late = Date.now() >= this.#switchDeadline;
-			if (!late && !others.every((p) => arrived.has(p.peerId))) return;
-			if (!this.#sfu || !this.#meshOn) return;
-			clearTimeout(this.#switchTimer);
-			if (!toSfu) clearInterval(this.#switchPoll);
-			// Moved: say so, and keep the old path for those still moving (a mesh link has two ends;
-			// others may still receive this device's SFU feed). It closes when they have moved too.
-			this.#publish({ route: toSfu ? 'sfu' : 'mesh' });
-			if (toSfu) this.#meshOn = false;
-			else this.#leavingSfu = true;
-			clearTimeout(this.#graceTimer);
-			this.#graceTimer = setTimeout(() => this.#closeOldPath(true), OLD_PATH_GRACE_MS);
-			this.#closeOldPath();
+			const all = this.participants.every((p) => p.peerId === this.#peerId || arrived.has(p.peerId));
+			if (toSfu && (all || Date.now() >= this.#switchDeadline)) this.#meshOn = false;
+			if (all) {
+				clearTimeout(this.#switchTimer);
+				clearInterval(this.#switchPoll);
+				this.#publish({ route: toSfu ? 'sfu' : 'mesh' });
+				if (!toSfu) this.#leavingSfu = true;
+				this.#closeOldPath();
+			}
 			this.#emit();
 		} finally {
 			this.#checking = false;
@@ -456,8 +444,11 @@ export class Call {
 		track.addEventListener('ended', () => void this.stopSharing());
 		// Peer-to-peer, the screen takes the camera's place; on the SFU it is a feed of its own.
 		await this.#replace('video', track, true);
-		await this.#sfu?.publishScreen(track);
 		this.#publish({ screen: true });
+		this.#sfu?.publishScreen(track).catch((error: Error) => {
+			this.error = `Could not share the screen through the server: ${error.message}`;
+			void this.stopSharing();
+		});
 	}
 
 	async stopSharing(): Promise<void> {
@@ -497,7 +488,6 @@ export class Call {
 		clearTimeout(this.#sfuRetry);
 		clearTimeout(this.#switchTimer);
 		clearInterval(this.#switchPoll);
-		clearTimeout(this.#graceTimer);
 		this.#sfu?.close();
 		this.#sfu = null;
 		removeEventListener('online', this.#onAwareness);
