@@ -13,7 +13,7 @@ import { join as joinPath } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { startServer } from '../tests/e2e/support/server.ts';
-import { callRoom, join, leave, median, timedJoin, videoLayersSent } from './support/call-pages.ts';
+import { callRoom, join, leave, median, timedJoin, videoLayersSent, videoWidthsReceived } from './support/call-pages.ts';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const route = (page: Page) => page.getByRole('status', { name: 'Call route' });
@@ -66,6 +66,19 @@ try {
 	const layers = await videoLayersSent(pages[0]);
 	console.error(JSON.stringify({ video_layers_sent_by_first_page: layers }));
 
+	// The layer each page receives fits its tiles: small tiles get the middle layer, a tall window the top one.
+	let layerWidths: { small: number[]; large: number[] } | null = null;
+	if (layers.length > 1) {
+		await pages[0].waitForTimeout(3000);
+		const small = await videoWidthsReceived(pages[0]);
+		await pages[0].setViewportSize({ width: 1280, height: 1400 });
+		await pages[0].waitForTimeout(5000);
+		const large = await videoWidthsReceived(pages[0]);
+		await pages[0].setViewportSize({ width: 1280, height: 720 });
+		layerWidths = { small, large };
+		console.error(JSON.stringify({ received_widths_small_tiles: small, received_widths_large_tiles: large }));
+	}
+
 	const pid = Number(readFileSync(joinPath(server.dataDir, 'janus', 'janus.pid'), 'utf8'));
 	const before = cpuSeconds(pid);
 	await pages[0].waitForTimeout(10_000);
@@ -91,6 +104,7 @@ try {
 			all_frames_median_ms: Math.round(median(alls)),
 			switch_max_freeze_ms: Math.round(Math.max(...freezes)),
 			simulcast_layers: layers.filter((rid) => rid !== 'single').length,
+			...(layerWidths ? { received_width_small_tiles_px: median(layerWidths.small), received_width_large_tiles_px: median(layerWidths.large) } : {}),
 			janus_cores: Number(janusCores.toFixed(3)),
 			janus_cores_per_stream: Number((janusCores / 20).toFixed(4))
 		})

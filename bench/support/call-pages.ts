@@ -106,3 +106,17 @@ export function videoLayersSent(page: Page): Promise<string[]> {
 		return rids;
 	});
 }
+
+/** Widths of the video this page receives right now (one per remote video stream). */
+export function videoWidthsReceived(page: Page): Promise<number[]> {
+	return page.evaluate(async () => {
+		const widths: number[] = [];
+		for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+			if (pc.connectionState !== 'connected') continue;
+			(await pc.getStats()).forEach((s) => {
+				if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth) widths.push(s.frameWidth);
+			});
+		}
+		return widths;
+	});
+}
