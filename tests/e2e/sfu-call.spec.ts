@@ -161,4 +161,19 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		expect(back).toBeLessThan(10_000);
 		for (const page of inCall) await expect(route(page)).toHaveText('Through the server');
 	});
+
+	test('at three for 30 s the call goes back to peer-to-peer, video still flowing, and the videoroom goes', async () => {
+		test.setTimeout(120_000);
+		const names = people.slice(0, 3).map((p) => p.name);
+		const [a, b, c, d, e] = pages;
+		for (const page of [d, e]) await page.getByRole('button', { name: 'Leave call' }).click();
+		await expect(participants(a).getByRole('listitem')).toHaveCount(3);
+		// Not before 30 s: a call that shrinks for a moment does not flap.
+		await a.waitForTimeout(20_000);
+		await expect(route(a)).toHaveText('Through the server');
+		for (const page of [a, b, c]) await expect(route(page)).toHaveText('Peer-to-peer', { timeout: 40_000 });
+		for (const [i, page] of [a, b, c].entries()) await seesVideoOf(page, names.filter((_, j) => j !== i));
+		await expect.poll(() => server.output().includes('"sfu.room_destroyed"'), { timeout: 30_000 }).toBe(true);
+		for (const [i, page] of [a, b, c].entries()) await seesVideoOf(page, names.filter((_, j) => j !== i));
+	});
 });
