@@ -63,7 +63,8 @@ export class JanusProcess {
 			if (this.#child !== child) return;
 			this.#child = null;
 			if (this.#stopping) return;
-			const delay = Math.min(200 * 2 ** this.#restarts, 10_000);
+			// At once the first time (a call is waiting); backing off if it keeps dying.
+			const delay = this.#restarts === 0 ? 0 : Math.min(200 * 2 ** this.#restarts, 10_000);
 			this.#restarts += 1;
 			this.#log.error('sfu.janus_exited', { code, signal, restartInMs: delay, output: tail.slice(-500) });
 			this.#ready = new Promise<void>((resolve, reject) => (this.#next = { resolve, reject }));

@@ -30,7 +30,7 @@ const freshFrame = (page: Page, name: string) =>
 
 /** Waits until `page` receives fresh video from each of `names`. */
 async function seesVideoOf(page: Page, names: string[], timeout = 30_000) {
-	await Promise.all(names.map((name) => expect.poll(() => freshFrame(page, name), { timeout, message: `${name}'s video on this page` }).toBe(true)));
+	await Promise.all(names.map((name) => expect.poll(() => freshFrame(page, name), { timeout, intervals: [100], message: `${name}'s video on this page` }).toBe(true)));
 }
 
 /**
@@ -112,9 +112,9 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		for (const [i, page] of [a, b, c, d, e].entries()) await seesVideoOf(page, names.slice(0, 5).filter((_, j) => j !== i));
 		const gaps = await freezes();
 		console.log('longest remote freeze on D during the switch (ms):', JSON.stringify(gaps));
-		// Six browsers on two cores stall now and then even without a switch, so this bound only says the
-		// switch never cut anyone off; `npm run bench -- sfu` measures the freeze itself.
-		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(6000);
+		// Six browsers on two cores stall for seconds now and then even without a switch, so this bound
+		// only says the switch never cut anyone off; `npm run bench -- sfu` measures the freeze itself.
+		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(10_000);
 
 		// A sixth joins the call on the SFU directly.
 		await joinCall(f);

@@ -247,7 +247,7 @@ export class Call {
 		try {
 			await links.start({ audio: this.#local.getAudioTracks()[0] ?? null, camera: this.#camera });
 			if (this.#left) return links.close();
-			if (this.#screen) await links.publishScreen(this.#screen.getVideoTracks()[0]);
+			if (this.#screen) void links.publishScreen(this.#screen.getVideoTracks()[0]).catch(() => undefined);
 			links.setTileHeight(this.#tileHeight);
 			this.#sfu = links;
 			this.#leavingSfu = false;
@@ -261,6 +261,12 @@ export class Call {
 		} finally {
 			this.#sfuStarting = false;
 			this.#emit();
+			// The server announced another videoroom meanwhile (Janus restarted): go there now, not at the next retry.
+			const wanted = this.server?.topology === 'sfu' ? this.server.janusRoom : null;
+			if (!this.#left && wanted !== null && wanted !== links.room && this.#sfu?.room !== wanted) {
+				clearTimeout(this.#sfuRetry);
+				this.#sfuRetry = setTimeout(() => this.#onAwareness(), 0);
+			}
 		}
 	}
 
