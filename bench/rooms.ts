@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { freePort } from '../server/free-port.ts';
+import { mulberry32 } from './support/seeded.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const USERS = 10_000; // the benchmark user included
@@ -84,15 +85,6 @@ function call(port: number, method: string, path: string, expected: number, opti
 	});
 }
 
-// Seeded, so every run builds the same database.
-function mulberry32(seed: number) {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const FIRST = ['Ada', 'Bo', 'Chen', 'Dara', 'Emil', 'Fatima', 'Goran', 'Hana', 'Ivo', 'Jules', 'Kofi', 'Lena', 'Mateo', 'Nia', 'Oskar', 'Priya'];
 const LAST = ['Novak', 'Okafor', 'Silva', 'Tanaka', 'Berg', 'Haddad', 'Kowalski', 'Moreau', 'Quinn', 'Rossi', 'Sato', 'Weber'];

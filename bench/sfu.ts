@@ -13,30 +13,11 @@ import { join as joinPath } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { startServer } from '../tests/e2e/support/server.ts';
-import { callRoom, join, leave, median, timedJoin, videoLayersSent, videoWidthsReceived } from './support/call-pages.ts';
+import { watchFreezes } from '../tests/e2e/support/video.ts';
+import { callRoom, join, leave, median, timedJoin, videoStats } from './support/call-pages.ts';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const route = (page: Page) => page.getByRole('status', { name: 'Call route' });
-
-/** Records, on each remote video of the page, the longest gap between presented frames. */
-function watchFreezes(page: Page) {
-	return page.evaluate(() => {
-		const state = { gaps: [] as number[], last: new Map<HTMLVideoElement, number>() };
-		(window as unknown as { __freeze: typeof state }).__freeze = state;
-		for (const video of document.querySelectorAll<HTMLVideoElement>('[aria-label="Participants"] video')) {
-			if (video.muted) continue;
-			const onFrame = () => {
-				const now = performance.now();
-				const before = state.last.get(video);
-				if (before !== undefined) state.gaps.push(now - before);
-				state.last.set(video, now);
-				video.requestVideoFrameCallback(onFrame);
-			};
-			video.requestVideoFrameCallback(onFrame);
-		}
-	});
-}
-const longestFreeze = (page: Page) => page.evaluate(() => Math.max(0, ...(window as unknown as { __freeze: { gaps: number[] } }).__freeze.gaps));
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
@@ -55,25 +36,25 @@ try {
 	for (const page of first4) await page.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('[aria-label="Participants"] video')].filter((v) => !v.muted && v.videoWidth > 0).length === 3, undefined, { timeout: 30_000 });
 	await pages[0].waitForTimeout(2000);
 
-	for (const page of first4) await watchFreezes(page);
+	const readers = await Promise.all(first4.map(watchFreezes));
 	await join(fifth);
 	for (const page of pages) await route(page).filter({ hasText: 'Through the server' }).waitFor({ timeout: 60_000 });
 	await pages[0].waitForTimeout(2000);
-	const freezes = await Promise.all(first4.map(longestFreeze));
+	const freezes = await Promise.all(readers.map(async (read) => Math.max(0, ...Object.values(await read()))));
 	console.error(JSON.stringify({ switch_freeze_ms_per_page: freezes.map(Math.round) }));
 
 	// On the SFU only the Janus connection sends: its encodings (h/m/l with simulcast).
-	const layers = await videoLayersSent(pages[0]);
+	const layers = (await videoStats(pages[0])).layersSent;
 	console.error(JSON.stringify({ video_layers_sent_by_first_page: layers }));
 
 	// The layer each page receives fits its tiles: small tiles get the middle layer, a tall window the top one.
 	let layerWidths: { small: number[]; large: number[] } | null = null;
 	if (layers.length > 1) {
 		await pages[0].waitForTimeout(3000);
-		const small = await videoWidthsReceived(pages[0]);
+		const small = (await videoStats(pages[0])).widthsReceived;
 		await pages[0].setViewportSize({ width: 1280, height: 1400 });
 		await pages[0].waitForTimeout(5000);
-		const large = await videoWidthsReceived(pages[0]);
+		const large = (await videoStats(pages[0])).widthsReceived;
 		await pages[0].setViewportSize({ width: 1280, height: 720 });
 		layerWidths = { small, large };
 		console.error(JSON.stringify({ received_widths_small_tiles: small, received_widths_large_tiles: large }));

@@ -14,7 +14,6 @@ import type * as Y from 'yjs';
 import {
 	closeClients,
 	machineCpuSeconds,
-	mulberry32,
 	newErrors,
 	openClient,
 	percentile,
@@ -24,6 +23,7 @@ import {
 	waitFor,
 	type ServerKind
 } from './support/sync-clients.ts';
+import { mulberry32 } from './support/seeded.ts';
 
 const ROOMS = 20;
 const PER_ROOM = 10;

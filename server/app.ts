@@ -51,7 +51,19 @@ export function createParley(config: Config): Parley {
 		privateKey: secrets.vapidPrivateKey
 	};
 	const push = new Push({ db, rooms, events, log, vapid });
-	const signal = createSignalService({ auth, rooms, events, log });
+	const signal = createSignalService({
+		auth,
+		rooms,
+		events,
+		log,
+		// Without an SFU the server announces a size limit for calls, and holds to it.
+		admit(roomId) {
+			const { limit } = sfu.router.announcement(roomId);
+			if (limit !== null && sync.callSize(roomId) >= limit) {
+				throw new ApiFailure(409, `This call is full: without an SFU on this server, calls can have at most ${limit} people.`);
+			}
+		}
+	});
 	const sfu = createSfuService({ config, secrets, auth, log, announce: (roomId) => sync.announce(roomId) });
 	const context: AppContext = {
 		config,
@@ -62,14 +74,7 @@ export function createParley(config: Config): Parley {
 		events,
 		rooms,
 		push,
-		issuePeerId(roomId, userId) {
-			rooms.requireMember(roomId, userId);
-			const call = sfu.router.announcement(roomId);
-			if (call.limit !== null && sync.callSize(roomId) >= call.limit) {
-				throw new ApiFailure(409, `This call is full: without an SFU on this server, calls can have at most ${call.limit} people.`);
-			}
-			return signal.issue(roomId, userId);
-		},
+		issuePeerId: signal.issue,
 		sfuJoin: (roomId, userId) => {
 			rooms.requireMember(roomId, userId);
 			return sfu.join(roomId);

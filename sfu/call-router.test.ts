@@ -1,7 +1,8 @@
 import * as prng from 'lib0/prng';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../src/lib/server/log.ts';
-import { CallRouter, COALESCE_MS, MESH_HANDOVER_MS, type CallAnnouncement } from './call-router.ts';
+import type { ServerCall } from '../src/lib/call/presence.ts';
+import { CallRouter, COALESCE_MS, MESH_HANDOVER_MS } from './call-router.ts';
 import type { JanusRoom, SfuRooms } from './janus-rooms.ts';
 import { MESH_AGAIN_AFTER_MS } from './topology.ts';
 
@@ -25,7 +26,7 @@ class SlowRooms implements SfuRooms {
 
 function setup(options: { delayMs?: number; available?: boolean } = {}) {
 	const rooms = new SlowRooms(options.delayMs ?? 50);
-	const told: CallAnnouncement[] = [];
+	const told: ServerCall[] = [];
 	const router: CallRouter = new CallRouter({
 		rooms,
 		available: () => options.available ?? true,

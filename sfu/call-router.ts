@@ -1,12 +1,8 @@
+import type { ServerCall } from '../src/lib/call/presence.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { JanusRoom, SfuRooms } from './janus-rooms.ts';
 import { decideTopology, MESH_AGAIN_AFTER_MS, MESH_ONLY_LIMIT, type Topology } from './topology.ts';
 
-/**
- * What the server tells everyone in a call, on the room's awareness (`server.call`): how the call
- * runs, the videoroom when it runs on the SFU, and the size limit when there is no SFU.
- */
-export type CallAnnouncement = { topology: 'mesh' | 'sfu'; janusRoom: number | null; sfu: boolean; limit: number | null };
 
 /** Changes arriving within this window are decided together, on the settled count. */
 export const COALESCE_MS = 150;
@@ -47,7 +43,7 @@ export class CallRouter {
 	}
 
 	/** What the call in `roomId` is told right now. */
-	announcement(roomId: string): CallAnnouncement {
+	announcement(roomId: string): ServerCall {
 		const call = this.#calls.get(roomId);
 		const sfu = this.#available();
 		return {

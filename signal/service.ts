@@ -24,7 +24,14 @@ type Issued = { peerId: string; userId: string; roomId: string; issuedAt: number
  * the server to a signed-in member for one room's call, can be used once, only by that person,
  * and signalling messages only reach peers of the same room.
  */
-export function createSignalService(options: { auth: Auth; rooms: Rooms; events: RoomEvents; log: Logger }) {
+export function createSignalService(options: {
+	auth: Auth;
+	rooms: Rooms;
+	events: RoomEvents;
+	log: Logger;
+	/** Asked before a member is given a peer id; throws (an ApiFailure) to refuse, e.g. when the call is full. */
+	admit?: (roomId: string) => void;
+}) {
 	const { auth, rooms, events, log } = options;
 	const issued = new Map<string, Issued>();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -48,6 +55,7 @@ export function createSignalService(options: { auth: Auth; rooms: Rooms; events:
 	/** A new peer id for this person in this room's call (the room membership is checked). */
 	function issue(roomId: string, userId: string): string {
 		rooms.requireMember(roomId, userId);
+		options.admit?.(roomId);
 		const peerId = `p${randomBytes(16).toString('hex')}`;
 		issued.set(peerId, { peerId, userId, roomId, issuedAt: Date.now(), used: false });
 		// Forget ids never used.

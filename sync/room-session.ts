@@ -95,13 +95,12 @@ export class RoomSession {
 			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 			const bytes = encoding.toUint8Array(message);
 			for (const peer of this.peers.keys()) peer.send(bytes);
-			const inCall = this.usersInCall();
-			for (const userId of inCall) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
-			this.#inCall = inCall;
-			const size = this.callSize();
-			if (size !== this.#callSize) {
-				this.#callSize = size;
-				this.onCallSize(size);
+			const { users, devices } = this.#callMembership();
+			for (const userId of users) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
+			this.#inCall = users;
+			if (devices !== this.#callSize) {
+				this.#callSize = devices;
+				this.onCallSize(devices);
 			}
 		});
 	}
@@ -121,20 +120,26 @@ export class RoomSession {
 		}
 	}
 
+	/** Who is in this room's call (awareness states with a `call`), and on how many devices. */
+	#callMembership(): { users: Set<string>; devices: number } {
+		const users = new Set<string>();
+		let devices = 0;
+		for (const state of this.awareness.getStates().values() as Iterable<{ user?: { id?: string }; call?: unknown }>) {
+			if (!state.call || !state.user?.id) continue;
+			users.add(state.user.id);
+			devices++;
+		}
+		return { users, devices };
+	}
+
 	/** People whose awareness says they are in this room's call. */
 	usersInCall(): Set<string> {
-		const users = new Set<string>();
-		for (const state of this.awareness.getStates().values() as Iterable<{ user?: { id?: string }; call?: unknown }>) {
-			if (state.call && state.user?.id) users.add(state.user.id);
-		}
-		return users;
+		return this.#inCall;
 	}
 
 	/** Call participants, counting each device. */
 	callSize(): number {
-		let count = 0;
-		for (const state of this.awareness.getStates().values() as Iterable<{ user?: { id?: string }; call?: unknown }>) if (state.call && state.user?.id) count++;
-		return count;
+		return this.#callSize;
 	}
 
 	/** The server's own awareness entry, `{ server: … }`: what it tells everyone in the room (e.g. how the call runs). */

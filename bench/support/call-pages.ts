@@ -93,30 +93,22 @@ export async function join(page: Page) {
 	await page.getByRole('button', { name: 'Leave call' }).waitFor();
 }
 
-/** Video layers (simulcast rids) this page is sending right now, over all its open peer connections. */
-export function videoLayersSent(page: Page): Promise<string[]> {
+/**
+ * What this page's open peer connections carry right now: the video layers it sends (simulcast
+ * rids, or 'single') and the width of each remote video it receives.
+ */
+export function videoStats(page: Page): Promise<{ layersSent: string[]; widthsReceived: number[] }> {
 	return page.evaluate(async () => {
-		const rids: string[] = [];
+		const layersSent: string[] = [];
+		const widthsReceived: number[] = [];
 		for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
 			if (pc.connectionState !== 'connected') continue;
 			(await pc.getStats()).forEach((s) => {
-				if (s.type === 'outbound-rtp' && s.kind === 'video' && s.framesEncoded > 0) rids.push(s.rid ?? 'single');
+				if (s.kind !== 'video') return;
+				if (s.type === 'outbound-rtp' && s.framesEncoded > 0) layersSent.push(s.rid ?? 'single');
+				if (s.type === 'inbound-rtp' && s.frameWidth) widthsReceived.push(s.frameWidth);
 			});
 		}
-		return rids;
-	});
-}
-
-/** Widths of the video this page receives right now (one per remote video stream). */
-export function videoWidthsReceived(page: Page): Promise<number[]> {
-	return page.evaluate(async () => {
-		const widths: number[] = [];
-		for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-			if (pc.connectionState !== 'connected') continue;
-			(await pc.getStats()).forEach((s) => {
-				if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth) widths.push(s.frameWidth);
-			});
-		}
-		return widths;
+		return { layersSent, widthsReceived };
 	});
 }

@@ -17,6 +17,7 @@ import { ulid } from 'ulid';
 import * as Y from 'yjs';
 import { MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../../src/lib/chat/schema.ts';
 import { SyncStore } from '../../sync/store.ts';
+import { mulberry32 } from './seeded.ts';
 
 export type HistoryRoomOptions = {
 	/** Messages left in the document (deleted ones come on top). */
@@ -52,14 +53,6 @@ const WORDS = (
 ).split(' ');
 const LINKS = ['https://example.org/notes', 'https://parley.example/docs/sync', 'https://git.example.com/parley/pull/42', 'https://maps.example.net/?q=station'];
 
-export function mulberry32(seed: number): () => number {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
 	const { count, authors, spanDays, seed, end } = options;

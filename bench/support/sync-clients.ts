@@ -156,15 +156,6 @@ export async function waitFor(check: () => boolean, timeoutMs: number, what: str
 	}
 }
 
-// Seeded, so that runs are comparable.
-export function mulberry32(seed: number): () => number {
-	return () => {
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Nearest-rank percentile of unsorted values. */
 export function percentile(values: ArrayLike<number>, p: number): number {

@@ -6,6 +6,7 @@ import { chromium, expect, test, type Browser, type Page } from '@playwright/tes
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { createRoomWith, joinCall, signUpInBrowser, type PersonInput } from './support/ui.ts';
+import { watchFreezes } from './support/video.ts';
 
 /** A WAV file: a steady tone (someone talking, so Janus sends `talking` events) or silence. */
 function wav(name: string, volume: number) {
@@ -31,31 +32,6 @@ const freshFrame = (page: Page, name: string) =>
 /** Waits until `page` receives fresh video from each of `names`. */
 async function seesVideoOf(page: Page, names: string[], timeout = 30_000) {
 	await Promise.all(names.map((name) => expect.poll(() => freshFrame(page, name), { timeout, intervals: [100], message: `${name}'s video on this page` }).toBe(true)));
-}
-
-/**
- * Watches every remote video on the page and records the longest gap between two presented
- * frames, per tile (requestVideoFrameCallback keeps firing when the tile's stream is swapped).
- */
-async function watchFreezes(page: Page) {
-	await page.evaluate(() => {
-		const gaps: Record<string, number> = {};
-		const last: Record<string, number> = {};
-		(window as unknown as { __gaps: typeof gaps }).__gaps = gaps;
-		for (const figure of document.querySelectorAll<HTMLElement>('[aria-label="Participants"] figure')) {
-			const name = figure.getAttribute('aria-label') ?? '';
-			const video = figure.querySelector('video');
-			if (!video || name.includes('(you)')) continue;
-			const onFrame = () => {
-				const now = performance.now();
-				if (last[name] !== undefined) gaps[name] = Math.max(gaps[name] ?? 0, now - last[name]);
-				last[name] = now;
-				video.requestVideoFrameCallback(onFrame);
-			};
-			video.requestVideoFrameCallback(onFrame);
-		}
-	});
-	return () => page.evaluate(() => (window as unknown as { __gaps: Record<string, number> }).__gaps);
 }
 
 test.describe('calls of five and more, on the Janus SFU', () => {

@@ -1,7 +1,7 @@
 import type { MediaConnection, Peer as PeerType } from 'peerjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
-import { deviceKind, participantsOf, serverCallOf, type CallParticipant, type CallPresence, type ServerCall } from './presence.ts';
+import { deviceKind, participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from './presence.ts';
 import { lossBetween, scoreQuality, type Quality } from './quality.ts';
 import { preloadSfu, SfuLinks, type SfuJoin } from './sfu-links.ts';
 
@@ -26,8 +26,6 @@ const SWITCH_TIMEOUT_MS = 8000;
 /** After losing the SFU, try again this often until the server announces a new videoroom. */
 const SFU_RETRY_MS = 1500;
 const SWITCH_POLL_MS = 200;
-/** The server moves calls of this size to the SFU (sfu/topology.ts). */
-const SFU_FROM = 5;
 const WAIT_FOR_SFU_MS = 3000;
 
 /**
@@ -51,11 +49,10 @@ export class Call {
 	#meshOn = true;
 	#sfu: SfuLinks | null = null;
 	#sfuRetry: ReturnType<typeof setTimeout> | undefined;
-	#switchTimer: ReturnType<typeof setTimeout> | undefined;
 	readonly #getSfuJoin: () => Promise<SfuJoin>;
 	#tileHeight = 480;
 	/** What the server says about this call (topology, videoroom, limit). */
-	server: ServerCall | null = null;
+	#server: ServerCall | null = null;
 	readonly #listeners = new Set<() => void>();
 	#presence: CallPresence;
 	#statsTimer: ReturnType<typeof setInterval> | undefined;
@@ -64,6 +61,18 @@ export class Call {
 	error = '';
 
 	#relayOnly: boolean;
+	#left = false;
+	#sfuStarting = false;
+	/** A switch is being watched: until everyone's video decodes on the new path, or the deadline. */
+	#switchPoll: ReturnType<typeof setInterval> | undefined;
+	#switchDeadline = 0;
+	#checking = false;
+	/** People whose video decodes on the SFU (checked while mesh links are still open). */
+	#sfuDecoding = new Set<string>();
+	/** Until then, a fifth joiner waits for the SFU instead of dialling mesh links. */
+	#sfuWaitUntil = 0;
+	/** Back on mesh, still publishing to the SFU until everyone has moved back. */
+	#leavingSfu = false;
 
 	constructor(options: {
 		awareness: Awareness;
@@ -184,7 +193,7 @@ export class Call {
 	#onAwareness = () => {
 		const states = this.#awareness.getStates() as never;
 		this.participants = participantsOf(states);
-		this.server = serverCallOf(states);
+		this.#server = serverCallOf(states);
 		const me = this.participants.find((p) => p.peerId === this.#peerId);
 		const present = new Set(this.participants.map((p) => p.peerId));
 		// Hang up on people who left.
@@ -198,13 +207,13 @@ export class Call {
 		this.#followServer();
 		this.#closeOldPath();
 		// The fifth joiner need not build mesh links the server is about to replace: it waits a moment for the SFU.
-		const sfuComing = this.server?.sfu === true && this.server.topology === 'mesh' && this.participants.length >= SFU_FROM;
+		const sfuComing = this.#server?.sfu === true && this.#server.topology === 'mesh' && this.participants.length >= SFU_FROM;
 		if (sfuComing && this.#sfuWaitUntil === 0) {
 			this.#sfuWaitUntil = Date.now() + WAIT_FOR_SFU_MS;
 			setTimeout(() => this.#onAwareness(), WAIT_FOR_SFU_MS);
 		}
 		const waiting = sfuComing && Date.now() < this.#sfuWaitUntil;
-		if (!waiting && me && this.#peer && this.#meshOn && this.server?.topology !== 'sfu') {
+		if (!waiting && me && this.#peer && this.#meshOn && this.#server?.topology !== 'sfu') {
 			for (const peerId of peersToCall(me, this.participants)) {
 				if (this.#connections.has(peerId)) continue;
 				const media = this.#peer.call(peerId, this.#local, { metadata: { userId: this.#userId } });
@@ -216,7 +225,7 @@ export class Call {
 
 	/** Moves to the topology the server announced: onto the (new) videoroom, or back to mesh. */
 	#followServer() {
-		const wanted = this.server?.topology === 'sfu' ? this.server.janusRoom : null;
+		const wanted = this.#server?.topology === 'sfu' ? this.#server.janusRoom : null;
 		if (wanted !== null && this.#sfu?.room !== wanted && !this.#sfuStarting) {
 			void this.#startSfu();
 		} else if (wanted === null && this.#sfu && !this.#meshOn) {
@@ -225,8 +234,6 @@ export class Call {
 			this.#armSwitchTimeout();
 		}
 	}
-
-	#sfuStarting = false;
 
 	async #startSfu() {
 		this.#sfuStarting = true;
@@ -262,7 +269,7 @@ export class Call {
 			this.#sfuStarting = false;
 			this.#emit();
 			// The server announced another videoroom meanwhile (Janus restarted): go there now, not at the next retry.
-			const wanted = this.server?.topology === 'sfu' ? this.server.janusRoom : null;
+			const wanted = this.#server?.topology === 'sfu' ? this.#server.janusRoom : null;
 			if (!this.#left && wanted !== null && wanted !== links.room && this.#sfu?.room !== wanted) {
 				clearTimeout(this.#sfuRetry);
 				this.#sfuRetry = setTimeout(() => this.#onAwareness(), 0);
@@ -270,21 +277,10 @@ export class Call {
 		}
 	}
 
-	#switchPoll: ReturnType<typeof setInterval> | undefined;
-	/** People whose video decodes on the SFU (checked while mesh links are still open). */
-	#sfuDecoding = new Set<string>();
-	#switchDeadline = 0;
-	#sfuWaitUntil = 0;
-	/** Back on mesh, still publishing to the SFU until everyone has moved back. */
-	#leavingSfu = false;
-	#checking = false;
-
-	/** Starts watching a switch: polls until everyone's video decodes on the new path. */
+	/** Starts watching a switch: polls until everyone's video decodes on the new path (the deadline is checked there too). */
 	#armSwitchTimeout() {
-		clearTimeout(this.#switchTimer);
 		clearInterval(this.#switchPoll);
 		this.#switchDeadline = Date.now() + SWITCH_TIMEOUT_MS;
-		this.#switchTimer = setTimeout(() => void this.#finishSwitch(), SWITCH_TIMEOUT_MS);
 		this.#switchPoll = setInterval(() => void this.#finishSwitch(), SWITCH_POLL_MS);
 	}
 
@@ -334,14 +330,13 @@ export class Call {
 		if (!this.#sfu || this.#leavingSfu || this.#checking) return;
 		this.#checking = true;
 		try {
-			const toSfu = this.server?.topology === 'sfu';
+			const toSfu = this.#server?.topology === 'sfu';
 			const arrived = toSfu ? await this.#sfu.decodingPeers() : await this.#meshDecoding();
 			if (!this.#sfu) return;
 			if (toSfu) this.#sfuDecoding = arrived;
 			const all = this.participants.every((p) => p.peerId === this.#peerId || arrived.has(p.peerId));
 			if (toSfu && (all || Date.now() >= this.#switchDeadline)) this.#meshOn = false;
 			if (all) {
-				clearTimeout(this.#switchTimer);
 				clearInterval(this.#switchPoll);
 				this.#publish({ route: toSfu ? 'sfu' : 'mesh' });
 				if (!toSfu) this.#leavingSfu = true;
@@ -486,13 +481,10 @@ export class Call {
 		old?.stop();
 	}
 
-	#left = false;
-
 	leave(): void {
 		this.#left = true;
 		clearInterval(this.#statsTimer);
 		clearTimeout(this.#sfuRetry);
-		clearTimeout(this.#switchTimer);
 		clearInterval(this.#switchPoll);
 		this.#sfu?.close();
 		this.#sfu = null;

@@ -44,7 +44,10 @@ export function deviceKind(userAgent: string): string {
 	return /Mobi|Android|iPhone|iPad/i.test(userAgent) ? 'phone' : 'desktop';
 }
 
-/** What the server announces about the room's call (sfu/call-router.ts `CallAnnouncement`). */
+/** The server moves a call to the SFU when it reaches this many participants (sfu/topology.ts decides). */
+export const SFU_FROM = 5;
+
+/** What the server announces about the room's call (sfu/call-router.ts): its topology, its videoroom, and the size limit when there is no SFU. */
 export type ServerCall = { topology: 'mesh' | 'sfu'; janusRoom: number | null; sfu: boolean; limit: number | null };
 
 /** The server's entry on awareness (`{ server: { call } }`; the server refuses it from anyone else). */

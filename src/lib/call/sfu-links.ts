@@ -91,6 +91,13 @@ export class SfuLinks {
 	#stats = new Map<string, { lost: number; received: number; bytes: number }>();
 	#statsTimer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
+	/** Feeds waiting to be added; added together at the next renegotiation. */
+	#wanted: Feed[] = [];
+	#subscribing = false;
+	/** Publisher joins waiting for Janus' answer, per handle. */
+	readonly #pending = new Map<Handle, { resolve: (m: VideoroomMessage) => void; reject: (e: Error) => void }>();
+	/** The subscription renegotiation under way, settled when our answer is accepted. */
+	#negotiated: { resolve: () => void; reject: (e: Error) => void } | null = null;
 	/** Own publisher id in the videoroom; Janus says when we are talking too. */
 	myId: number | null = null;
 	selfTalking = false;
@@ -152,7 +159,6 @@ export class SfuLinks {
 	}
 
 	/** Joins as a publisher; the answer ('joined' or an error) comes as an event, which `#pending` resolves. */
-	#pending = new Map<Handle, { resolve: (m: VideoroomMessage) => void; reject: (e: Error) => void }>();
 	#joinAsPublisher(handle: Handle, display: string, roomToken: string): Promise<VideoroomMessage> {
 		return new Promise((resolve, reject) => {
 			this.#pending.set(handle, { resolve, reject });
@@ -263,10 +269,6 @@ export class SfuLinks {
 		return new Promise((resolve, reject) => handle.send({ message: message as JanusJS.PluginMessage['message'], success: resolve, error: (e) => reject(new Error(e)) }));
 	}
 
-	/** Feeds waiting to be added; added together at the next renegotiation. */
-	#wanted: Feed[] = [];
-	#subscribing = false;
-
 	/**
 	 * Adds feeds to the one subscriber handle (joining it first). Each change is a renegotiation
 	 * Janus starts, so changes run one at a time, and feeds that appear meanwhile are added together.
@@ -303,8 +305,6 @@ export class SfuLinks {
 			}
 		});
 	}
-
-	#negotiated: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
 	#onSubscriberMessage(message: VideoroomMessage, jsep?: JanusJS.JSEP) {
 		if (message.streams) {
