@@ -114,11 +114,6 @@ export class Call {
 		return this.#sfu ? 'sfu' : 'mesh';
 	}
 
-	/** Janus says this person is talking (on the SFU). */
-	get selfTalking(): boolean {
-		return this.#sfu?.selfTalking ?? false;
-	}
-
 	/**
 	 * Everyone else as received now: through the SFU when it carries them, otherwise the mesh link
 	 * (during a switch, whichever already has their media).

@@ -29,6 +29,40 @@ type VideoroomMessage = JanusJS.Message & {
 	error?: string;
 };
 
+/**
+ * Who is talking, by publisher id, as Janus said it and in the order it said it: from publisher
+ * lists ('joined', 'event') and `talking`/`stopped-talking` events. Events only say when it
+ * changes, and can come before we know whose feed an id is (while our own publish is still being
+ * negotiated), so nothing Janus says is dropped and a list read later cannot undo a newer event.
+ */
+export class TalkingFeeds {
+	readonly #byId = new Map<number, boolean>();
+
+	/** A message on a publisher handle; true when it said something about talking. */
+	hear(message: { videoroom?: string; id?: number; publishers?: Publisher[] }): boolean {
+		if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') {
+			if (typeof message.id !== 'number') return false;
+			this.#byId.set(message.id, message.videoroom === 'talking');
+			return true;
+		}
+		let heard = false;
+		for (const p of message.publishers ?? []) {
+			if (typeof p.talking !== 'boolean') continue;
+			this.#byId.set(p.id, p.talking);
+			heard = true;
+		}
+		return heard;
+	}
+
+	is(id: number): boolean {
+		return this.#byId.get(id) ?? false;
+	}
+
+	forget(id: number) {
+		this.#byId.delete(id);
+	}
+}
+
 /** A camera feed is published as `<peerId>`, a screen feed as `screen:<peerId>`. */
 const SCREEN = 'screen:';
 const STATS_MS = 2000;
@@ -98,9 +132,9 @@ export class SfuLinks {
 	readonly #pending = new Map<Handle, { resolve: (m: VideoroomMessage) => void; reject: (e: Error) => void }>();
 	/** The subscription renegotiation under way, settled when our answer is accepted. */
 	#negotiated: { resolve: () => void; reject: (e: Error) => void } | null = null;
-	/** Own publisher id in the videoroom; Janus says when we are talking too. */
-	myId: number | null = null;
-	selfTalking = false;
+	/** Own publisher id in the videoroom. */
+	#myId: number | null = null;
+	readonly #talking = new TalkingFeeds();
 	onChange: () => void = () => {};
 	/** Whether a person has their camera on (a quiet video stream is then not a bad link). */
 	videoExpected: (peerId: string) => boolean = () => true;
@@ -143,7 +177,7 @@ export class SfuLinks {
 			iceState: (state) => state === 'failed' && this.#lose('media path to the SFU failed')
 		});
 		const joined = await this.#joinAsPublisher(this.#publisher, this.#peerId, join.roomToken);
-		this.myId = joined.id ?? null;
+		this.#myId = joined.id ?? null;
 		await this.#publish(this.#publisher, [
 			...(tracks.audio ? [{ type: 'audio' as const, capture: tracks.audio, recv: false, dontStop: true }] : []),
 			...(tracks.camera ? [{ type: 'video' as const, capture: tracks.camera, recv: false, dontStop: true, simulcast: wantsSimulcast(tracks.camera), simulcastMaxBitrates: SIMULCAST_BITRATES }] : [])
@@ -194,23 +228,22 @@ export class SfuLinks {
 
 	#onPublisherMessage(message: VideoroomMessage, jsep?: JanusJS.JSEP) {
 		if (jsep) this.#publisher?.handleRemoteJsep({ jsep });
+		// Before anything else, and synchronously: the 'joined' list is only read once we publish.
+		if (this.#talking.hear(message)) this.#applyTalking();
 		if (this.#publisher && this.#settle(this.#publisher, message)) return;
-		switch (message.videoroom) {
-			case 'event':
-				if (message.publishers) this.#onPublishers(message.publishers);
-				for (const gone of [message.unpublished, message.leaving]) if (typeof gone === 'number') this.#onUnpublished(gone);
-				break;
-			case 'talking':
-			case 'stopped-talking': {
-				const talking = message.videoroom === 'talking';
-				if (message.id === this.myId) this.selfTalking = talking;
-				const feed = message.id === undefined ? undefined : this.#feeds.get(message.id);
-				const remote = feed && this.remotes.get(feed.peerId);
-				if (remote) remote.talking = talking;
-				this.onChange();
-				break;
-			}
+		if (message.videoroom === 'event') {
+			if (message.publishers) this.#onPublishers(message.publishers);
+			for (const gone of [message.unpublished, message.leaving]) if (typeof gone === 'number') this.#onUnpublished(gone);
 		}
+	}
+
+	/** Each person's camera feed says whether they talk. */
+	#applyTalking() {
+		for (const feed of this.#feeds.values()) {
+			const remote = this.remotes.get(feed.peerId);
+			if (remote && !feed.screen) remote.talking = this.#talking.is(feed.id);
+		}
+		this.onChange();
 	}
 
 	#remote(peerId: string): SfuRemote {
@@ -225,9 +258,7 @@ export class SfuLinks {
 	#onPublishers(publishers: Publisher[]) {
 		const fresh: Feed[] = [];
 		for (const p of publishers) {
-			const known = this.#feeds.get(p.id);
-			if (known && !known.screen && typeof p.talking === 'boolean') this.#remote(known.peerId).talking = p.talking;
-			if (p.id === this.myId || !p.display || this.#feeds.has(p.id)) continue;
+			if (p.id === this.#myId || !p.display || this.#feeds.has(p.id)) continue;
 			const screen = p.display.startsWith(SCREEN);
 			const peerId = screen ? p.display.slice(SCREEN.length) : p.display;
 			// Our own screen feed comes back as a publisher too.
@@ -235,7 +266,7 @@ export class SfuLinks {
 			const feed = { id: p.id, peerId, screen };
 			this.#feeds.set(p.id, feed);
 			const remote = this.#remote(peerId);
-			if (!screen && typeof p.talking === 'boolean') remote.talking = p.talking;
+			if (!screen) remote.talking = this.#talking.is(p.id);
 			fresh.push(feed);
 		}
 		if (fresh.length) this.#subscribe(fresh);
@@ -245,6 +276,7 @@ export class SfuLinks {
 		const feed = this.#feeds.get(id);
 		if (!feed) return;
 		this.#feeds.delete(id);
+		this.#talking.forget(id);
 		this.#streams.delete(id);
 		if (this.#subscribed.delete(id)) this.#queue(() => this.#request(this.#subscriber!, { request: 'unsubscribe', streams: [{ feed: id }] }));
 		const remote = this.remotes.get(feed.peerId);
