@@ -19,8 +19,9 @@ export default defineConfig({
 	},
 	projects: [
 		{ name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: BIG_CALLS },
-		// Calls of four to six browsers saturate two cores: they run last, one at a time, with nothing beside them.
-		{ name: 'big-calls', use: { ...devices['Desktop Chrome'], channel: undefined }, testMatch: BIG_CALLS, workers: 1, dependencies: ['desktop', 'phone'] },
+		// Calls of four to six browsers saturate two cores: they run last, one at a time, with nothing beside them,
+		// and their traces keep no screencast (encoding every page's frames took the CPU the calls need).
+		{ name: 'big-calls', use: { ...devices['Desktop Chrome'], channel: undefined, trace: { mode: 'retain-on-failure', screenshots: false } }, testMatch: BIG_CALLS, workers: 1, dependencies: ['desktop', 'phone'] },
 		{ name: 'phone', use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }, grep: /@phone/ }
 	]
 });

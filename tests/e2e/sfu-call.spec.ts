@@ -69,7 +69,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 	});
 
 	test('four talk peer-to-peer; the fifth moves everyone to the SFU without stopping the video; a sixth joins; the speaker is whoever talks', async () => {
-		test.setTimeout(240_000);
+		test.setTimeout(300_000);
 		const names = people.map((p) => p.name);
 		const [a, b, c, d, e, f] = pages;
 		await joinCall(a);
@@ -88,9 +88,9 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		for (const [i, page] of [a, b, c, d, e].entries()) await seesVideoOf(page, names.slice(0, 5).filter((_, j) => j !== i));
 		const gaps = await freezes();
 		console.log('longest remote freeze on D during the switch (ms):', JSON.stringify(gaps));
-		// Six browsers on two cores stall for seconds now and then even without a switch, so this bound
-		// only says the switch never cut anyone off; `npm run bench -- sfu` measures the freeze itself.
-		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(10_000);
+		// Here the freeze is 0.3–1.2 s; the bound leaves room for a slower CI machine with six browsers on
+		// two cores. `npm run bench -- sfu` measures the freeze against the 1 s aim.
+		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(3000);
 
 		// A sixth joins the call on the SFU directly.
 		await joinCall(f);
