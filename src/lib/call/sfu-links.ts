@@ -63,10 +63,57 @@ export class TalkingFeeds {
 	}
 }
 
+/**
+ * The feeds our one subscription should carry: those to add at the next renegotiation, and those
+ * Janus already sends. Janus refuses a whole join or subscribe when one feed in it is gone ("No
+ * such feed": someone left while we asked), so refused feeds are asked for again, without the gone.
+ */
+export class SubscriptionPlan {
+	readonly #wanted = new Set<number>();
+	readonly #subscribed = new Set<number>();
+	#refusals = 0;
+
+	want(ids: Iterable<number>) {
+		for (const id of ids) if (!this.#subscribed.has(id)) this.#wanted.add(id);
+	}
+
+	get pending(): boolean {
+		return this.#wanted.size > 0;
+	}
+
+	/** The wanted feeds that are still published, now counted as subscribed. */
+	take(published: (id: number) => boolean): number[] {
+		const ids = [...this.#wanted].filter(published);
+		this.#wanted.clear();
+		for (const id of ids) this.#subscribed.add(id);
+		return ids;
+	}
+
+	accepted() {
+		this.#refusals = 0;
+	}
+
+	/** Janus refused to add these: they are wanted again. Returns how many refusals in a row. */
+	refused(ids: number[]): number {
+		for (const id of ids) this.#subscribed.delete(id);
+		this.want(ids);
+		return ++this.#refusals;
+	}
+
+	/** A feed is gone; true when Janus was sending it (so it must be unsubscribed). */
+	drop(id: number): boolean {
+		this.#wanted.delete(id);
+		return this.#subscribed.delete(id);
+	}
+}
+
 /** A camera feed is published as `<peerId>`, a screen feed as `screen:<peerId>`. */
 const SCREEN = 'screen:';
 const STATS_MS = 2000;
 const SUBSCRIBE_BATCH_MS = 250;
+/** After Janus refused a subscription change: ask again this much later, and give up the SFU after this many refusals in a row. */
+const SUBSCRIBE_RETRY_MS = 300;
+const SUBSCRIBE_MAX_REFUSALS = 5;
 /** Per simulcast layer (high, medium, low): together they stay under the room's per-publisher bitrate. */
 const SIMULCAST_BITRATES = { high: 600_000, medium: 200_000, low: 80_000 };
 
@@ -117,7 +164,7 @@ export class SfuLinks {
 	/** Subscription changes run one after another: Janus renegotiates each. */
 	#subscriptions: Promise<void> = Promise.resolve();
 	readonly #feeds = new Map<number, Feed>();
-	readonly #subscribed = new Set<number>();
+	readonly #plan = new SubscriptionPlan();
 	readonly #mids = new Map<string, { feed: number; kind: string }>();
 	readonly #streams = new Map<number, MediaStream>();
 	readonly #layers = new Map<string, number>();
@@ -125,8 +172,6 @@ export class SfuLinks {
 	#stats = new Map<string, { lost: number; received: number; bytes: number }>();
 	#statsTimer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
-	/** Feeds waiting to be added; added together at the next renegotiation. */
-	#wanted: Feed[] = [];
 	#subscribing = false;
 	/** Publisher joins waiting for Janus' answer, per handle. */
 	readonly #pending = new Map<Handle, { resolve: (m: VideoroomMessage) => void; reject: (e: Error) => void }>();
@@ -278,7 +323,7 @@ export class SfuLinks {
 		this.#feeds.delete(id);
 		this.#talking.forget(id);
 		this.#streams.delete(id);
-		if (this.#subscribed.delete(id)) this.#queue(() => this.#request(this.#subscriber!, { request: 'unsubscribe', streams: [{ feed: id }] }));
+		if (this.#plan.drop(id)) this.#queue(() => this.#request(this.#subscriber!, { request: 'unsubscribe', streams: [{ feed: id }] }));
 		const remote = this.remotes.get(feed.peerId);
 		if (remote) {
 			if (feed.screen) remote.screen = null;
@@ -306,36 +351,57 @@ export class SfuLinks {
 	 * Janus starts, so changes run one at a time, and feeds that appear meanwhile are added together.
 	 */
 	#subscribe(feeds: Feed[]) {
-		this.#wanted.push(...feeds);
+		this.#plan.want(feeds.map((f) => f.id));
 		if (this.#subscribing) return;
 		this.#subscribing = true;
 		this.#queue(async () => {
 			// Publishers tend to arrive together (a switch, a Janus restart): one renegotiation for all of them.
 			await new Promise((r) => setTimeout(r, SUBSCRIBE_BATCH_MS));
 			try {
-				while (this.#wanted.length && !this.#closed) {
-					const streams = this.#wanted.filter((f) => this.#feeds.has(f.id) && !this.#subscribed.has(f.id)).map((f) => ({ feed: f.id }));
-					this.#wanted = [];
-					if (!streams.length) continue;
-					for (const s of streams) this.#subscribed.add(s.feed);
-					const negotiated = new Promise<void>((resolve, reject) => (this.#negotiated = { resolve, reject }));
-					if (!this.#subscriber) {
-						this.#subscriber = await this.#attach({
-							onmessage: (message, jsep) => this.#onSubscriberMessage(message as VideoroomMessage, jsep),
-							onremotetrack: (track, mid, on, metadata) => this.#onRemoteTrack(track, mid, on, metadata?.reason),
-							iceState: (state) => state === 'failed' && this.#lose('media path to the SFU failed')
-						});
-						const { roomToken } = await this.#getJoin();
-						this.#subscriber.send({ message: { request: 'join', ptype: 'subscriber', room: this.#room, streams, token: roomToken } });
-					} else {
-						this.#subscriber.send({ message: { request: 'subscribe', streams } });
+				while (this.#plan.pending && !this.#closed) {
+					const ids = this.#plan.take((id) => this.#feeds.has(id));
+					if (!ids.length) continue;
+					try {
+						await this.#addToSubscription(ids.map((feed) => ({ feed })));
+						this.#plan.accepted();
+					} catch (error) {
+						if (this.#closed) return;
+						// Refused, typically because someone in `ids` left meanwhile: ask again for the others.
+						if (this.#plan.refused(ids) >= SUBSCRIBE_MAX_REFUSALS) return this.#lose(`the SFU keeps refusing our subscription: ${(error as Error).message}`);
+						await new Promise((r) => setTimeout(r, SUBSCRIBE_RETRY_MS));
 					}
-					await Promise.race([negotiated, new Promise((r) => setTimeout(r, 5000))]);
 				}
 			} finally {
 				this.#subscribing = false;
 			}
 		});
+	}
+
+	/** One renegotiation: joins as a subscriber with `streams`, or adds them; settles when our answer is accepted (or after 5 s). */
+	async #addToSubscription(streams: { feed: number }[]) {
+		const negotiated = new Promise<void>((resolve, reject) => (this.#negotiated = { resolve, reject }));
+		const timeout = new Promise<void>((r) => setTimeout(r, 5000));
+		if (this.#subscriber) {
+			this.#subscriber.send({ message: { request: 'subscribe', streams } });
+			return Promise.race([negotiated, timeout]);
+		}
+		const handle = await this.#attach({
+			onmessage: (message, jsep) => this.#onSubscriberMessage(message as VideoroomMessage, jsep),
+			onremotetrack: (track, mid, on, metadata) => this.#onRemoteTrack(track, mid, on, metadata?.reason),
+			iceState: (state) => state === 'failed' && this.#lose('media path to the SFU failed')
+		});
+		this.#subscriber = handle;
+		try {
+			const { roomToken } = await this.#getJoin();
+			handle.send({ message: { request: 'join', ptype: 'subscriber', room: this.#room, streams, token: roomToken } });
+			await Promise.race([negotiated, timeout]);
+		} catch (error) {
+			// A refused join leaves the handle outside the room: the next attempt joins on a fresh one.
+			if (this.#subscriber === handle) this.#subscriber = null;
+			this.#mids.clear();
+			handle.detach();
+			throw error;
+		}
 	}
 
 	#onSubscriberMessage(message: VideoroomMessage, jsep?: JanusJS.JSEP) {
