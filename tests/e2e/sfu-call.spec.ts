@@ -88,9 +88,10 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		for (const [i, page] of [a, b, c, d, e].entries()) await seesVideoOf(page, names.slice(0, 5).filter((_, j) => j !== i));
 		const gaps = await freezes();
 		console.log('longest remote freeze on D during the switch (ms):', JSON.stringify(gaps));
-		// Here the freeze is 0.3–1.2 s; the bound leaves room for a slower CI machine with six browsers on
-		// two cores. `npm run bench -- sfu` measures the freeze against the 1 s aim.
-		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(3000);
+		// Here the freeze is 0.3–1.2 s, once 2.1 s: the same gap for all three, so D's page itself stalled,
+		// which six browsers on two cores do now and then. The bound leaves room for that on a slower CI
+		// machine; `npm run bench -- sfu` measures the freeze against the 1 s aim.
+		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(5000);
 
 		// A sixth joins the call on the SFU directly.
 		await joinCall(f);
