@@ -139,6 +139,48 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		for (const page of inCall) await expect(route(page)).toHaveText('Through the server');
 	});
 
+	test('someone who leaves just as another joins does not stop the joiner receiving everyone else', async () => {
+		test.setTimeout(120_000);
+		const names = people.slice(0, 5).map((p) => p.name);
+		const f = pages[5];
+		// Between F learning of a publisher and asking Janus for its feed, that publisher leaves. Janus then
+		// refuses F's whole subscription ("No such feed"). The race is made certain at F's /sfu socket:
+		// Janus' 'joined' answer lists one more publisher, whose leaving F hears the moment it asks for it.
+		const ghost = 4_242_424_242;
+		let refused = '';
+		await f.routeWebSocket((url) => url.pathname === '/sfu', (ws) => {
+			const janus = ws.connectToServer();
+			let publisherHandle: { session_id: number; sender: number; room: number } | null = null;
+			janus.onMessage((raw) => {
+				const message = JSON.parse(String(raw));
+				const data = message.plugindata?.data;
+				if (data?.videoroom === 'joined' && data.publishers && !publisherHandle) {
+					publisherHandle = { session_id: message.session_id, sender: message.sender, room: data.room };
+					data.publishers.push({ id: ghost, display: 'someone-leaving', streams: [] });
+				}
+				if (data?.error?.includes(String(ghost))) refused = data.error;
+				ws.send(JSON.stringify(message));
+			});
+			ws.onMessage((raw) => {
+				const message = JSON.parse(String(raw));
+				janus.send(String(raw));
+				const asks = message.body?.ptype === 'subscriber' || message.body?.request === 'subscribe';
+				if (asks && publisherHandle && JSON.stringify(message.body.streams).includes(String(ghost))) {
+					const { session_id, sender, room } = publisherHandle;
+					ws.send(JSON.stringify({ janus: 'event', session_id, sender, plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', room, unpublished: ghost } } }));
+				}
+			});
+		});
+		// Routing wraps the page's WebSocket; janus.js keeps the one it found when it loaded, so load afresh.
+		await f.reload();
+		await joinCall(f);
+		await expect(route(f)).toHaveText('Through the server', { timeout: 30_000 });
+		await seesVideoOf(f, names, 20_000);
+		expect(refused).toContain('No such feed');
+		await f.getByRole('button', { name: 'Leave call' }).click();
+		await expect(participants(pages[0]).getByRole('listitem')).toHaveCount(5);
+	});
+
 	test('at three for 30 s the call goes back to peer-to-peer, video still flowing, and the videoroom goes', async () => {
 		test.setTimeout(120_000);
 		const names = people.slice(0, 3).map((p) => p.name);
