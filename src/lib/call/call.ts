@@ -120,14 +120,15 @@ export class Call {
 	 */
 	get remotes(): Map<string, RemotePeer> {
 		const merged = new Map<string, RemotePeer>();
+		const links = this.#sfu;
 		for (const p of this.participants) {
 			if (p.peerId === this.#peerId) continue;
 			const mesh = this.#meshRemotes.get(p.peerId);
-			const sfu = this.#sfu?.remotes.get(p.peerId);
+			const sfu = links?.remotes.get(p.peerId);
 			const sfuStream = sfu ? (sfu.screen ?? sfu.camera) : null;
 			// The SFU's stream once its video decodes (or when there is no mesh stream to show instead).
-			if (sfu && sfuStream && (!mesh?.stream || (!this.#meshOn && this.#sfuDecoding.has(p.peerId)))) {
-				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfuStream, quality: sfu.quality, audioLevel: 0, talking: sfu.talking, viaSfu: true });
+			if (links && sfu && sfuStream && (!mesh?.stream || (!this.#meshOn && this.#sfuDecoding.has(p.peerId)))) {
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfuStream, quality: sfu.quality, audioLevel: 0, talking: links.isTalking(p.peerId), viaSfu: true });
 			} else if (mesh) {
 				merged.set(p.peerId, mesh);
 			}

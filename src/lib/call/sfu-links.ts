@@ -9,8 +9,6 @@ export type SfuRemote = {
 	peerId: string;
 	camera: MediaStream | null;
 	screen: MediaStream | null;
-	/** Janus says this person is talking (audio-level events). */
-	talking: boolean;
 	quality: Quality;
 };
 
@@ -274,7 +272,7 @@ export class SfuLinks {
 	#onPublisherMessage(message: VideoroomMessage, jsep?: JanusJS.JSEP) {
 		if (jsep) this.#publisher?.handleRemoteJsep({ jsep });
 		// Before anything else, and synchronously: the 'joined' list is only read once we publish.
-		if (this.#talking.hear(message)) this.#applyTalking();
+		if (this.#talking.hear(message)) this.onChange();
 		if (this.#publisher && this.#settle(this.#publisher, message)) return;
 		if (message.videoroom === 'event') {
 			if (message.publishers) this.#onPublishers(message.publishers);
@@ -282,19 +280,16 @@ export class SfuLinks {
 		}
 	}
 
-	/** Each person's camera feed says whether they talk. */
-	#applyTalking() {
-		for (const feed of this.#feeds.values()) {
-			const remote = this.remotes.get(feed.peerId);
-			if (remote && !feed.screen) remote.talking = this.#talking.is(feed.id);
-		}
-		this.onChange();
+	/** Janus says this person is talking (audio-level events on their camera feed). */
+	isTalking(peerId: string): boolean {
+		for (const feed of this.#feeds.values()) if (feed.peerId === peerId && !feed.screen) return this.#talking.is(feed.id);
+		return false;
 	}
 
 	#remote(peerId: string): SfuRemote {
 		let remote = this.remotes.get(peerId);
 		if (!remote) {
-			remote = { peerId, camera: null, screen: null, talking: false, quality: 'unknown' };
+			remote = { peerId, camera: null, screen: null, quality: 'unknown' };
 			this.remotes.set(peerId, remote);
 		}
 		return remote;
@@ -310,8 +305,7 @@ export class SfuLinks {
 			if (peerId === this.#peerId) continue;
 			const feed = { id: p.id, peerId, screen };
 			this.#feeds.set(p.id, feed);
-			const remote = this.#remote(peerId);
-			if (!screen) remote.talking = this.#talking.is(p.id);
+			this.#remote(peerId);
 			fresh.push(feed);
 		}
 		if (fresh.length) this.#subscribe(fresh);
