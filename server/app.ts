@@ -9,6 +9,7 @@ import type { Config } from '../src/lib/server/config.ts';
 import { setContext, type AppContext } from '../src/lib/server/context.ts';
 import { DB_FILE, ensureWritableDir, migrate, openDatabase, readMigrations } from '../src/lib/server/db.ts';
 import { RoomEvents } from '../src/lib/server/events.ts';
+import { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import { createLogger } from '../src/lib/server/log.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
@@ -44,6 +45,7 @@ export function createParley(config: Config): Parley {
 	if (from !== to) log.info('db.migrated', { from, to });
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
 	const events = new RoomEvents();
+	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
 	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
 	const vapid = {
 		subject: config.vapidSubject ?? (config.origin?.startsWith('https:') ? config.origin : 'mailto:parley@localhost'),
@@ -72,11 +74,14 @@ export function createParley(config: Config): Parley {
 		log,
 		version: VERSION,
 		events,
+		liveSessions,
 		rooms,
 		push,
 		issuePeerId: signal.issue,
 		sfuJoin: (roomId, userId) => {
 			rooms.requireMember(roomId, userId);
+			// SFU credentials only for people the server counts in the call (their presence there comes from their own connection).
+			if (!sync.usersInCall(roomId).has(userId)) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');
 			return sfu.join(roomId);
 		}
 	};
@@ -87,6 +92,8 @@ export function createParley(config: Config): Parley {
 		rooms,
 		events,
 		log,
+		liveSessions,
+		limits: config.sync,
 		origin: config.origin,
 		idleMs: config.roomIdleMs,
 		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
@@ -103,6 +110,7 @@ export function createParley(config: Config): Parley {
 		context,
 		upgradeRoutes: [sync, signal, sfu],
 		async closeSockets() {
+			liveSessions.close();
 			sync.close();
 			signal.close();
 			await sfu.close();

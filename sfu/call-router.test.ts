@@ -11,7 +11,10 @@ class SlowRooms implements SfuRooms {
 	readonly live = new Set<number>();
 	created = 0;
 	failing = false;
-	constructor(readonly delayMs: number) {}
+	readonly delayMs: number;
+	constructor(delayMs: number) {
+		this.delayMs = delayMs;
+	}
 	async create(): Promise<JanusRoom> {
 		await new Promise((r) => setTimeout(r, this.delayMs));
 		if (this.failing) throw new Error('Janus is restarting');

@@ -7,7 +7,7 @@ import { apiError } from '#lib/server/json-body.ts';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const { auth } = getContext();
+	const { auth, liveSessions } = getContext();
 	const { request, url } = event;
 
 	// Browsers send Origin on cross-site writes; refuse them for every endpoint, whatever its content type.
@@ -17,7 +17,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	if (isAuthPath(url.toString(), auth.options)) {
-		return (await checkAuthRequest(request)) ?? auth.handler(request);
+		const refused = await checkAuthRequest(request);
+		if (refused) return refused;
+		const response = await auth.handler(request);
+		// Sign-out, revocation and account deletion end sessions: their live connections end now, not at the next check.
+		if (!SAFE_METHODS.has(request.method)) liveSessions.checkSoon();
+		return response;
 	}
 	const session = await auth.api.getSession({ headers: request.headers });
 	event.locals.user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;

@@ -1,138 +1,162 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { parseMessageKey } from '../src/lib/chat/message-key.ts';
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
-import { MESSAGES } from '../src/lib/chat/schema.ts';
-import { validateUpdate, viewOf } from '../src/lib/chat/validate-update.ts';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
+import { MAX_CLOCK_SKEW_MS, MESSAGES } from '../src/lib/chat/schema.ts';
+import { validateUpdate, viewOf, type UpdateContext, type Verdict } from '../src/lib/chat/validate-update.ts';
+import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import { TokenBucket } from '../src/lib/server/rate-limit.ts';
 import type { Role } from '../src/lib/rooms/schemas.ts';
+import { guardAwareness, type AwarenessEntry } from './awareness-guard.ts';
+import { MessageIndex, type IndexedMessage } from './message-index.ts';
+import { ack, awarenessMessage, deny, readAwarenessEntries, syncStep1, syncStep2, updateMessage, writeAwarenessEntries } from './protocol.ts';
+import { loadRoomDoc } from './room-load.ts';
 import type { SyncStore } from './store.ts';
+import { WriteLimits } from './write-limits.ts';
 
 /** What the session needs of a connection; the service wraps a `ws` socket in it. */
 export type Peer = {
 	userId: string;
 	role: Role;
+	/** When the person joined the room: new messages may not be dated before it. */
+	joinedAt: number;
 	wantsAck: boolean;
 	send(message: Uint8Array): void;
 	close(code: number, reason: string): void;
 };
 
+/** What applying an update would relay and index, held back until it is stored. */
+type Staged = { relay: Uint8Array[]; added: IndexedMessage[]; removed: string[] };
+
+/** What the session keeps per connection: its one awareness client, and its presence allowance. */
+type PeerState = { client: number | undefined; budget: TokenBucket; held: Map<number, AwarenessEntry>; flush?: NodeJS.Timeout };
+
+export type RoomSessionOptions = {
+	roomId: string;
+	store: SyncStore;
+	log: Logger;
+	limits: SyncLimits;
+	onActivity: (added: { key: string; authorId: string }[]) => void;
+	/** The rules an update must pass before it is applied (the shared chat rules; replaceable in tests). */
+	validate?: (update: Uint8Array, ctx: UpdateContext) => Verdict;
+};
+
+/** Close code for a connection whose update could not be applied: it must reconnect and sync again. */
+export const CLOSE_BAD_UPDATE = 4400;
 /** Updates stored since the last snapshot before one is written in the background. */
 const COMPACT_AFTER_UPDATES = 200;
+const MINUTE_MS = 60_000;
 
 /**
- * One loaded room document and the people connected to it: validates, stores, applies
- * and relays updates (in that order), and relays awareness that each person may claim.
+ * One loaded room document and the people connected to it. Each update is validated, applied,
+ * stored and only then acknowledged and relayed: nothing is stored that did not apply, and
+ * nobody sees what was not stored. Presence (awareness) is relayed as far as each person may claim it.
  */
 export class RoomSession {
 	readonly roomId: string;
-	readonly doc = new Y.Doc({ gc: true });
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
-	readonly peers = new Map<Peer, Set<number>>();
+	/** The server's presence, with an identity of its own (the room document can be rebuilt under it). */
+	readonly awareness = new awarenessProtocol.Awareness(new Y.Doc());
+	readonly peers = new Map<Peer, PeerState>();
 	readonly #store: SyncStore;
 	readonly #log: Logger;
-	readonly #clients: Map<number, string>;
-	readonly #onActivity: (added: { key: string; authorId: string }[]) => void;
+	readonly #limits: SyncLimits;
+	readonly #writes: WriteLimits;
+	readonly #index: MessageIndex;
+	readonly #validate: (update: Uint8Array, ctx: UpdateContext) => Verdict;
+	#doc!: Y.Doc;
+	#clients!: Map<number, string>;
+	#seq = 0;
+	#sinceSnapshot = 0;
+	#compacting = false;
+	/** While an update is being applied: what it would relay and index, released only once it is stored. */
+	#staged: Staged | null = null;
 	/** Called when someone appears in this room's call (their awareness gained a `call`). */
 	onCallJoin: (userId: string) => void = () => {};
 	/** Called when the number of call participants (devices) changes. */
 	onCallSize: (count: number) => void = () => {};
 	#inCall = new Set<string>();
 	#callSize = 0;
-	#seq: number;
-	#sinceSnapshot: number;
-	#compacting = false;
-	#pendingAdded: { key: string; authorId: string; createdAt: number }[] = [];
-	#pendingRemoved: string[] = [];
-	#indexTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: { key: string; authorId: string }[]) => void) {
-		this.roomId = roomId;
-		this.#store = store;
-		this.#log = log;
-		this.#onActivity = onActivity;
-		const stored = store.load(roomId);
-		this.#clients = stored.clients;
-		this.#seq = stored.lastSeq;
-		this.#sinceSnapshot = stored.updates.length;
-		Y.transact(this.doc, () => {
-			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
-			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-		});
+	constructor(options: RoomSessionOptions) {
+		this.roomId = options.roomId;
+		this.#store = options.store;
+		this.#log = options.log;
+		this.#limits = options.limits;
+		this.#validate = options.validate ?? validateUpdate;
+		this.#writes = new WriteLimits(this.roomId, this.#store, this.#limits);
+		this.#index = new MessageIndex(this.roomId, this.#store, this.#log, options.onActivity);
+		this.#load();
+		this.#index.catchUp(this.#doc.getMap(MESSAGES));
 		this.awareness.setLocalState(null);
-		// The index is written in batches after relaying; a crash can leave it behind the document. Catch up on load.
-		const messages = this.doc.getMap(MESSAGES);
-		if (store.indexedCount(roomId) !== messages.size) {
-			const all = [...messages.keys()].flatMap((key) => {
-				const parsed = parseMessageKey(key);
-				return parsed ? [{ key, authorId: parsed.authorId, createdAt: parsed.time }] : [];
-			});
-			store.rebuildIndex(roomId, all);
-			log.info('sync.index_rebuilt', { roomId, messages: all.length });
-		}
-
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			const message = encoding.createEncoder();
-			encoding.writeVarUint(message, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(message, update);
-			const bytes = encoding.toUint8Array(message);
-			for (const peer of this.peers.keys()) if (peer !== origin) peer.send(bytes);
-		});
-		this.doc.getMap(MESSAGES).observe((event) => this.#index(event));
-		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-			const changed = [...added, ...updated, ...removed];
-			const owned = this.peers.get(origin as Peer);
-			if (owned) {
-				for (const id of [...added, ...updated]) owned.add(id);
-				for (const id of removed) owned.delete(id);
-			}
-			const message = encoding.createEncoder();
-			encoding.writeVarUint(message, MESSAGE_AWARENESS);
-			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-			const bytes = encoding.toUint8Array(message);
+		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+			const bytes = awarenessMessage(this.awareness, [...added, ...updated, ...removed]);
 			for (const peer of this.peers.keys()) peer.send(bytes);
-			const { users, devices } = this.#callMembership();
-			for (const userId of users) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
-			this.#inCall = users;
-			if (devices !== this.#callSize) {
-				this.#callSize = devices;
-				this.onCallSize(devices);
-			}
+			this.#countCall();
+		});
+	}
+
+	get doc(): Y.Doc {
+		return this.#doc;
+	}
+
+	/** (Re)builds the document from what is stored; a stored update that does not apply is set aside. */
+	#load(): void {
+		this.#doc?.destroy();
+		const loaded = loadRoomDoc(this.roomId, this.#store, this.#log);
+		this.#doc = loaded.doc;
+		this.#clients = loaded.clients;
+		this.#seq = loaded.lastSeq;
+		this.#sinceSnapshot = loaded.sinceSnapshot;
+		this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
+			const bytes = updateMessage(update);
+			if (this.#staged) this.#staged.relay.push(bytes);
+			else for (const peer of this.peers.keys()) if (peer !== origin) peer.send(bytes);
+		});
+		this.#doc.getMap(MESSAGES).observe((event) => {
+			const { added, removed } = MessageIndex.changes(event);
+			if (this.#staged) {
+				this.#staged.added.push(...added);
+				this.#staged.removed.push(...removed);
+			} else this.#index.record(added, removed);
 		});
 	}
 
 	join(peer: Peer): void {
-		this.peers.set(peer, new Set());
-		const step1 = encoding.createEncoder();
-		encoding.writeVarUint(step1, MESSAGE_SYNC);
-		syncProtocol.writeSyncStep1(step1, this.doc);
-		peer.send(encoding.toUint8Array(step1));
+		this.peers.set(peer, { client: undefined, budget: new TokenBucket(this.#limits.awarenessUpdatesPerMinute, MINUTE_MS), held: new Map() });
+		peer.send(syncStep1(this.#doc));
 		const states = [...this.awareness.getStates().keys()];
-		if (states.length) {
-			const message = encoding.createEncoder();
-			encoding.writeVarUint(message, MESSAGE_AWARENESS);
-			encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
-			peer.send(encoding.toUint8Array(message));
-		}
+		if (states.length) peer.send(awarenessMessage(this.awareness, states));
 	}
 
-	/** Who is in this room's call (awareness states with a `call`), and on how many devices. */
-	#callMembership(): { users: Set<string>; devices: number } {
+	leave(peer: Peer): void {
+		const state = this.peers.get(peer);
+		this.peers.delete(peer);
+		clearTimeout(state?.flush);
+		if (state?.client !== undefined && this.awareness.getStates().has(state.client)) awarenessProtocol.removeAwarenessStates(this.awareness, [state.client], null);
+	}
+
+	/** Who is in this room's call (awareness states with a `call` published by a connection), and on how many devices. */
+	#countCall(): void {
 		const users = new Set<string>();
 		let devices = 0;
-		for (const state of this.awareness.getStates().values() as Iterable<{ user?: { id?: string }; call?: unknown }>) {
-			if (!state.call || !state.user?.id) continue;
-			users.add(state.user.id);
+		for (const [peer, { client }] of this.peers) {
+			const state = client === undefined ? undefined : (this.awareness.getStates().get(client) as { call?: unknown } | undefined);
+			if (!state?.call) continue;
+			users.add(peer.userId);
 			devices++;
 		}
-		return { users, devices };
+		for (const userId of users) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
+		this.#inCall = users;
+		if (devices !== this.#callSize) {
+			this.#callSize = devices;
+			this.onCallSize(devices);
+		}
 	}
 
-	/** People whose awareness says they are in this room's call. */
+	/** People the server counts in this room's call. */
 	usersInCall(): Set<string> {
 		return this.#inCall;
 	}
@@ -152,12 +176,6 @@ export class RoomSession {
 		return new Set([...this.peers.keys()].map((p) => p.userId));
 	}
 
-	leave(peer: Peer): void {
-		const owned = this.peers.get(peer);
-		this.peers.delete(peer);
-		if (owned?.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null);
-	}
-
 	/** Handles one binary frame from a peer; a malformed frame is answered, never fatal. */
 	receive(peer: Peer, data: Uint8Array): void {
 		try {
@@ -165,139 +183,130 @@ export class RoomSession {
 			const type = decoding.readVarUint(decoder);
 			if (type === MESSAGE_SYNC) {
 				const kind = decoding.readVarUint(decoder);
-				if (kind === syncProtocol.messageYjsSyncStep1) {
-					const reply = encoding.createEncoder();
-					encoding.writeVarUint(reply, MESSAGE_SYNC);
-					syncProtocol.writeSyncStep2(reply, this.doc, decoding.readVarUint8Array(decoder));
-					peer.send(encoding.toUint8Array(reply));
-				} else if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) {
-					this.#receiveUpdate(peer, decoding.readVarUint8Array(decoder));
-				} else {
-					this.#deny(peer, `unknown sync message ${kind}`);
-				}
+				if (kind === syncProtocol.messageYjsSyncStep1) peer.send(syncStep2(this.#doc, decoding.readVarUint8Array(decoder)));
+				else if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) this.#receiveUpdate(peer, decoding.readVarUint8Array(decoder));
+				else peer.send(deny(`unknown sync message ${kind}`));
 			} else if (type === MESSAGE_AWARENESS) {
-				this.#receiveAwareness(peer, decoding.readVarUint8Array(decoder));
+				this.#receiveAwareness(peer, readAwarenessEntries(decoding.readVarUint8Array(decoder)));
 			} else if (type === MESSAGE_QUERY_AWARENESS) {
-				const message = encoding.createEncoder();
-				encoding.writeVarUint(message, MESSAGE_AWARENESS);
-				encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
-				peer.send(encoding.toUint8Array(message));
+				peer.send(awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]));
 			} else if (type !== MESSAGE_AUTH) {
-				this.#deny(peer, `unknown message type ${type}`);
+				peer.send(deny(`unknown message type ${type}`));
 			}
 		} catch {
-			this.#deny(peer, 'malformed message');
+			peer.send(deny('malformed message'));
 		}
+	}
+
+	#refuse(peer: Peer, reason: string, bytes: number): void {
+		this.#log.warn('sync.update_rejected', { roomId: this.roomId, userId: peer.userId, reason, bytes });
+		peer.send(deny(`update rejected: ${reason}`));
 	}
 
 	#receiveUpdate(peer: Peer, update: Uint8Array): void {
-		const verdict = validateUpdate(update, {
+		const allowed = this.#writes.take(peer.userId, update.byteLength);
+		if (!allowed.ok) return this.#refuse(peer, allowed.reason, update.byteLength);
+		const verdict = this.#validate(update, {
 			userId: peer.userId,
 			canModerate: peer.role !== 'member',
 			now: Date.now(),
-			doc: viewOf(this.doc),
+			notBefore: peer.joinedAt - MAX_CLOCK_SKEW_MS,
+			doc: viewOf(this.#doc),
 			clientOwner: (client) => this.#clients.get(client)
 		});
-		if (!verdict.ok) {
-			this.#log.warn('sync.update_rejected', { roomId: this.roomId, userId: peer.userId, reason: verdict.reason, bytes: update.byteLength });
-			this.#deny(peer, `update rejected: ${verdict.reason}`);
-			return;
-		}
+		if (!verdict.ok) return this.#refuse(peer, verdict.reason, update.byteLength);
 		if (!verdict.changes) return this.#ack(peer);
-		const newClients = verdict.clients.filter((c) => !this.#clients.has(c)).map((c): [number, string] => [c, peer.userId]);
-		// Durable first: an update is relayed only once it would survive a crash.
-		this.#store.append(this.roomId, this.#seq + 1, update, newClients);
+
+		// Apply first, holding back what it would relay and index: an update Yjs cannot apply is never stored.
+		const staged: Staged = { relay: [], added: [], removed: [] };
+		this.#staged = staged;
+		try {
+			Y.applyUpdate(this.#doc, update, peer);
+		} catch (error) {
+			this.#staged = null;
+			this.#log.error('sync.update_unappliable', { roomId: this.roomId, userId: peer.userId, bytes: update.byteLength, error });
+			this.#rebuild();
+			peer.send(deny('update rejected: it could not be applied to the room; sync again'));
+			return peer.close(CLOSE_BAD_UPDATE, 'Your change could not be applied; reconnect to sync again');
+		}
+		this.#staged = null;
+
+		const newClients = verdict.clients.filter((c) => !this.#clients.has(c));
+		try {
+			this.#store.append(this.roomId, this.#seq + 1, update, { userId: peer.userId, day: allowed.day, newClients });
+		} catch (error) {
+			// Not stored, so it must not stay applied either: back to what is stored; the client sends it again.
+			this.#log.error('sync.store_failed', { roomId: this.roomId, userId: peer.userId, error });
+			this.#rebuild();
+			return peer.close(1011, 'The server could not save your change; it will be sent again');
+		}
 		this.#seq += 1;
 		this.#sinceSnapshot += 1;
-		for (const [client, userId] of newClients) this.#clients.set(client, userId);
-		Y.applyUpdate(this.doc, update, peer);
+		for (const client of newClients) this.#clients.set(client, peer.userId);
+		this.#writes.stored(peer.userId, allowed.day, update.byteLength);
 		this.#ack(peer);
+		for (const bytes of staged.relay) for (const other of this.peers.keys()) if (other !== peer) other.send(bytes);
+		this.#index.record(staged.added, staged.removed);
 		if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
 	}
 
+	/** After a failed apply or store the live document may hold part of it: rebuild it from the store. */
+	#rebuild(): void {
+		this.#load();
+	}
+
 	#ack(peer: Peer): void {
-		if (!peer.wantsAck) return;
-		const ack = encoding.createEncoder();
-		encoding.writeVarUint(ack, MESSAGE_SERVER_STATE);
-		encoding.writeVarUint8Array(ack, Y.encodeStateVector(this.doc));
-		peer.send(encoding.toUint8Array(ack));
+		if (peer.wantsAck) peer.send(ack(this.#doc));
 	}
 
-	/** Passes on only the awareness entries the sender may claim: its own clients, describing itself. */
-	#receiveAwareness(peer: Peer, update: Uint8Array): void {
-		const decoder = decoding.createDecoder(update);
-		const count = decoding.readVarUint(decoder);
-		const kept = encoding.createEncoder();
-		const entries: [number, number, string][] = [];
-		let skipped = 0;
-		for (let i = 0; i < count; i++) {
-			const client = decoding.readVarUint(decoder);
-			const clock = decoding.readVarUint(decoder);
-			const json = decoding.readVarString(decoder);
-			// Stock y-websocket clients echo every state they receive: an echo changes nothing, skip it quietly.
-			const known = this.awareness.meta.get(client);
-			if (known && clock <= known.clock) {
-				skipped++;
-				continue;
-			}
-			const owner = this.#clients.get(client);
-			const state = JSON.parse(json) as { user?: { id?: unknown }; server?: unknown } | null;
-			// Only the server speaks as the server.
-			if (client === this.doc.clientID || (state !== null && state.server !== undefined)) continue;
-			// A state may leave out who it is (stock clients start with {}), but never name someone else.
-			const claimsOther = state !== null && state.user !== undefined && state.user.id !== peer.userId;
-			const ownedByOther = owner !== undefined && owner !== peer.userId;
-			const controlledByOther = [...this.peers].some(([p, ids]) => p !== peer && p.userId !== peer.userId && ids.has(client));
-			if (claimsOther || ownedByOther || controlledByOther) continue;
-			entries.push([client, clock, json]);
+	/** Passes on only the presence a connection may claim; a connection over its allowance has its latest states held back. */
+	#receiveAwareness(peer: Peer, entries: AwarenessEntry[]): void {
+		const state = this.peers.get(peer);
+		if (!state) return;
+		const verdict = guardAwareness(entries, {
+			userId: peer.userId,
+			bound: state.client,
+			serverClient: this.awareness.clientID,
+			knownClock: (client) => this.awareness.meta.get(client)?.clock,
+			clientOwner: (client) => this.#clients.get(client),
+			heldByOther: (client) => [...this.peers].some(([p, s]) => p.userId !== peer.userId && s.client === client),
+			callDevicesElsewhere: (client) =>
+				[...this.peers].filter(([p, s]) => p.userId === peer.userId && s.client !== undefined && s.client !== client && (this.awareness.getStates().get(s.client) as { call?: unknown } | undefined)?.call).length,
+			maxStateBytes: this.#limits.awarenessStateBytes,
+			maxCallDevices: this.#limits.callDevicesPerPerson
+		});
+		if (verdict.bound !== state.client && verdict.bound !== undefined) {
+			// The same person's newer connection (a reconnect racing the old socket's close) takes the presence over.
+			for (const [p, s] of this.peers) if (p !== peer && s.client === verdict.bound) s.client = undefined;
 		}
-		if (entries.length + skipped < count) this.#log.warn('sync.awareness_dropped', { roomId: this.roomId, userId: peer.userId, dropped: count - entries.length - skipped });
-		if (!entries.length) return;
-		encoding.writeVarUint(kept, entries.length);
-		for (const [client, clock, json] of entries) {
-			encoding.writeVarUint(kept, client);
-			encoding.writeVarUint(kept, clock);
-			encoding.writeVarString(kept, json);
+		state.client = verdict.bound;
+		if (verdict.refusals.length) {
+			this.#log.warn('sync.awareness_dropped', { roomId: this.roomId, userId: peer.userId, dropped: verdict.refusals.length, reason: verdict.refusals[0] });
+			peer.send(deny(`presence refused: ${verdict.refusals[0]}`));
 		}
-		awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(kept), peer);
+		if (!verdict.kept.length) return;
+		for (const entry of verdict.kept) state.held.set(entry.client, entry);
+		this.#releaseAwareness(peer, state);
 	}
 
-	#deny(peer: Peer, reason: string): void {
-		const message = encoding.createEncoder();
-		encoding.writeVarUint(message, MESSAGE_AUTH);
-		authProtocol.writePermissionDenied(message, reason);
-		peer.send(encoding.toUint8Array(message));
-	}
-
-	#index(event: Y.YMapEvent<unknown>): void {
-		const added: { key: string; authorId: string; createdAt: number }[] = [];
-		for (const [key, change] of event.changes.keys) {
-			if (change.action === 'add') {
-				const parsed = parseMessageKey(key);
-				if (parsed) added.push({ key, authorId: parsed.authorId, createdAt: parsed.time });
-			} else if (change.action === 'delete') this.#pendingRemoved.push(key);
+	#releaseAwareness(peer: Peer, state: PeerState): void {
+		if (!state.held.size || state.flush) return;
+		const allowed = state.budget.take();
+		if (!allowed.ok) {
+			state.flush = setTimeout(() => {
+				state.flush = undefined;
+				if (this.peers.get(peer) === state) this.#releaseAwareness(peer, state);
+			}, allowed.retryMs).unref();
+			return;
 		}
-		if (!added.length && !this.#pendingRemoved.length) return;
-		this.#pendingAdded.push(...added);
-		// The index (unread counts, last activity) is derived data: written in batches, off the relay path.
-		this.#indexTimer ??= setTimeout(() => this.flushIndex(), 100);
-		if (added.length) this.#onActivity(added);
+		const entries = [...state.held.values()];
+		state.held.clear();
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessEntries(entries), peer);
 	}
 
 	/** Writes the pending message-index changes now. */
 	flushIndex(): void {
-		clearTimeout(this.#indexTimer);
-		this.#indexTimer = undefined;
-		if (!this.#pendingAdded.length && !this.#pendingRemoved.length) return;
-		const added = this.#pendingAdded;
-		const removed = this.#pendingRemoved;
-		this.#pendingAdded = [];
-		this.#pendingRemoved = [];
-		try {
-			this.#store.indexMessages(this.roomId, added, removed);
-		} catch (error) {
-			this.#log.error('sync.index_failed', { roomId: this.roomId, error });
-		}
+		this.#index.flush();
 	}
 
 	/**
@@ -308,7 +317,7 @@ export class RoomSession {
 		if (this.#compacting || this.#sinceSnapshot === 0) return;
 		this.#compacting = true;
 		try {
-			this.#store.compact(this.roomId, this.#seq, Y.encodeStateAsUpdate(this.doc));
+			this.#store.compact(this.roomId, this.#seq, Y.encodeStateAsUpdate(this.#doc));
 			this.#sinceSnapshot = 0;
 		} catch (error) {
 			this.#log.error('sync.compact_failed', { roomId: this.roomId, error });
@@ -319,9 +328,10 @@ export class RoomSession {
 
 	/** Unloads the document; `keep` false when the room itself is gone (nothing left to write). */
 	destroy(keep = true): void {
-		if (keep) this.flushIndex();
-		clearTimeout(this.#indexTimer);
+		if (keep) this.#index.flush();
+		this.#index.destroy();
+		for (const state of this.peers.values()) clearTimeout(state.flush);
 		this.awareness.destroy();
-		this.doc.destroy();
+		this.#doc.destroy();
 	}
 }

@@ -5,6 +5,8 @@ import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED
 import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { Auth } from '../src/lib/server/auth.ts';
+import type { SyncLimits } from '../src/lib/server/config.ts';
+import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
@@ -21,6 +23,8 @@ export type SyncOptions = {
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
+	liveSessions: LiveSessions;
+	limits: SyncLimits;
 	/** How long a room document stays loaded after its last connection closes. */
 	idleMs?: number;
 	/** Public origin, when configured: WebSocket upgrades from other sites are refused. */
@@ -36,6 +40,8 @@ export type SyncOptions = {
 };
 
 const PING_MS = 30_000;
+/** Close code when a person has the room open on more connections than allowed. */
+export const CLOSE_TOO_MANY = 4429;
 /** Leaves room to read an oversized update and say why it is refused, rather than dropping the socket. */
 const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
 
@@ -51,7 +57,7 @@ export function createSyncService(options: SyncOptions) {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const sessions = new Map<string, RoomSession>();
 	const idleTimers = new Map<string, NodeJS.Timeout>();
-	const sockets = new Map<Peer, WebSocket>();
+	const sockets = new Map<Peer & { roomId: string }, WebSocket>();
 	const activityTimers = new Map<string, NodeJS.Timeout>();
 
 	function session(roomId: string): RoomSession {
@@ -60,7 +66,7 @@ export function createSyncService(options: SyncOptions) {
 		let s = sessions.get(roomId);
 		if (!s) {
 			const started = performance.now();
-			s = new RoomSession(roomId, store, log, (added) => activity(roomId, added));
+			s = new RoomSession({ roomId, store, log, limits: options.limits, onActivity: (added) => activity(roomId, added) });
 			s.onCallJoin = (userId) => options.onCallJoin?.(roomId, userId);
 			s.onCallSize = (count) => options.onCallSize?.(roomId, count);
 			if (options.serverState) s.setServerState(options.serverState(roomId));
@@ -148,11 +154,18 @@ export function createSyncService(options: SyncOptions) {
 			return ws.close(CLOSE_NOT_FOUND, 'No such room, or you are not a member of it');
 		}
 		if (ws.readyState !== ws.OPEN) return;
+		const open = [...sockets.keys()].filter((p) => p.roomId === roomId && p.userId === userId).length;
+		if (open >= options.limits.connectionsPerRoom) {
+			log.warn('sync.too_many_connections', { roomId, userId, open });
+			return ws.close(CLOSE_TOO_MANY, `You have this room open ${open} times already; close it somewhere else first`);
+		}
 
 		const wantsAck = new URL(req.url ?? '/', 'http://x').searchParams.get('ack') === '1';
-		const peer: Peer = {
+		const peer: Peer & { roomId: string } = {
+			roomId,
 			userId,
 			role,
+			joinedAt: rooms.joinedAt(roomId, userId) ?? Date.now(),
 			wantsAck,
 			send: (message) => {
 				if (ws.readyState === ws.OPEN) ws.send(message);
@@ -161,6 +174,7 @@ export function createSyncService(options: SyncOptions) {
 		};
 		const room = session(roomId);
 		sockets.set(peer, ws);
+		const unwatch = options.liveSessions.add({ sessionId: authSession.session.id, userId, end: (reason) => ws.close(CLOSE_UNAUTHENTICATED, reason) });
 		room.join(peer);
 		log.info('sync.connected', { roomId, userId });
 
@@ -180,6 +194,7 @@ export function createSyncService(options: SyncOptions) {
 		}, PING_MS);
 		ws.on('close', () => {
 			clearInterval(ping);
+			unwatch();
 			sockets.delete(peer);
 			room.leave(peer);
 			scheduleUnload(roomId);

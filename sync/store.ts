@@ -1,56 +1,80 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { transaction } from '../src/lib/server/db.ts';
 
-export type StoredRoom = { snapshot: Uint8Array | null; updates: Uint8Array[]; lastSeq: number; clients: Map<number, string> };
+export type StoredUpdate = { seq: number; data: Uint8Array };
+export type StoredRoom = { snapshot: Uint8Array | null; snapshotSeq: number; updates: StoredUpdate[]; lastSeq: number; clients: Map<number, string> };
+type IndexedMessage = { key: string; authorId: string; createdAt: number };
+
+/** The UTC day a time falls on, as days since 1970 (the unit of the daily growth cap). */
+export const dayOf = (time: number) => Math.floor(time / 86_400_000);
 
 /** SQLite persistence of room documents: append-only updates, compacted into snapshots. */
 export class SyncStore {
 	readonly #db: DatabaseSync;
 	readonly #append: StatementSync;
 	readonly #bind: StatementSync;
+	readonly #usage: StatementSync;
+	readonly #addUsage: StatementSync;
 
 	constructor(db: DatabaseSync) {
 		this.#db = db;
 		this.#append = db.prepare('insert into sync_update (roomId, seq, data) values (?, ?, ?)');
 		this.#bind = db.prepare('insert or ignore into sync_client (roomId, client, userId) values (?, ?, ?)');
+		this.#usage = db.prepare('select bytes from sync_usage where roomId = ? and userId = ? and day = ?');
+		this.#addUsage = db.prepare('insert into sync_usage (roomId, userId, day, bytes) values (?, ?, ?, ?) on conflict do update set bytes = bytes + excluded.bytes');
 	}
 
 	load(roomId: string): StoredRoom {
-		const snap = this.#db.prepare('select seq, data from sync_snapshot where roomId = ?').get(roomId) as { seq: number; data: Uint8Array } | undefined;
-		const rows = this.#db.prepare('select seq, data from sync_update where roomId = ? and seq > ? order by seq').all(roomId, snap?.seq ?? 0) as { seq: number; data: Uint8Array }[];
+		const snap = this.#db.prepare('select seq, data from sync_snapshot where roomId = ?').get(roomId) as StoredUpdate | undefined;
+		const updates = this.#db.prepare('select seq, data from sync_update where roomId = ? and seq > ? order by seq').all(roomId, snap?.seq ?? 0) as StoredUpdate[];
 		const clients = new Map(
 			(this.#db.prepare('select client, userId from sync_client where roomId = ?').all(roomId) as { client: number; userId: string }[]).map((r) => [r.client, r.userId])
 		);
-		return { snapshot: snap?.data ?? null, updates: rows.map((r) => r.data), lastSeq: rows.at(-1)?.seq ?? snap?.seq ?? 0, clients };
+		// Quarantined updates keep their seq, so new ones must come after them too.
+		const { maxSeq } = this.#db.prepare('select max(seq) as maxSeq from sync_quarantine where roomId = ?').get(roomId) as { maxSeq: number | null };
+		const lastSeq = Math.max(updates.at(-1)?.seq ?? 0, snap?.seq ?? 0, maxSeq ?? 0);
+		return { snapshot: snap?.data ?? null, snapshotSeq: snap?.seq ?? 0, updates, lastSeq, clients };
 	}
 
-	/** Stores an accepted update and the client ids it bound, durably, before anyone else sees it. */
-	append(roomId: string, seq: number, update: Uint8Array, newClients: [number, string][]): void {
-		if (newClients.length === 0) {
+	/**
+	 * Stores an update that has applied, the client ids it bound and what it adds to its
+	 * author's daily usage, in one transaction, before anyone else sees it.
+	 */
+	append(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[] }): void {
+		transaction(this.#db, () => {
 			this.#append.run(roomId, seq, update);
-			return;
-		}
-		this.#db.exec('begin immediate');
-		try {
-			this.#append.run(roomId, seq, update);
-			for (const [client, userId] of newClients) this.#bind.run(roomId, client, userId);
-			this.#db.exec('commit');
-		} catch (error) {
-			this.#db.exec('rollback');
-			throw error;
-		}
+			for (const client of author.newClients) this.#bind.run(roomId, client, author.userId);
+			this.#addUsage.run(roomId, author.userId, author.day, update.byteLength);
+		});
+	}
+
+	/** Bytes a person added to a room's document on a day. */
+	usage(roomId: string, userId: string, day: number): number {
+		return (this.#usage.get(roomId, userId, day) as { bytes: number } | undefined)?.bytes ?? 0;
+	}
+
+	/** Moves a stored update that does not apply out of the room's log, keeping it for inspection. */
+	quarantine(roomId: string, seq: number, reason: string, snapshot = false): void {
+		transaction(this.#db, () => {
+			const table = snapshot ? 'sync_snapshot' : 'sync_update';
+			const row = this.#db.prepare(`select data from ${table} where roomId = ?${snapshot ? '' : ' and seq = ?'}`).get(...(snapshot ? [roomId] : [roomId, seq])) as { data: Uint8Array } | undefined;
+			if (!row) return;
+			this.#db.prepare('insert or replace into sync_quarantine (roomId, seq, data, reason, at) values (?, ?, ?, ?, ?)').run(roomId, snapshot ? -seq : seq, row.data, reason, Date.now());
+			this.#db.prepare(`delete from ${table} where roomId = ?${snapshot ? '' : ' and seq = ?'}`).run(...(snapshot ? [roomId] : [roomId, seq]));
+		});
+	}
+
+	/** Quarantined updates of a room (for tests and for whoever investigates). */
+	quarantined(roomId: string): { seq: number; reason: string }[] {
+		return this.#db.prepare('select seq, reason from sync_quarantine where roomId = ? order by seq').all(roomId) as { seq: number; reason: string }[];
 	}
 
 	/** Replaces the updates up to `seq` by a snapshot of the document, atomically. */
 	compact(roomId: string, seq: number, snapshot: Uint8Array): void {
-		this.#db.exec('begin immediate');
-		try {
+		transaction(this.#db, () => {
 			this.#db.prepare('insert into sync_snapshot (roomId, seq, data) values (?, ?, ?) on conflict (roomId) do update set seq = excluded.seq, data = excluded.data').run(roomId, seq, snapshot);
 			this.#db.prepare('delete from sync_update where roomId = ? and seq <= ?').run(roomId, seq);
-			this.#db.exec('commit');
-		} catch (error) {
-			this.#db.exec('rollback');
-			throw error;
-		}
+		});
 	}
 
 	/** How many messages the index has for a room (to tell whether it lags behind the document). */
@@ -59,35 +83,25 @@ export class SyncStore {
 	}
 
 	/** Replaces a room's index with exactly these messages. */
-	rebuildIndex(roomId: string, messages: { key: string; authorId: string; createdAt: number }[]): void {
-		this.#db.exec('begin immediate');
-		try {
+	rebuildIndex(roomId: string, messages: IndexedMessage[]): void {
+		transaction(this.#db, () => {
 			this.#db.prepare('delete from chat_message where roomId = ?').run(roomId);
 			const insert = this.#db.prepare('insert into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
 			for (const m of messages) insert.run(roomId, m.key, m.authorId, m.createdAt);
-			this.#db.exec('commit');
-		} catch (error) {
-			this.#db.exec('rollback');
-			throw error;
-		}
+		});
 	}
 
 	/** Keeps the per-message index (unread counts, last activity) in step with the document. */
-	indexMessages(roomId: string, added: { key: string; authorId: string; createdAt: number }[], removed: string[]): void {
+	indexMessages(roomId: string, added: IndexedMessage[], removed: string[]): void {
 		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
 		const remove = this.#db.prepare('delete from chat_message where roomId = ? and key = ?');
-		this.#db.exec('begin immediate');
-		try {
+		transaction(this.#db, () => {
 			for (const m of added) insert.run(roomId, m.key, m.authorId, m.createdAt);
 			for (const key of removed) remove.run(roomId, key);
 			if (added.length) {
 				const latest = Math.max(...added.map((m) => m.createdAt));
 				this.#db.prepare('update room set lastActivityAt = max(lastActivityAt, ?) where id = ?').run(Math.min(latest, Date.now()), roomId);
 			}
-			this.#db.exec('commit');
-		} catch (error) {
-			this.#db.exec('rollback');
-			throw error;
-		}
+		});
 	}
 }

@@ -279,7 +279,7 @@ describe('storage', () => {
 
 describe('memory', () => {
 	it('compacts stored updates into a snapshot and unloads idle rooms', { timeout: 20_000 }, async () => {
-		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1' });
+		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1', SYNC_UPDATES_PER_MINUTE: '1000' });
 		const ann = await idle.signUp('Ann');
 		const room = idle.parley.context.rooms.create(ann.id, { name: 'Idle' }).id;
 		const a = connect(idle.wsUrl, room, ann, new Y.Doc(), { ack: '1' });
@@ -328,7 +328,7 @@ describe('calls', () => {
 
 describe('message index', () => {
 	it('catches up with the document on load after a crash lost its last batch', { timeout: 20_000 }, async () => {
-		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1' });
+		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1', SYNC_UPDATES_PER_MINUTE: '1000' });
 		const ann = await idle.signUp('Ann');
 		const room = idle.parley.context.rooms.create(ann.id, { name: 'Index' }).id;
 		const a = connect(idle.wsUrl, room, ann);

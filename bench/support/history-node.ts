@@ -28,6 +28,7 @@ import { SortedKeys } from '../../src/lib/chat/sorted-keys.ts';
 import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.ts';
 import { MESSAGES, type MessageValue } from '../../src/lib/chat/schema.ts';
 import type { Logger } from '../../src/lib/server/log.ts';
+import { parseConfig } from '../../src/lib/server/config.ts';
 import { RoomSession } from '../../sync/room-session.ts';
 import { SyncStore } from '../../sync/store.ts';
 import { fakeConnection, loadRoomChat } from './history-room-chat.ts';
@@ -52,12 +53,13 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 const db = new DatabaseSync(file);
 db.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on;');
 const store = new SyncStore(db);
+const limits = parseConfig({}).sync;
 
 // Server side.
 let session: RoomSession | undefined;
 gc();
 const heapBefore = process.memoryUsage().heapUsed;
-const loadCold = time(() => (session = new RoomSession(roomId, store, quiet, () => {})));
+const loadCold = time(() => (session = new RoomSession({ roomId, store, log: quiet, limits, onActivity: () => {} })));
 gc();
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 const encode = median([0, 1, 2].map(() => time(() => Y.encodeStateAsUpdate(session!.doc))));
@@ -70,7 +72,7 @@ session = undefined;
 const loadWarm = median(
 	[0, 1, 2].map(() => {
 		gc();
-		const t = time(() => (session = new RoomSession(roomId, store, quiet, () => {})));
+		const t = time(() => (session = new RoomSession({ roomId, store, log: quiet, limits, onActivity: () => {} })));
 		session!.destroy();
 		return t;
 	})

@@ -25,6 +25,7 @@ export class RoomConnection {
 	/** Why the server closed the connection for good (signed out, removed from the room). */
 	closedReason = '';
 	#serverState: Map<number, number>;
+	#retry: ReturnType<typeof setTimeout> | undefined;
 	readonly #listeners = new Set<() => void>();
 	readonly #stateKey: string;
 
@@ -74,13 +75,23 @@ export class RoomConnection {
 
 	#refused(reason: string) {
 		this.lastRefusal = reason;
-		if (/sync first/.test(reason) && this.provider.wsconnected) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(this.doc, encodeVector(this.#serverState)));
-			this.provider.ws?.send(encoding.toUint8Array(encoder));
+		if (/sync first/.test(reason)) this.#sendMissing();
+		// Over the server's rate limit: what was refused is still here and goes again when allowed.
+		const wait = /try again in (\d+) s/.exec(reason);
+		if (wait) {
+			clearTimeout(this.#retry);
+			this.#retry = setTimeout(() => this.#sendMissing(), Number(wait[1]) * 1000 + 250);
 		}
 		this.#emit();
+	}
+
+	/** Sends everything the server has not acknowledged yet. */
+	#sendMissing() {
+		if (!this.provider.wsconnected) return;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(this.doc, encodeVector(this.#serverState)));
+		this.provider.ws?.send(encoding.toUint8Array(encoder));
 	}
 
 	#updateStatus() {
@@ -116,6 +127,7 @@ export class RoomConnection {
 	}
 
 	destroy() {
+		clearTimeout(this.#retry);
 		removeEventListener('online', this.#onNetwork);
 		removeEventListener('offline', this.#onNetwork);
 		this.provider.awareness.setLocalState(null);

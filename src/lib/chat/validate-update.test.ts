@@ -19,7 +19,7 @@ function clientOf(clientID?: number) {
 }
 
 function check(update: Uint8Array, userId: string, canModerate = false): Verdict {
-	return validateUpdate(update, { userId, canModerate, now: NOW, doc: viewOf(server), clientOwner: (c) => owners.get(c) });
+	return validateUpdate(update, { userId, canModerate, now: NOW, notBefore: 0, doc: viewOf(server), clientOwner: (c) => owners.get(c) });
 }
 
 /** Applies an accepted update to the server, binding its clients to the sender. */

@@ -18,6 +18,11 @@ export type UpdateContext = {
 	/** Owners and admins may delete anyone's messages and reactions. */
 	canModerate: boolean;
 	now: number;
+	/**
+	 * The earliest time a new message may carry: when the sender joined the room (less the
+	 * allowed clock skew). Offline writes from after joining stay valid; backdating does not.
+	 */
+	notBefore: number;
 	doc: DocumentView;
 	/** The user a Yjs client id is bound to, if any: nobody may write as another person's client. */
 	clientOwner(client: number): string | undefined;
@@ -32,7 +37,7 @@ const fail = (reason: string): Verdict => ({ ok: false, reason });
  * Checks a Yjs update against the room document's rules without applying it:
  * new items only under the sender's own keys in the known root maps, plain JSON values
  * that pass the schema, deletions only of the sender's own items (or any, for moderators).
- * The same function runs in the browser before sending and on the server before storing.
+ * The server runs it on every update before applying it.
  */
 export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict {
 	if (update.byteLength > MAX_UPDATE_BYTES) return fail(`the update is ${update.byteLength} bytes; the limit is ${MAX_UPDATE_BYTES} bytes`);
@@ -80,6 +85,10 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 		return ctx.doc.placeAt(id.client, id.clock)?.place ?? { invalid: 'the update refers to content the server does not have; sync first' };
 	};
 	const resolvePlace = (item: Y.Item): Place => {
+		// Yjs integrates a client's structs in clock order: a neighbour written later by the same client does not exist yet.
+		for (const neighbour of [item.origin, item.rightOrigin]) {
+			if (neighbour && neighbour.client === item.id.client && neighbour.clock >= item.id.clock) return { invalid: 'an item refers to a later change of its own client' };
+		}
 		const parent = item.parent as unknown;
 		if (typeof parent === 'string') {
 			if (item.parentSub === null) return { invalid: `"${parent}" must be used as a map` };
@@ -142,6 +151,7 @@ function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: U
 		if (!key) return `"${place.key}" is not a message key (<authorId>:<ulid>)`;
 		if (key.authorId !== ctx.userId) return 'you can only write messages under your own user id';
 		if (key.time > ctx.now + MAX_CLOCK_SKEW_MS) return 'the message is dated more than 5 minutes in the future';
+		if (key.time < ctx.notBefore) return 'the message is dated before you joined this room';
 		const parsed = messageValue.safeParse(value);
 		if (!parsed.success) return `invalid message: ${parsed.error.issues[0].message} (${parsed.error.issues[0].path.join('.') || 'value'})`;
 		if (parsed.data.createdAt !== key.time) return 'createdAt must be the time in the message key';

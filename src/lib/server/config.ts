@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_UPDATE_BYTES } from '../chat/schema.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,7 +46,15 @@ const envSchema = z.object({
 	JANUS_PUBLIC_IP: z.string().optional(),
 	JANUS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 	JANUS_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional()
+	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional(),
+	SESSION_CHECK_SECONDS: positiveInt.default(5),
+	SYNC_UPDATES_PER_MINUTE: positiveInt.default(120),
+	SYNC_BYTES_PER_MINUTE: positiveInt.min(MAX_UPDATE_BYTES, `must be at least ${MAX_UPDATE_BYTES} (one update of the largest size)`).default(1024 * 1024),
+	SYNC_BYTES_PER_DAY: positiveInt.min(MAX_UPDATE_BYTES, `must be at least ${MAX_UPDATE_BYTES} (one update of the largest size)`).default(10 * 1024 * 1024),
+	SYNC_CONNECTIONS_PER_ROOM: positiveInt.default(10),
+	AWARENESS_STATE_BYTES: positiveInt.default(4096),
+	AWARENESS_UPDATES_PER_MINUTE: positiveInt.default(120),
+	CALL_DEVICES_PER_PERSON: positiveInt.default(2)
 });
 
 export type Config = {
@@ -73,6 +82,27 @@ export type Config = {
 	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
 	vapidSubject: string | undefined;
+	/** How often live connections (sync, calls, events) check that their session still exists. */
+	sessionCheckMs: number;
+	/** What one person may send to one room's document and presence (sync/limits.ts). */
+	sync: SyncLimits;
+};
+
+export type SyncLimits = {
+	/** Document updates per person per room per minute (a burst may use the whole minute's allowance). */
+	updatesPerMinute: number;
+	/** Bytes of document updates per person per room per minute. */
+	bytesPerMinute: number;
+	/** Bytes one person may add to one room's stored document per day (UTC). */
+	bytesPerDay: number;
+	/** Open connections per person per room (tabs and devices). */
+	connectionsPerRoom: number;
+	/** Largest presence (awareness) state one connection may publish, in bytes of JSON. */
+	awarenessStateBytes: number;
+	/** Presence updates per connection per minute; more are delayed, the latest kept. */
+	awarenessUpdatesPerMinute: number;
+	/** Devices one person may have in one call at once. */
+	callDevicesPerPerson: number;
 };
 
 export class ConfigError extends Error {
@@ -111,6 +141,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		},
 		sfu: { mode: e.SFU, externalUrl: e.JANUS_URL, rtpPorts: e.JANUS_RTP_PORTS, iface: e.JANUS_INTERFACE, publicIp: e.JANUS_PUBLIC_IP },
 		vapidSubject: e.VAPID_SUBJECT,
+		sessionCheckMs: e.SESSION_CHECK_SECONDS * 1000,
+		sync: {
+			updatesPerMinute: e.SYNC_UPDATES_PER_MINUTE,
+			bytesPerMinute: e.SYNC_BYTES_PER_MINUTE,
+			bytesPerDay: e.SYNC_BYTES_PER_DAY,
+			connectionsPerRoom: e.SYNC_CONNECTIONS_PER_ROOM,
+			awarenessStateBytes: e.AWARENESS_STATE_BYTES,
+			awarenessUpdatesPerMinute: e.AWARENESS_UPDATES_PER_MINUTE,
+			callDevicesPerPerson: e.CALL_DEVICES_PER_PERSON
+		},
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS }
 	};
 }

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { RoomEvents } from './events.ts';
+import type { LiveSessions } from './live-sessions.ts';
 import type { Logger } from './log.ts';
 import type { Push } from './push.ts';
 import type { Rooms } from './rooms.ts';
@@ -14,6 +15,8 @@ export type AppContext = {
 	log: Logger;
 	version: string;
 	events: RoomEvents;
+	/** Ends WebSockets and event streams whose sign-in session ended. */
+	liveSessions: LiveSessions;
 	rooms: Rooms;
 	push: Push;
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */

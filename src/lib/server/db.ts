@@ -27,6 +27,19 @@ export function openDatabase(file: string): DatabaseSync {
 	return db;
 }
 
+/** Runs `work` in one immediate (write-locking) transaction: all of it is stored, or none. */
+export function transaction<T>(db: DatabaseSync, work: () => T): T {
+	db.exec('begin immediate');
+	try {
+		const result = work();
+		db.exec('commit');
+		return result;
+	} catch (error) {
+		db.exec('rollback');
+		throw error;
+	}
+}
+
 export type Migration = { version: number; name: string; sql: string };
 
 /** Reads `NNNN_name.sql` files from a folder, in version order. */

@@ -21,3 +21,36 @@ export class SlidingWindowLimiter {
 		return allowed;
 	}
 }
+
+/**
+ * A token bucket: holds up to `capacity` tokens, refilled evenly over `refillMs`. Spending
+ * succeeds only when enough tokens are there; otherwise it says how long until they are.
+ */
+export class TokenBucket {
+	readonly #capacity: number;
+	readonly #perMs: number;
+	readonly #now: () => number;
+	#tokens: number;
+	#at: number;
+
+	constructor(capacity: number, refillMs: number, now: () => number = Date.now) {
+		this.#capacity = capacity;
+		this.#perMs = capacity / refillMs;
+		this.#now = now;
+		this.#tokens = capacity;
+		this.#at = now();
+	}
+
+	/** Takes `amount` tokens if there are enough; else returns the milliseconds to wait for them. */
+	take(amount = 1): { ok: true } | { ok: false; retryMs: number } {
+		const now = this.#now();
+		this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#at) * this.#perMs);
+		this.#at = now;
+		const need = Math.min(amount, this.#capacity);
+		if (this.#tokens >= need) {
+			this.#tokens -= need;
+			return { ok: true };
+		}
+		return { ok: false, retryMs: Math.ceil((need - this.#tokens) / this.#perMs) };
+	}
+}

@@ -83,6 +83,11 @@ export class Rooms {
 		return (this.#db.prepare('select userId from room_member where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
 	}
 
+	/** When a member joined the room (undefined when they are not a member). */
+	joinedAt(roomId: string, userId: string): number | undefined {
+		return (this.#db.prepare('select joinedAt from room_member where roomId = ? and userId = ?').get(roomId, userId) as { joinedAt: number } | undefined)?.joinedAt;
+	}
+
 	#memberCount(roomId: string): number {
 		return (this.#db.prepare('select count(*) as n from room_member where roomId = ?').get(roomId) as { n: number }).n;
 	}

@@ -25,10 +25,12 @@ export const GET = api(({ event, user, context }) => {
 				}
 			};
 			const unClose = context.events.onClose(end);
+			const unwatch = event.locals.sessionId ? context.liveSessions.add({ sessionId: event.locals.sessionId, userId: user.id, end }) : () => {};
 			stop = () => {
 				clearInterval(heartbeat);
 				unsubscribe();
 				unClose();
+				unwatch();
 			};
 			event.request.signal.addEventListener('abort', end);
 		},

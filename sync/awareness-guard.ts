@@ -1,0 +1,81 @@
+/** One entry of an awareness update: a client's state (JSON, `null` when it left) at a clock. */
+export type AwarenessEntry = { client: number; clock: number; json: string };
+
+export type AwarenessContext = {
+	userId: string;
+	/** The awareness client this connection speaks as, once it has published a state. */
+	bound: number | undefined;
+	/** The server's own awareness client. */
+	serverClient: number;
+	/** The clock the room already has for a client (an echo of it changes nothing). */
+	knownClock(client: number): number | undefined;
+	/** The person a Yjs client id is bound to in the room document, if any. */
+	clientOwner(client: number): string | undefined;
+	/** Whether another person's connection speaks as this client. */
+	heldByOther(client: number): boolean;
+	/** How many of this person's other awareness clients are in the room's call. */
+	callDevicesElsewhere(client: number): number;
+	maxStateBytes: number;
+	maxCallDevices: number;
+};
+
+export type AwarenessVerdict = {
+	kept: AwarenessEntry[];
+	/** The client this connection is now bound to (set by its first state). */
+	bound: number | undefined;
+	/** Why entries were dropped, for the log and for the sender. */
+	refusals: string[];
+	/** Echoes of states the room already has: skipped quietly. */
+	echoes: number;
+};
+
+type State = { user?: { id?: unknown }; server?: unknown; call?: unknown } | null;
+
+/**
+ * Which awareness entries a connection may publish: one presence per connection (its first
+ * client id), describing the signed-in person only, never the server, of a bounded size, and
+ * in at most `maxCallDevices` of a call at once. Stock y-websocket clients echo every state
+ * they receive; echoes are skipped.
+ */
+export function guardAwareness(entries: AwarenessEntry[], ctx: AwarenessContext): AwarenessVerdict {
+	const kept: AwarenessEntry[] = [];
+	const refusals: string[] = [];
+	let bound = ctx.bound;
+	let echoes = 0;
+	for (const entry of entries) {
+		const known = ctx.knownClock(entry.client);
+		if (known !== undefined && entry.clock <= known) {
+			echoes++;
+			continue;
+		}
+		const problem = check(entry, bound, ctx);
+		if (problem) {
+			refusals.push(problem);
+			continue;
+		}
+		if (bound === undefined && entry.json !== 'null') bound = entry.client;
+		kept.push(entry);
+	}
+	return { kept, bound, refusals, echoes };
+}
+
+function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessContext): string | null {
+	if (entry.client === ctx.serverClient) return 'only the server speaks as the server';
+	if (bound !== undefined && entry.client !== bound) return 'one presence per connection';
+	if (entry.json.length > ctx.maxStateBytes) return `presence is larger than ${ctx.maxStateBytes} bytes`;
+	let state: State;
+	try {
+		state = JSON.parse(entry.json) as State;
+	} catch {
+		return 'presence is not JSON';
+	}
+	if (state === null) return bound === entry.client ? null : 'one presence per connection';
+	if (typeof state !== 'object' || Array.isArray(state)) return 'presence must be an object';
+	if (state.server !== undefined) return 'only the server speaks as the server';
+	// A state may leave out who it is (stock clients start with {}), but never name someone else.
+	if (state.user !== undefined && (typeof state.user !== 'object' || state.user === null || state.user.id !== ctx.userId)) return 'presence may only describe yourself';
+	const owner = ctx.clientOwner(entry.client);
+	if ((owner !== undefined && owner !== ctx.userId) || ctx.heldByOther(entry.client)) return 'that presence belongs to someone else';
+	if (state.call && ctx.callDevicesElsewhere(entry.client) >= ctx.maxCallDevices) return `you are already in this call on ${ctx.maxCallDevices} devices; leave it on one of them first`;
+	return null;
+}

@@ -1,0 +1,79 @@
+import type * as Y from 'yjs';
+import { parseMessageKey } from '../src/lib/chat/message-key.ts';
+import type { Logger } from '../src/lib/server/log.ts';
+import type { SyncStore } from './store.ts';
+
+export type IndexedMessage = { key: string; authorId: string; createdAt: number };
+
+/**
+ * The per-message index of a room (unread counts, last activity): derived from the document,
+ * written in batches off the relay path, caught up on load (a crash can lose its last batch).
+ */
+export class MessageIndex {
+	readonly #roomId: string;
+	readonly #store: SyncStore;
+	readonly #log: Logger;
+	readonly #onActivity: (added: { key: string; authorId: string }[]) => void;
+	#added: IndexedMessage[] = [];
+	#removed: string[] = [];
+	#timer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: { key: string; authorId: string }[]) => void) {
+		this.#roomId = roomId;
+		this.#store = store;
+		this.#log = log;
+		this.#onActivity = onActivity;
+	}
+
+	/** The messages a change of the `messages` map added and removed. */
+	static changes(event: Y.YMapEvent<unknown>): { added: IndexedMessage[]; removed: string[] } {
+		const added: IndexedMessage[] = [];
+		const removed: string[] = [];
+		for (const [key, change] of event.changes.keys) {
+			if (change.action === 'add') {
+				const parsed = parseMessageKey(key);
+				if (parsed) added.push({ key, authorId: parsed.authorId, createdAt: parsed.time });
+			} else if (change.action === 'delete') removed.push(key);
+		}
+		return { added, removed };
+	}
+
+	/** Rebuilds the index when it does not match the document's messages. */
+	catchUp(messages: Y.Map<unknown>): void {
+		if (this.#store.indexedCount(this.#roomId) === messages.size) return;
+		const all = [...messages.keys()].flatMap((key) => {
+			const parsed = parseMessageKey(key);
+			return parsed ? [{ key, authorId: parsed.authorId, createdAt: parsed.time }] : [];
+		});
+		this.#store.rebuildIndex(this.#roomId, all);
+		this.#log.info('sync.index_rebuilt', { roomId: this.#roomId, messages: all.length });
+	}
+
+	record(added: IndexedMessage[], removed: string[]): void {
+		if (!added.length && !removed.length) return;
+		this.#added.push(...added);
+		this.#removed.push(...removed);
+		this.#timer ??= setTimeout(() => this.flush(), 100);
+		if (added.length) this.#onActivity(added);
+	}
+
+	/** Writes the pending changes now. */
+	flush(): void {
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
+		if (!this.#added.length && !this.#removed.length) return;
+		const added = this.#added;
+		const removed = this.#removed;
+		this.#added = [];
+		this.#removed = [];
+		try {
+			this.#store.indexMessages(this.#roomId, added, removed);
+		} catch (error) {
+			this.#log.error('sync.index_failed', { roomId: this.#roomId, error });
+		}
+	}
+
+	destroy(): void {
+		clearTimeout(this.#timer);
+	}
+}
