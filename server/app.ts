@@ -18,6 +18,9 @@ import { createSfuService } from '../sfu/service.ts';
 import { createSignalService } from '../signal/service.ts';
 import { createSyncService } from '../sync/service.ts';
 
+/** How long a request for SFU credentials waits for its sender's call presence to arrive. */
+const CALL_PRESENCE_WAIT_MS = 3000;
+
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
@@ -78,10 +81,11 @@ export function createParley(config: Config): Parley {
 		rooms,
 		push,
 		issuePeerId: signal.issue,
-		sfuJoin: (roomId, userId) => {
+		sfuJoin: async (roomId, userId) => {
 			rooms.requireMember(roomId, userId);
-			// SFU credentials only for people the server counts in the call (their presence there comes from their own connection).
-			if (!sync.usersInCall(roomId).has(userId)) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');
+			// SFU credentials only for people the server counts in the call (their presence comes over their own
+			// connection, which may arrive just after this request).
+			if (!(await sync.whenInCall(roomId, userId, CALL_PRESENCE_WAIT_MS))) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');
 			return sfu.join(roomId);
 		}
 	};

@@ -218,6 +218,15 @@ export function createSyncService(options: SyncOptions) {
 		/** Loaded room documents, for tests and benchmarks. */
 		loadedRooms: () => [...sessions.keys()],
 		usersInCall: (roomId: string) => sessions.get(roomId)?.usersInCall() ?? new Set<string>(),
+		/** Resolves true once the person is in the room's call (as the server counts it), false after `timeoutMs`. */
+		async whenInCall(roomId: string, userId: string, timeoutMs: number): Promise<boolean> {
+			const deadline = Date.now() + timeoutMs;
+			while (!sessions.get(roomId)?.usersInCall().has(userId)) {
+				if (Date.now() > deadline) return false;
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			return true;
+		},
 		/** Devices in a room's call. */
 		callSize: (roomId: string) => sessions.get(roomId)?.callSize() ?? 0,
 		/** Tells a loaded room what the server now says about it (see `serverState`). */

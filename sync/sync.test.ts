@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/chat/schema.ts';
-import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 
 let server: SyncTestServer;
 let alice: TestUser;
@@ -31,39 +31,8 @@ const send = (doc: Y.Doc, userId: string, text: string) => {
 };
 const texts = (doc: Y.Doc) => [...doc.getMap<{ text: string }>(MESSAGES).values()].map((m) => m.text).sort();
 
-/** A raw WebSocket speaking the protocol by hand, recording what the server says. */
-async function rawClient(user: TestUser | null, room = roomId) {
-	const ws = new WebSocket(`${server.wsUrl}/${room}`, user ? { headers: { cookie: user.cookie } } : {});
-	const denied: string[] = [];
-	const received: Uint8Array[] = [];
-	let closed: { code: number; reason: string } | undefined;
-	ws.on('message', (data: Buffer) => {
-		const bytes = new Uint8Array(data);
-		received.push(bytes);
-		const decoder = decoding.createDecoder(bytes);
-		if (decoding.readVarUint(decoder) === MESSAGE_AUTH) {
-			decoding.readVarUint(decoder);
-			denied.push(decoding.readVarString(decoder));
-		}
-	});
-	ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
-	await new Promise<void>((resolve) => ws.once('open', () => resolve()));
-	return {
-		ws,
-		denied,
-		received,
-		closed: () => closed,
-		sendUpdate(update: Uint8Array) {
-			const e = encoding.createEncoder();
-			encoding.writeVarUint(e, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(e, update);
-			ws.send(encoding.toUint8Array(e));
-		},
-		sendRaw(bytes: Uint8Array) {
-			ws.send(bytes);
-		}
-	};
-}
+/** A raw WebSocket to this file's room (or another), speaking the protocol by hand. */
+const rawClient = (user: TestUser | null, room = roomId) => rawSyncClient(server.wsUrl, room, user);
 
 describe('connecting', () => {
 	it('the stock y-websocket provider from npm syncs a room with the service', async () => {

@@ -3,11 +3,15 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createParley, type Parley } from '../server/app.ts';
 import { routeUpgrade } from '../server/upgrade.ts';
+import { MESSAGE_AUTH, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
 
 export type TestUser = { id: string; name: string; cookie: string };
@@ -78,4 +82,44 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = '
 		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 10));
 	}
+}
+
+export type RawSyncClient = Awaited<ReturnType<typeof rawSyncClient>>;
+
+/** A raw WebSocket speaking the sync protocol by hand, recording what the server says. */
+export async function rawSyncClient(wsUrl: string, room: string, user: TestUser | null) {
+	const ws = new WebSocket(`${wsUrl}/${room}`, user ? { headers: { cookie: user.cookie } } : {});
+	const denied: string[] = [];
+	const received: Uint8Array[] = [];
+	let closed: { code: number; reason: string } | undefined;
+	ws.on('message', (data: Buffer) => {
+		const bytes = new Uint8Array(data);
+		received.push(bytes);
+		const decoder = decoding.createDecoder(bytes);
+		if (decoding.readVarUint(decoder) === MESSAGE_AUTH) {
+			decoding.readVarUint(decoder);
+			denied.push(decoding.readVarString(decoder));
+		}
+	});
+	ws.on('error', () => {});
+	ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
+	await new Promise<void>((resolve) => {
+		ws.once('open', () => resolve());
+		ws.once('close', () => resolve());
+	});
+	return {
+		ws,
+		denied,
+		received,
+		closed: () => closed,
+		sendUpdate(update: Uint8Array) {
+			const e = encoding.createEncoder();
+			encoding.writeVarUint(e, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(e, update);
+			ws.send(encoding.toUint8Array(e));
+		},
+		sendRaw(bytes: Uint8Array) {
+			ws.send(bytes);
+		}
+	};
 }
