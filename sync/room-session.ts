@@ -2,7 +2,6 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { parseMessageKey } from '../src/lib/chat/message-key.ts';
 import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
 import { MAX_CLOCK_SKEW_MS, MESSAGES } from '../src/lib/chat/schema.ts';
 import { validateUpdate, viewOf, type UpdateContext, type Verdict } from '../src/lib/chat/validate-update.ts';

@@ -1,12 +1,10 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
-import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE } from '../src/lib/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/chat/schema.ts';
 import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 

@@ -18,8 +18,14 @@ describe('parseConfig', () => {
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
 			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined },
 			vapidSubject: undefined,
-			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 }
+			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
+			sessionCheckMs: 5000,
+			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 }
 		});
+	});
+
+	it('refuses a byte limit below one update of the largest size', () => {
+		expect(() => parseConfig({ SYNC_BYTES_PER_MINUTE: '1000' })).toThrow(/SYNC_BYTES_PER_MINUTE="1000": must be at least 262144/);
 	});
 
 	it('reads every variable', () => {
