@@ -83,10 +83,11 @@ export function createParley(config: Config): Parley {
 		issuePeerId: signal.issue,
 		sfuJoin: async (roomId, userId) => {
 			rooms.requireMember(roomId, userId);
+			const join = sfu.join(roomId);
 			// SFU credentials only for people the server counts in the call (their presence comes over their own
 			// connection, which may arrive just after this request).
 			if (!(await sync.whenInCall(roomId, userId, CALL_PRESENCE_WAIT_MS))) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');
-			return sfu.join(roomId);
+			return join;
 		}
 	};
 	setContext(context);

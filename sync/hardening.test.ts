@@ -323,10 +323,28 @@ describe('calls are counted from connections', () => {
 		}
 		expect(devices[2].denied[0]).toMatch(/already in this call on 2 devices/);
 		expect(sync().callSize(room)).toBe(2);
-		// Alice is a member but not in the call: no SFU credentials for her (the SFU itself is off here: 409 for Mallory).
-		await expect(server.parley.context.sfuJoin(room, alice.id)).rejects.toMatchObject({ status: 403 });
-		await expect(server.parley.context.sfuJoin(room, mallory.id)).rejects.toMatchObject({ status: 409 });
 		for (const d of devices) d.ws.close();
+	});
+
+	it('SFU credentials go only to people the server counts in the call (real Janus)', { timeout: 60_000 }, async () => {
+		const withSfu = await startSyncTestServer({ SFU: 'auto' });
+		try {
+			const people = await Promise.all(['A', 'B', 'C', 'D', 'E', 'Watcher'].map((n) => withSfu.signUp(n)));
+			const room = withSfu.parley.context.rooms.create(people[0].id, { name: 'Big call', memberIds: people.slice(1).map((p) => p.id) }).id;
+			const sfuOf = withSfu.parley.upgradeRoutes.find((r) => r.prefix === '/sfu') as unknown as { available(): boolean; router: { janusRoom(roomId: string): unknown } };
+			await waitFor(() => sfuOf.available(), 20_000, 'Janus');
+			// Five people in the call, each on their own connection: the call moves to the SFU.
+			const inCall = await Promise.all(people.slice(0, 5).map((p) => rawSyncClient(withSfu.wsUrl, room, p)));
+			inCall.forEach((c, i) => c.sendRaw(awarenessFrame([callState(people[i].id, `p${i}`)]).frame));
+			await waitFor(() => sfuOf.router.janusRoom(room) !== null, 20_000, 'the call on the SFU');
+			await expect(withSfu.parley.context.sfuJoin(room, people[0].id)).resolves.toMatchObject({ janusRoom: expect.any(Number) });
+			// A member with the room open but not in the call gets none.
+			const watcher = await rawSyncClient(withSfu.wsUrl, room, people[5]);
+			await expect(withSfu.parley.context.sfuJoin(room, people[5].id)).rejects.toMatchObject({ status: 403 });
+			for (const c of [...inCall, watcher]) c.ws.close();
+		} finally {
+			await withSfu.close();
+		}
 	});
 });
 
