@@ -50,7 +50,9 @@ export function createParley(config: Config): Parley {
 		publicKey: secrets.vapidPublicKey,
 		privateKey: secrets.vapidPrivateKey
 	};
-	const push = new Push({ db, rooms, events, log, vapid });
+	const { allowPrivateEndpoints, ...pushLimits } = config.push;
+	const push = new Push({ db, rooms, events, log, vapid, limits: pushLimits, allowPrivateEndpoints });
+	if (allowPrivateEndpoints) log.warn('push.private_endpoints_allowed', { note: 'PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests and development only' });
 	const signal = createSignalService({
 		auth,
 		rooms,

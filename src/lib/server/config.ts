@@ -12,6 +12,8 @@ const port = z.coerce
 
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive');
 
+const flag = z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0 (true or false)' }).transform((v) => v === '1' || v === 'true');
+
 const origin = z
 	.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://chat.example.org' })
 	.transform((value) => new URL(value).origin);
@@ -45,7 +47,11 @@ const envSchema = z.object({
 	JANUS_PUBLIC_IP: z.string().optional(),
 	JANUS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 	JANUS_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional()
+	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional(),
+	PUSH_SUBSCRIPTION_LIMIT: positiveInt.default(10),
+	RING_RATE_LIMIT: positiveInt.default(6),
+	RING_ROOM_RATE_LIMIT: positiveInt.default(12),
+	PUSH_ALLOW_PRIVATE_ENDPOINTS: flag.default(false)
 });
 
 export type Config = {
@@ -73,6 +79,8 @@ export type Config = {
 	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
 	vapidSubject: string | undefined;
+	/** Web push limits; `allowPrivateEndpoints` (tests and development only) turns the endpoint address checks off. */
+	push: { subscriptionsPerPerson: number; ringsPerMinute: number; roomRingsPerMinute: number; allowPrivateEndpoints: boolean };
 };
 
 export class ConfigError extends Error {
@@ -111,6 +119,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		},
 		sfu: { mode: e.SFU, externalUrl: e.JANUS_URL, rtpPorts: e.JANUS_RTP_PORTS, iface: e.JANUS_INTERFACE, publicIp: e.JANUS_PUBLIC_IP },
 		vapidSubject: e.VAPID_SUBJECT,
+		push: {
+			subscriptionsPerPerson: e.PUSH_SUBSCRIPTION_LIMIT,
+			ringsPerMinute: e.RING_RATE_LIMIT,
+			roomRingsPerMinute: e.RING_ROOM_RATE_LIMIT,
+			allowPrivateEndpoints: e.PUSH_ALLOW_PRIVATE_ENDPOINTS
+		},
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS }
 	};
 }
