@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
+import { call, signUpPerson } from './support/api-client.ts';
 import { newPerson } from './support/users.ts';
 
 const json = { 'content-type': 'application/json' };
@@ -29,6 +30,22 @@ test.describe('sign-up validation', () => {
 		expect(res.status()).toBe(400);
 		expect((await res.json()).error).toMatch(/^The request body is not valid JSON/);
 	});
+});
+
+test.describe('update-user keeps to the name rules of sign-up', () => {
+	for (const [what, name, message] of [
+		['a 900,000-character name', 'x'.repeat(900_000), /at most 80 characters/],
+		['an empty name', '', /Enter your name/]
+	] as const) {
+		test(`${what} is a 400 naming the name field, and the name stays`, async ({ baseURL }) => {
+			const ann = await signUpPerson(baseURL!, 'Ann');
+			const res = await call<{ error: string; field: string }>(baseURL!, ann, 'POST', '/api/auth/update-user', { name });
+			expect(res.status).toBe(400);
+			expect(res.body).toEqual({ error: expect.stringMatching(message), field: 'name' });
+			const session = await call<{ user: { name: string } }>(baseURL!, ann, 'GET', '/api/auth/get-session');
+			expect(session.body.user.name).toBe(ann.name);
+		});
+	}
 });
 
 test('a body over 1 MB is refused with 413', async ({ request }) => {
