@@ -73,6 +73,36 @@ test('pages carry the security headers', async ({ request }) => {
 	expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
 });
 
+for (const path of ['/offline.html', '/api/auth/error', '/api/auth/ok', '/favicon.svg', '/healthz', '/api/rooms']) {
+	test(`${path} carries the CSP and the security headers too`, async ({ request }) => {
+		const headers = (await request.get(path)).headers();
+		expect(headers['content-security-policy']).toContain("default-src 'self'");
+		expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+		expect(headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
+		expect(headers['x-content-type-options']).toBe('nosniff');
+		expect(headers['x-frame-options']).toBe('DENY');
+	});
+}
+
+test('a page keeps SvelteKit’s own policy, one header with nonces or hashes', async ({ request }) => {
+	const csp = (await request.get('/signin')).headersArray().filter((h) => h.name.toLowerCase() === 'content-security-policy');
+	expect(csp).toHaveLength(1);
+	expect(csp[0].value).toMatch(/script-src 'self' '(nonce|sha256)-/);
+});
+
+test.describe('a sign-in link with a control character in next', () => {
+	for (const next of ['/rooms/x\ty', '/\t/evil.example', '/\n/evil.example']) {
+		test(`next=${JSON.stringify(next)} sends a signed-in person home, never a 500`, async ({ baseURL }) => {
+			const ann = await signUpPerson(baseURL!, 'Ann');
+			for (const page of ['/signin', '/signup']) {
+				const res = await fetch(`${baseURL}${page}?next=${encodeURIComponent(next)}`, { headers: { cookie: ann.cookie }, redirect: 'manual' });
+				expect(res.status).toBe(303);
+				expect(res.headers.get('location')).toBe('/');
+			}
+		});
+	}
+});
+
 test('a write from another site is refused', async ({ request }) => {
 	const res = await request.post('/api/auth/sign-in/email', {
 		headers: { ...json, origin: 'https://evil.example' },
