@@ -13,6 +13,8 @@ import { createLogger } from '../src/lib/server/log.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
+import { SignInBackoff } from '../src/lib/server/signin-backoff.ts';
+import { UserSearch } from '../src/lib/server/user-search.ts';
 import { createSfuService } from '../sfu/service.ts';
 import { createSignalService } from '../signal/service.ts';
 import { createSyncService } from '../sync/service.ts';
@@ -76,6 +78,8 @@ export function createParley(config: Config): Parley {
 		events,
 		rooms,
 		push,
+		signInBackoff: new SignInBackoff(config.signInAccount),
+		userSearch: new UserSearch(rooms, config.emailLookupsPerHour),
 		issuePeerId: signal.issue,
 		sfuJoin: (roomId, userId) => {
 			rooms.requireMember(roomId, userId);

@@ -7,7 +7,7 @@ import { apiError } from '#lib/server/json-body.ts';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const { auth } = getContext();
+	const { auth, signInBackoff } = getContext();
 	const { request, url } = event;
 
 	// Browsers send Origin on cross-site writes; refuse them for every endpoint, whatever its content type.
@@ -17,7 +17,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 
 	if (isAuthPath(url.toString(), auth.options)) {
-		return (await checkAuthRequest(request)) ?? auth.handler(request);
+		return (await checkAuthRequest(request)) ?? signInBackoff.guard(request, () => auth.handler(request));
 	}
 	const session = await auth.api.getSession({ headers: request.headers });
 	event.locals.user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;

@@ -129,3 +129,26 @@ test('a WebSocket upgrade to an unknown path is refused', async ({ baseURL }) =>
 	});
 	expect(status).toBe(404);
 });
+
+test('an account that fails to sign in 5 times must wait, whichever address tries, even with the right password', async ({ baseURL }) => {
+	const ann = await signUpPerson(baseURL!, 'Ann');
+	const signIn = (password: string) => call<{ error: string; field: string }>(baseURL!, null, 'POST', '/api/auth/sign-in/email', { email: ann.email, password });
+	for (let i = 0; i < 5; i++) expect((await signIn('wrong password')).status).toBe(401);
+	const refused = await signIn(ann.password);
+	expect(refused.status).toBe(429);
+	expect(refused.body).toEqual({ error: expect.stringMatching(/^Too many failed sign-ins for this account\. Try again in \d+ seconds\.$/), field: 'email' });
+	// Another account is not held up.
+	const bob = await signUpPerson(baseURL!, 'Bob');
+	expect((await call(baseURL!, null, 'POST', '/api/auth/sign-in/email', { email: bob.email, password: bob.password })).status).toBe(200);
+});
+
+test('looking people up by exact email is limited per person (30 an hour); searching by name is not', async ({ baseURL }) => {
+	const ann = await signUpPerson(baseURL!, 'Ann');
+	const bob = await signUpPerson(baseURL!, 'Bob');
+	expect((await call<{ users: { id: string }[] }>(baseURL!, ann, 'GET', `/api/users?q=${encodeURIComponent(bob.email)}`)).body.users.map((u) => u.id)).toEqual([bob.id]);
+	for (let i = 1; i < 30; i++) expect((await call(baseURL!, ann, 'GET', `/api/users?q=guess${i}%40parley.test`)).status).toBe(200);
+	const refused = await call<{ error: string; field: string }>(baseURL!, ann, 'GET', `/api/users?q=${encodeURIComponent(bob.email)}`);
+	expect(refused.status).toBe(429);
+	expect(refused.body).toEqual({ error: expect.stringMatching(/email addresses in the last hour; try again in \d+ minutes/), field: 'q' });
+	expect((await call(baseURL!, ann, 'GET', '/api/users?q=Bob')).status).toBe(200);
+});

@@ -26,6 +26,9 @@ const envSchema = z.object({
 	DATA_DIR: z.string().min(1).default('./data'),
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 	SIGNIN_RATE_LIMIT: positiveInt.default(10),
+	SIGNIN_ACCOUNT_FAILURES: positiveInt.default(5),
+	SIGNIN_ACCOUNT_LOCK_SECONDS: positiveInt.default(30),
+	USER_EMAIL_LOOKUP_RATE_LIMIT: positiveInt.default(30),
 	ROOM_MEMBER_LIMIT: positiveInt.default(100),
 	ROOM_CREATE_RATE_LIMIT: positiveInt.default(30),
 	ROOM_IDLE_SECONDS: positiveInt.default(30),
@@ -63,6 +66,10 @@ export type Config = {
 	logLevel: LogLevel;
 	/** Sign-in attempts allowed per client address per minute. */
 	signInRateLimit: number;
+	/** Failed sign-ins per account before it must wait, and the first wait (doubling after each further failure). */
+	signInAccount: { freeFailures: number; lockMs: number };
+	/** Exact-email user lookups one person may make per hour. */
+	emailLookupsPerHour: number;
 	/** Most members a group room can have. */
 	roomMemberLimit: number;
 	/** Rooms one person may create per hour. */
@@ -106,6 +113,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		dataDir: resolve(e.DATA_DIR),
 		logLevel: e.LOG_LEVEL,
 		signInRateLimit: e.SIGNIN_RATE_LIMIT,
+		signInAccount: { freeFailures: e.SIGNIN_ACCOUNT_FAILURES, lockMs: e.SIGNIN_ACCOUNT_LOCK_SECONDS * 1000 },
+		emailLookupsPerHour: e.USER_EMAIL_LOOKUP_RATE_LIMIT,
 		roomMemberLimit: e.ROOM_MEMBER_LIMIT,
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
