@@ -3,6 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import { CSP_DIRECTIVES } from './src/lib/server/csp.ts';
 
 /** In `vite dev`, build the same server context and WebSocket routes that `npm start` builds. */
 function parleyDevServer(): Plugin {
@@ -43,23 +44,7 @@ export default defineConfig({
 		}).map((plugin) => ({ ...plugin, applyToEnvironment: (environment: { name: string }) => environment.name === 'client' })),
 		sveltekit({
 			adapter: adapter({ precompress: true }),
-			csp: {
-				mode: 'auto',
-				directives: {
-					'default-src': ['self'],
-					'script-src': ['self'],
-					'style-src': ['self', 'unsafe-inline'],
-					'img-src': ['self', 'data:', 'blob:'],
-					'media-src': ['self', 'blob:'],
-					'connect-src': ['self'],
-					'worker-src': ['self'],
-					'manifest-src': ['self'],
-					'object-src': ['none'],
-					'base-uri': ['self'],
-					'form-action': ['self'],
-					'frame-ancestors': ['none']
-				}
-			}
+			csp: { mode: 'auto', directives: CSP_DIRECTIVES }
 		})
 	],
 	test: {

@@ -14,6 +14,8 @@ import { createLogger } from '../src/lib/server/log.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
+import { SignInBackoff } from '../src/lib/server/signin-backoff.ts';
+import { UserSearch } from '../src/lib/server/user-search.ts';
 import { createSfuService } from '../sfu/service.ts';
 import { createSignalService } from '../signal/service.ts';
 import { createSyncService } from '../sync/service.ts';
@@ -55,7 +57,9 @@ export function createParley(config: Config): Parley {
 		publicKey: secrets.vapidPublicKey,
 		privateKey: secrets.vapidPrivateKey
 	};
-	const push = new Push({ db, rooms, events, log, vapid });
+	const { allowPrivateEndpoints, ...pushLimits } = config.push;
+	const push = new Push({ db, rooms, events, log, vapid, limits: pushLimits, allowPrivateEndpoints });
+	if (allowPrivateEndpoints) log.warn('push.private_endpoints_allowed', { note: 'PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests and development only' });
 	const signal = createSignalService({
 		auth,
 		rooms,
@@ -80,6 +84,8 @@ export function createParley(config: Config): Parley {
 		liveSessions,
 		rooms,
 		push,
+		signInBackoff: new SignInBackoff(config.signInAccount),
+		userSearch: new UserSearch(rooms, config.emailLookupsPerHour),
 		issuePeerId: signal.issue,
 		sfuJoin: async (roomId, userId) => {
 			rooms.requireMember(roomId, userId);

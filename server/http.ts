@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLIENT_ADDRESS_HEADER } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
+import { cspHeader } from '../src/lib/server/csp.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Headers through which the server tells SvelteKit (adapter-node) the public protocol and host. */
@@ -12,7 +13,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'referrer-policy': 'strict-origin-when-cross-origin',
 	'x-frame-options': 'DENY',
 	'cross-origin-opener-policy': 'same-origin',
-	'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=()'
+	'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=()',
+	// Pages get SvelteKit's own header (same policy plus nonces), which replaces this one.
+	'content-security-policy': cspHeader()
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -7,7 +7,7 @@ import { apiError } from '#lib/server/json-body.ts';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const { auth, liveSessions } = getContext();
+	const { auth, liveSessions, signInBackoff } = getContext();
 	const { request, url } = event;
 
 	// Browsers send Origin on cross-site writes; refuse them for every endpoint, whatever its content type.
@@ -19,7 +19,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (isAuthPath(url.toString(), auth.options)) {
 		const refused = await checkAuthRequest(request);
 		if (refused) return refused;
-		const response = await auth.handler(request);
+		const response = await signInBackoff.guard(request, () => auth.handler(request));
 		// Sign-out, revocation and account deletion end sessions: their live connections end now, not at the next check.
 		if (!SAFE_METHODS.has(request.method)) liveSessions.checkSoon();
 		return response;

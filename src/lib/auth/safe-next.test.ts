@@ -10,7 +10,12 @@ describe('safeNext', () => {
 		['https://evil.example', '/'],
 		['//evil.example', '/'],
 		['/\\evil.example', '/'],
-		['rooms', '/']
+		['rooms', '/'],
+		['/rooms/a\tb', '/'],
+		['/\t/evil.example', '/'],
+		['/\n/evil.example', '/'],
+		['/rooms\u0000', '/'],
+		['/rooms/\u007f', '/']
 	])('%s → %s', (input, expected) => {
 		expect(safeNext(input)).toBe(expected);
 	});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** A browser's PushSubscription as `toJSON()` gives it, plus whether new messages should notify. */
 export const subscriptionBody = z.object({
-	endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be the push service URL of the subscription' }).max(2048),
+	endpoint: z.url({ protocol: /^https$/, error: 'endpoint must be the https URL of the push service (from the browser’s PushSubscription)' }).max(2048),
 	keys: z.object({
 		p256dh: z
 			.string({ error: 'keys.p256dh is required' })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personName } from '#lib/auth/person-name.ts';
 import { isApiFailure } from './api-failure.ts';
 import { failureResponse, readJsonBody } from './json-body.ts';
 
@@ -8,7 +9,7 @@ const email = z.string({ error: 'Enter your email address' }).trim().pipe(z.emai
 const password = z.string({ error: 'Enter a password' });
 
 export const signUpSchema = z.object({
-	name: z.string({ error: 'Enter your name' }).trim().min(1, 'Enter your name').max(80, 'Use at most 80 characters for your name'),
+	name: personName,
 	email,
 	password: password
 		.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters for your password`)
@@ -20,13 +21,20 @@ export const signInSchema = z.object({
 	password: password.min(1, 'Enter your password')
 });
 
+/** Parley shows no profile pictures; an image, if given, is only a URL. */
+export const updateUserSchema = z.object({
+	name: personName.optional(),
+	image: z.string({ error: 'image must be a URL' }).max(2048, 'Use at most 2048 characters for image').nullable().optional()
+});
+
 const schemas: Record<string, z.ZodType> = {
 	'/api/auth/sign-up/email': signUpSchema,
-	'/api/auth/sign-in/email': signInSchema
+	'/api/auth/sign-in/email': signInSchema,
+	'/api/auth/update-user': updateUserSchema
 };
 
 /**
- * Checks the body of a sign-up or sign-in request before better-auth sees it, so
+ * Checks the body of a sign-up, sign-in or update-user request before better-auth sees it, so
  * bad input is answered as `{ error, field }` like the rest of Parley's API.
  * Returns a Response to send, or null to let better-auth handle the request.
  */

@@ -1,7 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { NodeSqliteDialect } from '@better-auth/kysely-adapter/node-sqlite-dialect';
 import { betterAuth } from 'better-auth';
+import { APIError } from 'better-auth/api';
 import { Kysely } from 'kysely';
+import { personName } from '../auth/person-name.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 
@@ -27,6 +29,13 @@ export function createAuth({ db, secret, config, log }: AuthOptions) {
 		basePath: '/api/auth',
 		emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
 		session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+		// Whatever endpoint writes a user (sign-up, update-user, server calls), its name follows the same rules.
+		databaseHooks: {
+			user: {
+				create: { before: async (user) => ({ data: { ...user, name: checkedName(user.name) } }) },
+				update: { before: async (user) => (user.name === undefined ? { data: user } : { data: { ...user, name: checkedName(user.name) } }) }
+			}
+		},
 		rateLimit: {
 			enabled: true,
 			storage: 'memory',
@@ -48,6 +57,12 @@ export function createAuth({ db, secret, config, log }: AuthOptions) {
 			log: (level, message) => log[level]('auth.' + level, { message })
 		}
 	});
+}
+
+function checkedName(name: unknown): string {
+	const result = personName.safeParse(name);
+	if (!result.success) throw new APIError('BAD_REQUEST', { message: result.error.issues[0].message });
+	return result.data;
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -11,6 +11,8 @@ describe('parseConfig', () => {
 			dataDir: resolve('./data'),
 			logLevel: 'info',
 			signInRateLimit: 10,
+			signInAccount: { freeFailures: 5, lockMs: 30_000 },
+			emailLookupsPerHour: 30,
 			roomMemberLimit: 100,
 			roomCreateRateLimit: 30,
 			roomIdleMs: 30_000,
@@ -18,6 +20,7 @@ describe('parseConfig', () => {
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
 			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined },
 			vapidSubject: undefined,
+			push: { subscriptionsPerPerson: 10, ringsPerMinute: 6, roomRingsPerMinute: 12, allowPrivateEndpoints: false },
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
 			sessionCheckMs: 5000,
 			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 }
@@ -62,6 +65,24 @@ describe('parseConfig', () => {
 			turnSecret: 'x'.repeat(16),
 			turnTtlSeconds: 3600
 		});
+	});
+
+	it('reads the push, ringing, sign-in and lookup limits', () => {
+		const config = parseConfig({
+			PUSH_SUBSCRIPTION_LIMIT: '3',
+			RING_RATE_LIMIT: '2',
+			RING_ROOM_RATE_LIMIT: '4',
+			PUSH_ALLOW_PRIVATE_ENDPOINTS: '1',
+			SIGNIN_ACCOUNT_FAILURES: '7',
+			SIGNIN_ACCOUNT_LOCK_SECONDS: '60',
+			USER_EMAIL_LOOKUP_RATE_LIMIT: '9'
+		});
+		expect(config).toMatchObject({
+			push: { subscriptionsPerPerson: 3, ringsPerMinute: 2, roomRingsPerMinute: 4, allowPrivateEndpoints: true },
+			signInAccount: { freeFailures: 7, lockMs: 60_000 },
+			emailLookupsPerHour: 9
+		});
+		expect(() => parseConfig({ PUSH_ALLOW_PRIVATE_ENDPOINTS: 'yes' })).toThrow(/PUSH_ALLOW_PRIVATE_ENDPOINTS="yes": must be 1 or 0/);
 	});
 
 	it('treats empty variables as unset', () => {

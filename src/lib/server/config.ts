@@ -13,6 +13,8 @@ const port = z.coerce
 
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive');
 
+const flag = z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0 (true or false)' }).transform((v) => v === '1' || v === 'true');
+
 const origin = z
 	.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://chat.example.org' })
 	.transform((value) => new URL(value).origin);
@@ -25,6 +27,9 @@ const envSchema = z.object({
 	DATA_DIR: z.string().min(1).default('./data'),
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 	SIGNIN_RATE_LIMIT: positiveInt.default(10),
+	SIGNIN_ACCOUNT_FAILURES: positiveInt.default(5),
+	SIGNIN_ACCOUNT_LOCK_SECONDS: positiveInt.default(30),
+	USER_EMAIL_LOOKUP_RATE_LIMIT: positiveInt.default(30),
 	ROOM_MEMBER_LIMIT: positiveInt.default(100),
 	ROOM_CREATE_RATE_LIMIT: positiveInt.default(30),
 	ROOM_IDLE_SECONDS: positiveInt.default(30),
@@ -47,6 +52,10 @@ const envSchema = z.object({
 	JANUS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 	JANUS_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional(),
+	PUSH_SUBSCRIPTION_LIMIT: positiveInt.default(10),
+	RING_RATE_LIMIT: positiveInt.default(6),
+	RING_ROOM_RATE_LIMIT: positiveInt.default(12),
+	PUSH_ALLOW_PRIVATE_ENDPOINTS: flag.default(false),
 	SESSION_CHECK_SECONDS: positiveInt.default(5),
 	SYNC_UPDATES_PER_MINUTE: positiveInt.default(120),
 	SYNC_BYTES_PER_MINUTE: positiveInt.min(MAX_UPDATE_BYTES, `must be at least ${MAX_UPDATE_BYTES} (one update of the largest size)`).default(1024 * 1024),
@@ -66,6 +75,10 @@ export type Config = {
 	logLevel: LogLevel;
 	/** Sign-in attempts allowed per client address per minute. */
 	signInRateLimit: number;
+	/** Failed sign-ins per account before it must wait, and the first wait (doubling after each further failure). */
+	signInAccount: { freeFailures: number; lockMs: number };
+	/** Exact-email user lookups one person may make per hour. */
+	emailLookupsPerHour: number;
 	/** Most members a group room can have. */
 	roomMemberLimit: number;
 	/** Rooms one person may create per hour. */
@@ -82,6 +95,8 @@ export type Config = {
 	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
 	vapidSubject: string | undefined;
+	/** Web push limits; `allowPrivateEndpoints` (tests and development only) turns the endpoint address checks off. */
+	push: { subscriptionsPerPerson: number; ringsPerMinute: number; roomRingsPerMinute: number; allowPrivateEndpoints: boolean };
 	/** How often live connections (sync, calls, events) check that their session still exists. */
 	sessionCheckMs: number;
 	/** What one person may send to one room's document and presence (sync/limits.ts). */
@@ -128,6 +143,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		dataDir: resolve(e.DATA_DIR),
 		logLevel: e.LOG_LEVEL,
 		signInRateLimit: e.SIGNIN_RATE_LIMIT,
+		signInAccount: { freeFailures: e.SIGNIN_ACCOUNT_FAILURES, lockMs: e.SIGNIN_ACCOUNT_LOCK_SECONDS * 1000 },
+		emailLookupsPerHour: e.USER_EMAIL_LOOKUP_RATE_LIMIT,
 		roomMemberLimit: e.ROOM_MEMBER_LIMIT,
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
@@ -141,6 +158,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		},
 		sfu: { mode: e.SFU, externalUrl: e.JANUS_URL, rtpPorts: e.JANUS_RTP_PORTS, iface: e.JANUS_INTERFACE, publicIp: e.JANUS_PUBLIC_IP },
 		vapidSubject: e.VAPID_SUBJECT,
+		push: {
+			subscriptionsPerPerson: e.PUSH_SUBSCRIPTION_LIMIT,
+			ringsPerMinute: e.RING_RATE_LIMIT,
+			roomRingsPerMinute: e.RING_ROOM_RATE_LIMIT,
+			allowPrivateEndpoints: e.PUSH_ALLOW_PRIVATE_ENDPOINTS
+		},
 		sessionCheckMs: e.SESSION_CHECK_SECONDS * 1000,
 		sync: {
 			updatesPerMinute: e.SYNC_UPDATES_PER_MINUTE,

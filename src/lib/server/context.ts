@@ -6,6 +6,8 @@ import type { LiveSessions } from './live-sessions.ts';
 import type { Logger } from './log.ts';
 import type { Push } from './push.ts';
 import type { Rooms } from './rooms.ts';
+import type { SignInBackoff } from './signin-backoff.ts';
+import type { UserSearch } from './user-search.ts';
 
 /** What the server process builds once at start and every request handler shares. */
 export type AppContext = {
@@ -19,6 +21,10 @@ export type AppContext = {
 	liveSessions: LiveSessions;
 	rooms: Rooms;
 	push: Push;
+	/** Failed sign-ins per account, with a growing wait (hooks.server.ts). */
+	signInBackoff: SignInBackoff;
+	/** People search, with lookups by email limited per person. */
+	userSearch: UserSearch;
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */
 	issuePeerId(roomId: string, userId: string): string;
 	/** Tokens for a member to join their call's videoroom, when the call is on the SFU (sfu/service.ts). */

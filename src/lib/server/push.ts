@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Agent } from 'node:https';
+import { Agent } from 'node:https';
 import type { DatabaseSync } from 'node:sqlite';
 import webPush from 'web-push';
 import type { PushPayload, SubscriptionBody } from '#lib/push/schemas.ts';
 import { ApiFailure } from './api-failure.ts';
 import type { RoomEvents } from './events.ts';
 import type { Logger } from './log.ts';
+import { resolvePublic, type Lookup } from './public-address.ts';
+import { PublicAgent } from './public-agent.ts';
+import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
 import type { Rooms } from './rooms.ts';
 
 export type Vapid = { subject: string; publicKey: string; privateKey: string };
@@ -15,6 +18,20 @@ type Row = { endpoint: string; userId: string; p256dh: string; auth: string; mes
 /** A ring is worth nothing after this: the push service may drop it rather than deliver it late. */
 const RING_TTL_SECONDS = 45;
 const MESSAGE_TTL_SECONDS = 60 * 60 * 24;
+const MINUTE_MS = 60_000;
+const REFUSED_CODES = new Set(['ERR_ADDRESS_NOT_PUBLIC', 'ERR_PORT_REFUSED']);
+const ENDPOINT_RULE =
+	'endpoint must be the URL of a push service on the public internet (https on port 443, a host with public addresses only); this one is not, so Parley will not send to it.';
+
+export type PushLimits = {
+	/** Subscriptions (devices) kept per person; a new one replaces their oldest. */
+	subscriptionsPerPerson: number;
+	/** Rings (and ring ends, declines) one person may send per minute. */
+	ringsPerMinute: number;
+	/** Rings one room may send per minute, whoever starts them. */
+	roomRingsPerMinute: number;
+};
+export const DEFAULT_PUSH_LIMITS: PushLimits = { subscriptionsPerPerson: 10, ringsPerMinute: 6, roomRingsPerMinute: 12 };
 
 export type PushOptions = {
 	db: DatabaseSync;
@@ -24,8 +41,16 @@ export type PushOptions = {
 	vapid: Vapid;
 	/** People in a room's call right now (from the sync service's awareness); they are not rung. */
 	inCall?: (roomId: string) => Set<string>;
-	/** HTTPS agent for reaching push services, e.g. one that trusts a private CA. */
-	agent?: Agent;
+	limits?: PushLimits;
+	/**
+	 * For tests and development only: send to any https endpoint, private addresses and any port
+	 * included. Off, endpoints must be public (checked on subscribing and again on every connection).
+	 */
+	allowPrivateEndpoints?: boolean;
+	/** Extra certificate authorities to trust for push services (tests: a local push service). */
+	ca?: string | Buffer;
+	/** Name resolution for endpoint hosts (node:dns by default). */
+	resolve?: Lookup;
 };
 
 /**
@@ -40,6 +65,13 @@ export class Push {
 	readonly #log: Logger;
 	readonly #vapid: Vapid;
 	readonly #agent: Agent | undefined;
+	readonly #allowPrivate: boolean;
+	readonly #resolve: Lookup | undefined;
+	readonly #limits: PushLimits;
+	readonly #rings: SlidingWindowLimiter;
+	readonly #roomRings: SlidingWindowLimiter;
+	readonly #ringEnds: SlidingWindowLimiter;
+	readonly #declines: SlidingWindowLimiter;
 	inCall: (roomId: string) => Set<string>;
 
 	constructor(options: PushOptions) {
@@ -48,7 +80,16 @@ export class Push {
 		this.#events = options.events;
 		this.#log = options.log;
 		this.#vapid = options.vapid;
-		this.#agent = options.agent;
+		this.#allowPrivate = options.allowPrivateEndpoints ?? false;
+		this.#resolve = options.resolve;
+		const tls = options.ca ? { ca: options.ca } : {};
+		// The address policy sits in the agent, so it holds for the address each connection really uses.
+		this.#agent = this.#allowPrivate ? (options.ca ? new Agent(tls) : undefined) : new PublicAgent({ ...tls, onlyPort: 443, resolve: options.resolve });
+		this.#limits = options.limits ?? DEFAULT_PUSH_LIMITS;
+		this.#rings = new SlidingWindowLimiter(this.#limits.ringsPerMinute, MINUTE_MS);
+		this.#roomRings = new SlidingWindowLimiter(this.#limits.roomRingsPerMinute, MINUTE_MS);
+		this.#ringEnds = new SlidingWindowLimiter(this.#limits.ringsPerMinute, MINUTE_MS);
+		this.#declines = new SlidingWindowLimiter(this.#limits.ringsPerMinute, MINUTE_MS);
 		this.inCall = options.inCall ?? (() => new Set());
 	}
 
@@ -56,7 +97,9 @@ export class Push {
 		return this.#vapid.publicKey;
 	}
 
-	subscribe(userId: string, body: SubscriptionBody): void {
+	/** Keeps a device's subscription; a person's oldest devices beyond the limit are dropped. */
+	async subscribe(userId: string, body: SubscriptionBody): Promise<void> {
+		await this.#checkEndpoint(body.endpoint);
 		const existing = this.#db.prepare('select userId from push_subscription where endpoint = ?').get(body.endpoint) as { userId: string } | undefined;
 		if (existing && existing.userId !== userId) {
 			throw new ApiFailure(409, 'This browser is subscribed for another account. Sign out there first (that removes its subscription), then turn notifications on here.', 'endpoint');
@@ -67,6 +110,24 @@ export class Push {
 				 on conflict (endpoint) do update set p256dh = excluded.p256dh, auth = excluded.auth, messages = excluded.messages`
 			)
 			.run(body.endpoint, userId, body.keys.p256dh, body.keys.auth, body.messages ? 1 : 0, Date.now());
+		const dropped = this.#db
+			.prepare(
+				`delete from push_subscription where userId = ? and endpoint not in
+				 (select endpoint from push_subscription where userId = ? order by createdAt desc, rowid desc limit ?)`
+			)
+			.run(userId, userId, this.#limits.subscriptionsPerPerson);
+		if (dropped.changes) this.#log.info('push.subscriptions_replaced', { userId, dropped: Number(dropped.changes) });
+	}
+
+	/** Refuses (400, naming the field) an endpoint the server must not connect to. */
+	async #checkEndpoint(endpoint: string): Promise<void> {
+		if (this.#allowPrivate) return;
+		const url = new URL(endpoint);
+		if (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443')) throw new ApiFailure(400, ENDPOINT_RULE, 'endpoint');
+		// One answer for every failure (not found, private, …): the answer tells nothing about the internal network.
+		await resolvePublic(url.hostname, this.#resolve).catch(() => {
+			throw new ApiFailure(400, ENDPOINT_RULE, 'endpoint');
+		});
 	}
 
 	/** Removes one of the person's own subscriptions; someone else's is "not found". */
@@ -97,7 +158,11 @@ export class Push {
 					return true;
 				} catch (error) {
 					const status = (error as { statusCode?: number }).statusCode;
-					if (status === 404 || status === 410) {
+					const code = (error as { code?: string }).code;
+					if (code && REFUSED_CODES.has(code)) {
+						// Accepted once, but its host now points somewhere private (or it was stored before the checks).
+						this.#log.warn('push.endpoint_refused', { userId: row.userId, host: hostOf(row.endpoint), reason: (error as Error).message });
+					} else if (status === 404 || status === 410) {
 						this.#db.prepare('delete from push_subscription where endpoint = ?').run(row.endpoint);
 						this.#log.info('push.subscription_gone', { userId: row.userId, status });
 					} else {
@@ -110,18 +175,34 @@ export class Push {
 		return results.filter(Boolean).length;
 	}
 
-	/** Rings every other member of the room who is not already in its call. Returns how many devices were reached. */
-	async ring(roomId: string, caller: { id: string; name: string }): Promise<number> {
+	/**
+	 * Rings every other member of the room who is not already in its call. Answers at once with
+	 * how many people are rung; `sent` settles with how many devices the pushes reached.
+	 */
+	ring(roomId: string, caller: { id: string; name: string }): { people: number; sent: Promise<number> } {
 		const { room } = this.#rooms.requireMember(roomId, caller.id);
+		limit(
+			[this.#rings, caller.id, (s) => `You have rung too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} rings a minute).`],
+			[this.#roomRings, roomId, (s) => `This room has rung too often; try again in ${s} seconds (at most ${this.#limits.roomRingsPerMinute} rings a minute per room).`]
+		);
 		const inCall = this.inCall(roomId);
 		const others = this.#rooms.memberIds(roomId).filter((id) => id !== caller.id && !inCall.has(id));
 		const roomName = room.kind === 'direct' ? caller.name : room.name;
 		const payload: PushPayload = { type: 'ring', roomId, roomName, callerId: caller.id, callerName: caller.name, at: Date.now() };
 		// People with Parley open get an in-app banner; the push reaches the others (and their other devices).
 		this.#events.emit({ roomId, kind: 'ringing', notify: others, revoked: [], by: caller.id, names: { by: caller.name, room: roomName } });
-		const reached = await this.#send(this.#subscriptionsOf(others), payload, { ttl: RING_TTL_SECONDS, urgency: 'high', topic: topicFor(roomId) });
-		this.#log.info('push.ring', { roomId, userId: caller.id, people: others.length, devices: reached });
-		return reached;
+		const sent = this.#send(this.#subscriptionsOf(others), payload, { ttl: RING_TTL_SECONDS, urgency: 'high', topic: topicFor(roomId) }).then((reached) => {
+			this.#log.info('push.ring', { roomId, userId: caller.id, people: others.length, devices: reached });
+			return reached;
+		});
+		return { people: others.length, sent };
+	}
+
+	/** A member ends the ringing for the whole room (the call ended or was cancelled); sent in the background. */
+	cancelRing(roomId: string, userId: string): void {
+		this.#rooms.requireMember(roomId, userId);
+		limit([this.#ringEnds, userId, (s) => `You have ended ringing too often; try again in ${s} seconds.`]);
+		void this.endRing(roomId);
 	}
 
 	/** Closes the ringing notification (same tag) for the given people, or every member: the call ended or they joined elsewhere. */
@@ -134,6 +215,7 @@ export class Push {
 	/** Someone declined from the notification: tell the people in the call (the caller's page listens). */
 	decline(roomId: string, userId: string): void {
 		this.#rooms.requireMember(roomId, userId);
+		limit([this.#declines, userId, (s) => `You have declined too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} a minute).`]);
 		const notify = this.#rooms.memberIds(roomId).filter((id) => id !== userId);
 		this.#events.emit({ roomId, kind: 'ring-declined', notify, revoked: [], by: userId });
 		void this.endRing(roomId, [userId]);
@@ -149,6 +231,24 @@ export class Push {
 		const roomName = detail.kind === 'direct' ? authorName : detail.name;
 		const payload: PushPayload = { type: 'message', roomId, roomName, authorName, text: latest.text.slice(0, 200), count };
 		return this.#send(rows, payload, { ttl: MESSAGE_TTL_SECONDS, urgency: 'normal' });
+	}
+}
+
+type Limit = [limiter: SlidingWindowLimiter, key: string, message: (seconds: number) => string];
+
+/** Records the action under every limit, or (when any is reached) refuses it with 429 and when to try again, recording nothing. */
+function limit(...limits: Limit[]): void {
+	for (const [limiter, key, message] of limits) {
+		if (limiter.waitMs(key) > 0) throw new ApiFailure(429, message(secondsUntilAllowed(limiter, key)));
+	}
+	for (const [limiter, key] of limits) limiter.take(key);
+}
+
+function hostOf(endpoint: string): string {
+	try {
+		return new URL(endpoint).host;
+	} catch {
+		return 'unparsable';
 	}
 }
 

@@ -20,6 +20,18 @@ export class SlidingWindowLimiter {
 		this.#hits.set(key, recent);
 		return allowed;
 	}
+
+	/** Milliseconds until `key` may act again (0 when it may now). */
+	waitMs(key: string): number {
+		const now = this.#now();
+		const recent = (this.#hits.get(key) ?? []).filter((t) => t > now - this.#windowMs);
+		return recent.length < this.#max ? 0 : recent[recent.length - this.#max] + this.#windowMs - now;
+	}
+}
+
+/** How long until `limiter` allows `key` again, in whole seconds (at least 1). */
+export function secondsUntilAllowed(limiter: SlidingWindowLimiter, key: string): number {
+	return Math.max(1, Math.ceil(limiter.waitMs(key) / 1000));
 }
 
 /**

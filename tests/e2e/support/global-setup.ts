@@ -3,7 +3,8 @@ import { startServer } from './server.ts';
 
 /** One built server for the whole run, on a free port with a fresh DATA_DIR; workers read its URL from the environment. */
 export default async function globalSetup() {
-	const server = await startServer({ SIGNIN_RATE_LIMIT: '1000', ROOM_CREATE_RATE_LIMIT: '100000', SFU: 'off' });
+	// Specs subscribe made-up push endpoints (push.invalid) that are never reached; push-security.spec.ts runs the default address checks on its own server.
+	const server = await startServer({ SIGNIN_RATE_LIMIT: '1000', ROOM_CREATE_RATE_LIMIT: '100000', SFU: 'off', PUSH_ALLOW_PRIVATE_ENDPOINTS: '1' });
 	process.env.PARLEY_BASE_URL = server.url;
 	process.env.PARLEY_DATA_DIR = server.dataDir;
 	let stopping = false;

@@ -4,5 +4,5 @@ import { userQuery } from '#lib/rooms/schemas.ts';
 
 export const GET = api(({ event, user, context }) => {
 	const q = validate(event.url.searchParams.get('q') ?? undefined, userQuery);
-	return { users: context.rooms.searchUsers(user.id, q) };
+	return { users: context.userSearch.search(user.id, q) };
 });

@@ -3,7 +3,7 @@ import { readJsonBody } from '#lib/server/json-body.ts';
 import { subscriptionBody, unsubscribeBody } from '#lib/push/schemas.ts';
 
 export const POST = api(async ({ event, user, context }) => {
-	context.push.subscribe(user.id, await readJsonBody(event.request, subscriptionBody));
+	await context.push.subscribe(user.id, await readJsonBody(event.request, subscriptionBody));
 	return created({ ok: true });
 });
 

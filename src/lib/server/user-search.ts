@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { ApiFailure } from './api-failure.ts';
+import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
+import type { Rooms } from './rooms.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
+const fullEmail = z.email();
+
+/**
+ * Finding people: by name (prefix of any word), or by exact email. An exact email answers
+ * whether that account exists, so those lookups are limited per person (`emailLookupsPerHour`);
+ * a query with an @ that is not a whole address matches nobody and is not looked up.
+ */
+export class UserSearch {
+	readonly #rooms: Rooms;
+	readonly #limiter: SlidingWindowLimiter;
+	readonly #perHour: number;
+
+	constructor(rooms: Rooms, emailLookupsPerHour: number, now: () => number = Date.now) {
+		this.#rooms = rooms;
+		this.#perHour = emailLookupsPerHour;
+		this.#limiter = new SlidingWindowLimiter(emailLookupsPerHour, HOUR_MS, now);
+	}
+
+	search(userId: string, query: string) {
+		if (!query.includes('@')) return this.#rooms.searchUsers(userId, query);
+		if (!fullEmail.safeParse(query).success) return [];
+		if (!this.#limiter.take(userId)) {
+			const minutes = Math.ceil(secondsUntilAllowed(this.#limiter, userId) / 60);
+			throw new ApiFailure(429, `You have looked up ${this.#perHour} email addresses in the last hour; try again in ${minutes} minutes, or search by name.`, 'q');
+		}
+		return this.#rooms.searchUsers(userId, query);
+	}
+}
