@@ -1,3 +1,7 @@
+import type { sveltekit } from '@sveltejs/kit/vite';
+
+type CspDirectives = NonNullable<NonNullable<NonNullable<Parameters<typeof sveltekit>[0]>['csp']>['directives']>;
+
 /**
  * Parley's Content Security Policy, in one place: SvelteKit applies it to pages (adding nonces
  * and hashes for its own scripts), and the HTTP server sends it as is on every other response
@@ -16,12 +20,12 @@ export const CSP_DIRECTIVES = {
 	'base-uri': ['self'],
 	'form-action': ['self'],
 	'frame-ancestors': ['none']
-} satisfies Record<string, string[]>;
+} satisfies CspDirectives;
 
 const KEYWORDS = new Set(['self', 'none', 'unsafe-inline', 'unsafe-eval', 'strict-dynamic']);
 
 /** The policy as a header value: keywords quoted, schemes and hosts as they are. */
-export function cspHeader(directives: Record<string, string[]> = CSP_DIRECTIVES): string {
+export function cspHeader(directives: Record<string, readonly string[]> = CSP_DIRECTIVES): string {
 	return Object.entries(directives)
 		.map(([name, sources]) => [name, ...sources.map((s) => (KEYWORDS.has(s) ? `'${s}'` : s))].join(' '))
 		.join('; ');
