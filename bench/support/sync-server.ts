@@ -21,13 +21,14 @@ let info: ServerInfo;
 
 if (kind === 'parley') {
 	const { startSyncTestServer } = await import('../../sync/test-harness.ts');
+	const { createRoomWithMembers } = await import('../../src/lib/server/rooms-fixture.ts');
 	// warn, not error: refused updates and dropped awareness show up in the benchmark's stderr.
 	const server = await startSyncTestServer({ LOG_LEVEL: 'warn' });
 	const rooms: ServerInfo['rooms'] = [];
 	for (let r = 0; r < roomCount; r++) {
 		// Sign-ups hash passwords; a room's worth at a time keeps the event loop from drowning.
 		const users = await Promise.all(Array.from({ length: perRoom }, (_, i) => server.signUp(`Room${r}User${i}`)));
-		const id = server.parley.context.rooms.create(users[0].id, { name: `Bench ${r}`, memberIds: users.slice(1).map((u) => u.id) }).id;
+		const id = createRoomWithMembers(server.parley.context.rooms, users[0].id, { name: `Bench ${r}`, memberIds: users.slice(1).map((u) => u.id) }).id;
 		rooms.push({ id, users });
 	}
 	info = { kind, wsUrl: server.wsUrl, rooms };

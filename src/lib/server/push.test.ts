@@ -14,6 +14,7 @@ import { RoomEvents, type RoomChange } from './events.ts';
 import { createLogger } from './log.ts';
 import { Push } from './push.ts';
 import { Rooms } from './rooms.ts';
+import { createRoomWithMembers } from './rooms-fixture.ts';
 
 /** A local HTTPS server playing the browser vendor's push service: it records each push and answers with a chosen status. */
 type Received = { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer };
@@ -80,7 +81,7 @@ beforeEach(() => {
 
 describe('ringing', () => {
 	it('sends an encrypted, short-lived, urgent push to every other member, with ids and names only', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		const bob = browserSubscription('bob');
 		const cid = browserSubscription('cid');
 		const ann = browserSubscription('ann');
@@ -100,7 +101,7 @@ describe('ringing', () => {
 	});
 
 	it('leaves out people already in the call, and closes the notification after', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		const bob = browserSubscription('bob');
 		push.subscribe('bob', bob.body);
 		push.subscribe('cid', browserSubscription('cid').body);
@@ -111,8 +112,18 @@ describe('ringing', () => {
 		expect(bob.decrypt(received[0])).toEqual({ type: 'ring-end', roomId: room });
 	});
 
+	it('does not ring people who blocked the caller, nor people only invited', async () => {
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		rooms.addMember('ann', room, 'dee');
+		for (const who of ['bob', 'cid', 'dee']) push.subscribe(who, browserSubscription(who).body);
+		rooms.block('bob', 'ann');
+		expect(await push.ring(room, { id: 'ann', name: 'Ann' })).toBe(1);
+		expect(received.map((r) => r.path)).toEqual(['/push/cid']);
+		expect(changes.find((c) => c.kind === 'ringing')?.notify).toEqual(['cid']);
+	});
+
 	it('tells the others when someone declines', () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob'] }).id;
 		push.decline(room, 'bob');
 		expect(changes.find((c) => c.kind === 'ring-declined')).toEqual({ roomId: room, kind: 'ring-declined', notify: ['ann'], revoked: [], by: 'bob' });
 		expect(() => push.decline(room, 'dee')).toThrow(ApiFailure);
@@ -121,7 +132,7 @@ describe('ringing', () => {
 
 describe('subscriptions', () => {
 	it('that the push service reports gone (404, 410) are deleted; others are kept', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
 		for (const who of ['bob', 'cid', 'dee']) push.subscribe(who, browserSubscription(who).body);
 		answers.set('/push/bob', 410);
 		answers.set('/push/cid', 404);
@@ -143,7 +154,7 @@ describe('subscriptions', () => {
 
 describe('message notifications', () => {
 	it('go only to people who turned them on and are not in the room, with the text', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
 		const bob = browserSubscription('bob');
 		push.subscribe('bob', { ...bob.body, messages: true });
 		push.subscribe('cid', { ...browserSubscription('cid').body, messages: false });

@@ -114,7 +114,8 @@ export class Push {
 	async ring(roomId: string, caller: { id: string; name: string }): Promise<number> {
 		const { room } = this.#rooms.requireMember(roomId, caller.id);
 		const inCall = this.inCall(roomId);
-		const others = this.#rooms.memberIds(roomId).filter((id) => id !== caller.id && !inCall.has(id));
+		// People who blocked the caller are simply not rung.
+		const others = this.#rooms.blocks.notBlocking(caller.id, this.#rooms.memberIds(roomId)).filter((id) => id !== caller.id && !inCall.has(id));
 		const roomName = room.kind === 'direct' ? caller.name : room.name;
 		const payload: PushPayload = { type: 'ring', roomId, roomName, callerId: caller.id, callerName: caller.name, at: Date.now() };
 		// People with Parley open get an in-app banner; the push reaches the others (and their other devices).
