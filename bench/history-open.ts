@@ -178,7 +178,10 @@ try {
 	const ids: string[] = [];
 	for (const size of SIZES) {
 		const { json } = await call(server, 'POST', '/api/rooms', { name: `History ${size.label}`, memberIds: people.slice(1).map((p) => p.id) }, me.cookie);
-		ids.push((json as { id: string }).id);
+		const id = (json as { id: string }).id;
+		// Being added is an invitation: each accepts.
+		for (const p of people.slice(1)) await call(server, 'POST', `/api/invitations/${id}`, undefined, p.cookie);
+		ids.push(id);
 	}
 	await stopServer(server);
 	server = undefined;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { addAcceptedMember, createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from '../sync/test-harness.ts';
 
 let server: SyncTestServer;
@@ -12,7 +13,7 @@ let otherRoom: string;
 beforeAll(async () => {
 	server = await startSyncTestServer();
 	[ann, bob, eve] = await Promise.all(['Ann', 'Bob', 'Eve'].map((n) => server.signUp(n)));
-	room = server.parley.context.rooms.create(ann.id, { name: 'Call', memberIds: [bob.id] }).id;
+	room = createRoomWithMembers(server.parley.context.rooms, ann.id, { name: 'Call', memberIds: [bob.id] }).id;
 	otherRoom = server.parley.context.rooms.create(eve.id, { name: 'Elsewhere' }).id;
 });
 afterAll(() => server.close());
@@ -72,7 +73,7 @@ describe('signalling', () => {
 
 	it('cuts someone off the moment they are removed from the room', async () => {
 		const carol = await server.signUp('Carol');
-		server.parley.context.rooms.addMember(ann.id, room, carol.id);
+		addAcceptedMember(server.parley.context.rooms, ann.id, room, carol.id);
 		const c = peerSocket(carol, issue(room, carol));
 		await waitFor(() => c.opened());
 		const closed = new Promise<number>((resolve) => c.ws.on('close', (code) => resolve(code)));

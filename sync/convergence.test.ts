@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey, reactionKey } from '../src/lib/chat/message-key.ts';
 import { MESSAGES, REACTIONS } from '../src/lib/chat/schema.ts';
+import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 
 // Replay a failure with SEED=<seed> npx vitest run sync/convergence.
@@ -27,7 +28,7 @@ const snapshot = (doc: Y.Doc) =>
 it(`${CLIENTS} clients sending, editing, deleting and dropping off converge with nothing lost or duplicated (seed ${SEED})`, { timeout: 120_000 }, async () => {
 	const rng = prng.create(SEED);
 	const users = await Promise.all(['Ann', 'Ben', 'Cid', 'Dee'].map((n) => server.signUp(n)));
-	const roomId = server.parley.context.rooms.create(users[0].id, { name: 'Convergence', memberIds: users.slice(1).map((u) => u.id) }).id;
+	const roomId = createRoomWithMembers(server.parley.context.rooms, users[0].id, { name: 'Convergence', memberIds: users.slice(1).map((u) => u.id) }).id;
 
 	// Two devices per person.
 	const clients: Client[] = Array.from({ length: CLIENTS }, (_, i) => {

@@ -8,6 +8,7 @@ import { CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS } from '../src/lib/chat/protoc
 import { MESSAGES } from '../src/lib/chat/schema.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
 import { createLogger } from '../src/lib/server/log.ts';
+import { addAcceptedMember, createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { RoomSession, CLOSE_BAD_UPDATE, type Peer } from './room-session.ts';
 import { CLOSE_TOO_MANY } from './service.ts';
 import { SyncStore } from './store.ts';
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const newRoom = (name: string) => server.parley.context.rooms.create(alice.id, { name, memberIds: [mallory.id] }).id;
+const newRoom = (name: string) => createRoomWithMembers(server.parley.context.rooms, alice.id, { name, memberIds: [mallory.id] }).id;
 const message = (key: string, text: string) => ({ text, createdAt: parseMessageKey(key)!.time });
 const send = (doc: Y.Doc, userId: string, text: string) => {
 	const key = newMessageKey(userId);
@@ -154,7 +155,7 @@ describe('write limits', () => {
 	it('counts updates per person per minute; another person has an allowance of their own', { timeout: 30_000 }, async () => {
 		const limited = await startSyncTestServer({ SYNC_UPDATES_PER_MINUTE: '20' });
 		const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((n) => limited.signUp(n)));
-		const room = limited.parley.context.rooms.create(ann.id, { name: 'Rate', memberIds: [bo.id] }).id;
+		const room = createRoomWithMembers(limited.parley.context.rooms, ann.id, { name: 'Rate', memberIds: [bo.id] }).id;
 		const a = connect(limited.wsUrl, room, ann);
 		const b = connect(limited.wsUrl, room, bo);
 		await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'sync');
@@ -249,7 +250,7 @@ describe('presence limits', () => {
 	it('a burst of presence updates is held back, and the latest state still arrives', { timeout: 30_000 }, async () => {
 		const limited = await startSyncTestServer({ AWARENESS_UPDATES_PER_MINUTE: '60' });
 		const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((n) => limited.signUp(n)));
-		const room = limited.parley.context.rooms.create(ann.id, { name: 'Burst', memberIds: [bo.id] }).id;
+		const room = createRoomWithMembers(limited.parley.context.rooms, ann.id, { name: 'Burst', memberIds: [bo.id] }).id;
 		const honest = connect(limited.wsUrl, room, ann);
 		await waitFor(() => honest.provider.synced, 5000, 'sync');
 		let updates = 0;
@@ -330,7 +331,7 @@ describe('calls are counted from connections', () => {
 		const withSfu = await startSyncTestServer({ SFU: 'auto' });
 		try {
 			const people = await Promise.all(['A', 'B', 'C', 'D', 'E', 'Watcher'].map((n) => withSfu.signUp(n)));
-			const room = withSfu.parley.context.rooms.create(people[0].id, { name: 'Big call', memberIds: people.slice(1).map((p) => p.id) }).id;
+			const room = createRoomWithMembers(withSfu.parley.context.rooms, people[0].id, { name: 'Big call', memberIds: people.slice(1).map((p) => p.id) }).id;
 			const sfuOf = withSfu.parley.upgradeRoutes.find((r) => r.prefix === '/sfu') as unknown as { available(): boolean; router: { janusRoom(roomId: string): unknown } };
 			await waitFor(() => sfuOf.available(), 20_000, 'Janus');
 			// Five people in the call, each on their own connection: the call moves to the SFU.
@@ -381,7 +382,7 @@ describe('sessions', () => {
 	it('a revoked or expired session’s live sync connections end within seconds', { timeout: 30_000 }, async () => {
 		const room = newRoom('Sessions');
 		const extra = await server.signUp('Mallory2');
-		server.parley.context.rooms.addMember(alice.id, room, extra.id);
+		addAcceptedMember(server.parley.context.rooms, alice.id, room, extra.id);
 		const revoked = await rawSyncClient(server.wsUrl, room, extra);
 		await waitFor(() => revoked.received.length > 0, 5000, 'step 1');
 		await server.parley.context.auth.api.revokeSessions({ headers: new Headers({ cookie: extra.cookie }) });

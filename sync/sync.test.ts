@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE } from '../src/lib/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/chat/schema.ts';
+import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 
 let server: SyncTestServer;
@@ -17,7 +18,7 @@ let roomId: string;
 beforeAll(async () => {
 	server = await startSyncTestServer();
 	[alice, bob, mallory] = await Promise.all(['Alice', 'Bob', 'Mallory'].map((n) => server.signUp(n)));
-	roomId = server.parley.context.rooms.create(alice.id, { name: 'Sync', memberIds: [bob.id, mallory.id] }).id;
+	roomId = createRoomWithMembers(server.parley.context.rooms, alice.id, { name: 'Sync', memberIds: [bob.id, mallory.id] }).id;
 });
 afterAll(() => server.close());
 
@@ -61,7 +62,7 @@ describe('connecting', () => {
 
 	it('a member removed from the room is disconnected at once', async () => {
 		const carol = await server.signUp('Carol');
-		const room = server.parley.context.rooms.create(alice.id, { name: 'Temp', memberIds: [carol.id] }).id;
+		const room = createRoomWithMembers(server.parley.context.rooms, alice.id, { name: 'Temp', memberIds: [carol.id] }).id;
 		const client = await rawClient(carol, room);
 		await waitFor(() => client.received.length > 0, 5000, 'step 1');
 		server.parley.context.rooms.removeMember(alice.id, room, carol.id);
@@ -230,7 +231,7 @@ function yDocFrom(update: Uint8Array) {
 
 describe('storage', () => {
 	it('keeps a room’s document when it is unloaded and loaded again', async () => {
-		const room = server.parley.context.rooms.create(alice.id, { name: 'Persist', memberIds: [bob.id] }).id;
+		const room = createRoomWithMembers(server.parley.context.rooms, alice.id, { name: 'Persist', memberIds: [bob.id] }).id;
 		const a = connect(server.wsUrl, room, alice);
 		await waitFor(() => a.provider.synced);
 		for (let i = 0; i < 5; i++) send(a.doc, alice.id, `kept ${i}`);

@@ -82,7 +82,12 @@ export async function callRoom(browser: Browser, baseURL: string, count: number)
 	}
 	await owner.getByRole('button', { name: 'Create' }).click();
 	await owner.getByRole('heading', { name: 'Bench call' }).waitFor();
-	for (const p of people.slice(1)) await p.page.goto(owner.url());
+	// Being added is an invitation: each accepts before opening the room.
+	const roomId = new URL(owner.url()).pathname.split('/').at(-1);
+	for (const p of people.slice(1)) {
+		await p.page.evaluate((id) => fetch(`/api/invitations/${id}`, { method: 'POST' }), roomId);
+		await p.page.goto(owner.url());
+	}
 	return people;
 }
 

@@ -21,6 +21,7 @@ let info: ServerInfo;
 
 if (kind === 'parley') {
 	const { startSyncTestServer } = await import('../../sync/test-harness.ts');
+	const { createRoomWithMembers } = await import('../../src/lib/server/rooms-fixture.ts');
 	// warn, not error: refused updates and dropped awareness show up in the benchmark's stderr.
 	// The per-person write limits are lifted: a benchmark client sends far faster than a person types.
 	const server = await startSyncTestServer({ LOG_LEVEL: 'warn', SYNC_UPDATES_PER_MINUTE: '1000000', SYNC_BYTES_PER_MINUTE: String(1 << 30), SYNC_BYTES_PER_DAY: String(1 << 30) });
@@ -28,7 +29,7 @@ if (kind === 'parley') {
 	for (let r = 0; r < roomCount; r++) {
 		// Sign-ups hash passwords; a room's worth at a time keeps the event loop from drowning.
 		const users = await Promise.all(Array.from({ length: perRoom }, (_, i) => server.signUp(`Room${r}User${i}`)));
-		const id = server.parley.context.rooms.create(users[0].id, { name: `Bench ${r}`, memberIds: users.slice(1).map((u) => u.id) }).id;
+		const id = createRoomWithMembers(server.parley.context.rooms, users[0].id, { name: `Bench ${r}`, memberIds: users.slice(1).map((u) => u.id) }).id;
 		rooms.push({ id, users });
 	}
 	info = { kind, wsUrl: server.wsUrl, rooms };

@@ -11,8 +11,15 @@ import { call, signUpPerson, type Person } from './support/api-client.ts';
 type Actor = 'signedOut' | 'nonMember' | 'member' | 'admin' | 'owner';
 const ACTORS: Actor[] = ['signedOut', 'nonMember', 'member', 'admin', 'owner'];
 
-type World = { roomId: string; token: string; target: Person; stranger: Person };
-type Row = { endpoint: string; path: (w: World) => string; body?: (w: World) => unknown; expect: [number, number, number, number, number] };
+type World = { roomId: string; token: string; target: Person; stranger: Person; owner: Person };
+type Row = {
+	endpoint: string;
+	path: (w: World) => string;
+	body?: (w: World) => unknown;
+	/** Sets up what the call acts on (e.g. a pending invitation), as the owner or as the caller. */
+	prepare?: (baseURL: string, w: World, who: Person | null) => Promise<void>;
+	expect: [number, number, number, number, number];
+};
 
 //                                                                                       signedOut nonMember member admin owner
 const TABLE: Row[] = [
@@ -43,6 +50,32 @@ const TABLE: Row[] = [
 	{ endpoint: 'DELETE /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => ({ endpoint: 'https://push.invalid/none' }), expect: [401, 404, 404, 404, 404] },
 	{ endpoint: 'POST /api/rooms/[id]/ring', path: (w) => `/api/rooms/${w.roomId}/ring`, expect: [401, 404, 202, 202, 202] },
 	{ endpoint: 'DELETE /api/rooms/[id]/ring', path: (w) => `/api/rooms/${w.roomId}/ring`, expect: [401, 404, 204, 204, 204] },
+	{ endpoint: 'GET /api/invitations', path: () => '/api/invitations', expect: [401, 200, 200, 200, 200] },
+	// Only one's own invitation can be answered: nobody here has one to this room.
+	{ endpoint: 'POST /api/invitations/[id]', path: (w) => `/api/invitations/${w.roomId}`, expect: [401, 404, 404, 404, 404] },
+	{ endpoint: 'DELETE /api/invitations/[id]', path: (w) => `/api/invitations/${w.roomId}`, expect: [401, 404, 404, 404, 404] },
+	{
+		endpoint: 'DELETE /api/rooms/[id]/invitations/[userId]',
+		path: (w) => `/api/rooms/${w.roomId}/invitations/${w.stranger.id}`,
+		prepare: async (baseURL, w) => expect((await call(baseURL, w.owner, 'POST', `/api/rooms/${w.roomId}/members`, { userId: w.stranger.id })).status).toBe(201),
+		expect: [401, 404, 403, 204, 204]
+	},
+	{
+		endpoint: 'DELETE /api/rooms/[id]/bans/[userId]',
+		path: (w) => `/api/rooms/${w.roomId}/bans/${w.target.id}`,
+		prepare: async (baseURL, w) => expect((await call(baseURL, w.owner, 'DELETE', `/api/rooms/${w.roomId}/members/${w.target.id}?ban=1`)).status).toBe(204),
+		expect: [401, 404, 403, 204, 204]
+	},
+	{ endpoint: 'GET /api/blocks', path: () => '/api/blocks', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'POST /api/blocks', path: () => '/api/blocks', body: (w) => ({ userId: w.stranger.id }), expect: [401, 204, 204, 204, 204] },
+	{
+		endpoint: 'DELETE /api/blocks/[userId]',
+		path: (w) => `/api/blocks/${w.stranger.id}`,
+		prepare: async (baseURL, w, who) => {
+			if (who) expect((await call(baseURL, who, 'POST', '/api/blocks', { userId: w.stranger.id })).status).toBe(204);
+		},
+		expect: [401, 204, 204, 204, 204]
+	},
 	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] }
 ];
 
@@ -88,10 +121,12 @@ test.describe('authorization', () => {
 		const { owner, admin, member } = people;
 		const room = await call<{ id: string }>(baseURL, owner, 'POST', '/api/rooms', { name: 'Team', memberIds: [admin.id, member.id, target.id] });
 		expect(room.status).toBe(201);
+		// Being added is an invitation: each accepts.
+		for (const who of [admin, member, target]) expect((await call(baseURL, who, 'POST', `/api/invitations/${room.body.id}`)).status).toBe(200);
 		expect((await call(baseURL, owner, 'PATCH', `/api/rooms/${room.body.id}/members/${admin.id}`, { role: 'admin' })).status).toBe(200);
 		const invite = await call<{ token: string }>(baseURL, owner, 'POST', `/api/rooms/${room.body.id}/invites`, {});
 		expect(invite.status).toBe(201);
-		return { roomId: room.body.id, token: invite.body.token, target, stranger };
+		return { roomId: room.body.id, token: invite.body.token, target, stranger, owner };
 	}
 
 	for (const row of TABLE) {
@@ -102,6 +137,7 @@ test.describe('authorization', () => {
 				const w = await world(baseURL!);
 				const who = actor === 'signedOut' ? null : people[actor];
 				const [method] = row.endpoint.split(' ');
+				await row.prepare?.(baseURL!, w, who);
 				const res = await call<{ error?: string }>(baseURL!, who, method, row.path(w), row.body?.(w));
 				got[actor] = res.status;
 				want[actor] = row.expect[i];

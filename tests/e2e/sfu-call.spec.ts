@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer, type RunningServer } from './support/server.ts';
-import { createRoomWith, joinCall, signUpInBrowser, type PersonInput } from './support/ui.ts';
+import { createRoomWith, joinCall, signUpInBrowser, type SignedUp } from './support/ui.ts';
 import { watchFreezes } from './support/video.ts';
 
 /** A WAV file: a steady tone (someone talking, so Janus sends `talking` events) or silence. */
@@ -41,7 +41,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 	let server: RunningServer;
 	let browsers: Browser[] = [];
 	const pages: Page[] = [];
-	const people: PersonInput[] = [];
+	const people: SignedUp[] = [];
 
 	test.beforeAll(async () => {
 		test.setTimeout(120_000);

@@ -3,14 +3,14 @@ import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.ts';
 import { MESSAGES } from '../../src/lib/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
-import { call, signUpPerson } from './support/api-client.ts';
+import { createRoomWithMembers, signUpPerson } from './support/api-client.ts';
 import { startServer } from './support/server.ts';
 
 test('SIGKILL during a burst loses nothing any client had received from the server', async () => {
 	test.setTimeout(60_000);
 	const server = await startServer();
 	const people = await Promise.all(['Ann', 'Ben', 'Cal', 'Dot'].map((n) => signUpPerson(server.url, n)));
-	const room = await call<{ id: string }>(server.url, people[0], 'POST', '/api/rooms', { name: 'Crash', memberIds: people.slice(1).map((p) => p.id) });
+	const room = { body: await createRoomWithMembers(server.url, people[0], 'Crash', people.slice(1)) };
 	const wsUrl = server.url.replace('http', 'ws') + '/sync';
 	const clients = people.map((p) => ({ person: p, ...connect(wsUrl, room.body.id, { id: p.id, name: p.name, cookie: p.cookie }) }));
 	await waitFor(() => clients.every((c) => c.provider.synced), 10_000, 'sync');

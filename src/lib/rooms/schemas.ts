@@ -20,6 +20,9 @@ export const createRoomBody = z.object({
 export const directRoomBody = z.object({ userId });
 export const renameRoomBody = z.object({ name: roomName });
 export const addMemberBody = z.object({ userId });
+export const blockBody = z.object({ userId });
+/** `DELETE /api/rooms/<id>/members/<userId>?ban=1` removes and bans. */
+export const banFlag = z.enum(['0', '1'], { error: 'ban must be 0 or 1' }).optional();
 export const changeRoleBody = z.object({ role });
 export const createInviteBody = z.object({
 	expiresInHours: z

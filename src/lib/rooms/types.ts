@@ -17,6 +17,18 @@ export type RoomSummary = {
 
 export type Member = { userId: string; name: string; role: Role; joinedAt: number };
 
+/** Someone invited to a room who has not accepted yet: not a member for any purpose. */
+export type PendingMember = { userId: string; name: string; invitedBy: string; invitedAt: number };
+
+/** Someone removed and banned from a room: no invite link lets them back in until the ban is lifted. */
+export type BannedPerson = { userId: string; name: string; bannedAt: number };
+
+/** Someone I blocked: they cannot invite, add, ring or message me. */
+export type BlockedPerson = { userId: string; name: string; blockedAt: number };
+
+/** An invitation waiting for my answer, shown in the lobby. For a direct room, a message request. */
+export type Invitation = { roomId: string; kind: 'group' | 'direct'; roomName: string; inviterId: string; inviterName: string; invitedAt: number };
+
 export type RoomDetail = {
 	id: string;
 	kind: 'group' | 'direct';
@@ -27,6 +39,10 @@ export type RoomDetail = {
 	myRole: Role;
 	memberLimit: number;
 	members: Member[];
+	/** Invited, not yet accepted. */
+	invited: PendingMember[];
+	/** Only the owner and admins see the bans; empty for others. */
+	bans: BannedPerson[];
 };
 
 export type Invite = {
@@ -46,7 +62,7 @@ export type InviteInfo = {
 	inviterName: string;
 	valid: boolean;
 	/** Why the invite cannot be used, when it cannot. */
-	reason?: 'expired' | 'revoked' | 'used-up' | 'room-full';
+	reason?: 'expired' | 'revoked' | 'used-up' | 'room-full' | 'banned';
 	alreadyMember: boolean;
 	expiresAt: number;
 };

@@ -9,7 +9,8 @@ import { Rooms } from './rooms.ts';
 // better-auth's database calls are async; Parley's own transactions are synchronous on the same
 // connection. If better-auth held a transaction open across an await, ours would land inside it
 // ("cannot start a transaction within a transaction") — so it must not.
-it('sign-ups running alongside room writes never nest transactions', async () => {
+// Twenty password hashes: seconds on a busy two-core machine.
+it('sign-ups running alongside room writes never nest transactions', { timeout: 30_000 }, async () => {
 	const db = new DatabaseSync(':memory:');
 	migrate(db, readMigrations(join(import.meta.dirname, '../../../migrations')));
 	const auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 1000 } });

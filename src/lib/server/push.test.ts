@@ -16,6 +16,7 @@ import type { Lookup } from './public-address.ts';
 import { PublicAgent } from './public-agent.ts';
 import { DEFAULT_PUSH_LIMITS, Push } from './push.ts';
 import { Rooms } from './rooms.ts';
+import { createRoomWithMembers } from './rooms-fixture.ts';
 
 /** A local HTTPS server playing the browser vendor's push service: it records each push and answers with a chosen status. */
 type Received = { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer };
@@ -81,7 +82,7 @@ beforeEach(() => {
 
 describe('ringing', () => {
 	it('sends an encrypted, short-lived, urgent push to every other member, with ids and names only', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		const bob = browserSubscription('bob');
 		const cid = browserSubscription('cid');
 		const ann = browserSubscription('ann');
@@ -101,7 +102,7 @@ describe('ringing', () => {
 	});
 
 	it('leaves out people already in the call, and closes the notification after', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		const bob = browserSubscription('bob');
 		await push.subscribe('bob', bob.body);
 		await push.subscribe('cid', browserSubscription('cid').body);
@@ -112,8 +113,18 @@ describe('ringing', () => {
 		expect(bob.decrypt(received[0])).toEqual({ type: 'ring-end', roomId: room });
 	});
 
+	it('does not ring people who blocked the caller, nor people only invited', async () => {
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		rooms.addMember('ann', room, 'dee');
+		for (const who of ['bob', 'cid', 'dee']) await push.subscribe(who, browserSubscription(who).body);
+		rooms.block('bob', 'ann');
+		expect(await push.ring(room, { id: 'ann', name: 'Ann' }).sent).toBe(1);
+		expect(received.map((r) => r.path)).toEqual(['/push/cid']);
+		expect(changes.find((c) => c.kind === 'ringing')?.notify).toEqual(['cid']);
+	});
+
 	it('tells the others when someone declines', () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob'] }).id;
 		push.decline(room, 'bob');
 		expect(changes.find((c) => c.kind === 'ring-declined')).toEqual({ roomId: room, kind: 'ring-declined', notify: ['ann'], revoked: [], by: 'bob' });
 		expect(() => push.decline(room, 'dee')).toThrow(ApiFailure);
@@ -122,7 +133,7 @@ describe('ringing', () => {
 
 describe('subscriptions', () => {
 	it('that the push service reports gone (404, 410) are deleted; others are kept', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
 		for (const who of ['bob', 'cid', 'dee']) await push.subscribe(who, browserSubscription(who).body);
 		answers.set('/push/bob', 410);
 		answers.set('/push/cid', 404);
@@ -154,7 +165,7 @@ describe('subscriptions per person', () => {
 describe('ringing limits', () => {
 	it('refuse a caller ringing more than the limit a minute with 429 saying when to try again; other callers still ring', async () => {
 		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, limits: { subscriptionsPerPerson: 10, ringsPerMinute: 2, roomRingsPerMinute: 3 } });
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
 		push.ring(room, { id: 'ann', name: 'Ann' });
 		push.ring(room, { id: 'ann', name: 'Ann' });
 		expect(() => push.ring(room, { id: 'ann', name: 'Ann' })).toThrow(expect.objectContaining({ status: 429, message: expect.stringMatching(/try again in \d+ seconds/) }));
@@ -165,7 +176,7 @@ describe('ringing limits', () => {
 
 	it('also hold for ending the ringing and for declining', () => {
 		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, limits: { subscriptionsPerPerson: 10, ringsPerMinute: 1, roomRingsPerMinute: 10 } });
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob'] }).id;
 		push.cancelRing(room, 'ann');
 		expect(() => push.cancelRing(room, 'ann')).toThrow(expect.objectContaining({ status: 429 }));
 		push.decline(room, 'bob');
@@ -209,7 +220,7 @@ describe('endpoint addresses (the default policy)', () => {
 	});
 
 	it('are checked again when sending: a host that resolves to 127.0.0.1 by then is skipped and logged', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		// A name that resolves to a public address when it is subscribed, and to loopback at send time (DNS rebinding).
 		let answer = '8.8.4.4';
 		const rebinding: Lookup = (_host, _options, callback) => callback(null, [{ address: answer, family: 4 }]);
@@ -242,7 +253,7 @@ describe('endpoint addresses (the default policy)', () => {
 
 describe('message notifications', () => {
 	it('go only to people who turned them on and are not in the room, with the text', async () => {
-		const room = rooms.create('ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
 		const bob = browserSubscription('bob');
 		await push.subscribe('bob', { ...bob.body, messages: true });
 		await push.subscribe('cid', { ...browserSubscription('cid').body, messages: false });

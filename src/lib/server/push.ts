@@ -186,7 +186,8 @@ export class Push {
 			[this.#roomRings, roomId, (s) => `This room has rung too often; try again in ${s} seconds (at most ${this.#limits.roomRingsPerMinute} rings a minute per room).`]
 		);
 		const inCall = this.inCall(roomId);
-		const others = this.#rooms.memberIds(roomId).filter((id) => id !== caller.id && !inCall.has(id));
+		// People who blocked the caller are simply not rung.
+		const others = this.#rooms.blocks.notBlocking(caller.id, this.#rooms.memberIds(roomId)).filter((id) => id !== caller.id && !inCall.has(id));
 		const roomName = room.kind === 'direct' ? caller.name : room.name;
 		const payload: PushPayload = { type: 'ring', roomId, roomName, callerId: caller.id, callerName: caller.name, at: Date.now() };
 		// People with Parley open get an in-app banner; the push reaches the others (and their other devices).

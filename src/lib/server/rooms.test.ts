@@ -5,6 +5,7 @@ import { ApiFailure } from './api-failure.ts';
 import { migrate, readMigrations } from './db.ts';
 import { RoomEvents, type RoomChange } from './events.ts';
 import { Rooms } from './rooms.ts';
+import { addAcceptedMember, createRoomWithMembers } from './rooms-fixture.ts';
 
 const MIGRATIONS = readMigrations(join(import.meta.dirname, '../../../migrations'));
 const ORIGIN = 'https://parley.test';
@@ -34,7 +35,7 @@ function setup(options: { memberLimit?: number; createPerHour?: number } = {}) {
 
 /** A group with an owner, an admin and two members. */
 function group() {
-	const room = rooms.create('owner', { name: 'Team', memberIds: ['admin', 'member', 'other'] });
+	const room = createRoomWithMembers(rooms, 'owner', { name: 'Team', memberIds: ['admin', 'member', 'other'] });
 	rooms.changeRole('owner', room.id, 'admin', 'admin');
 	changes = [];
 	return room.id;
@@ -53,14 +54,18 @@ function failure(work: () => unknown): ApiFailure {
 beforeEach(() => setup());
 
 describe('creating rooms', () => {
-	it('makes the creator the owner and the chosen people members', () => {
+	it('makes the creator the owner and invites the chosen people, who are not members until they accept', () => {
 		const room = rooms.create('owner', { name: 'Team', memberIds: ['member', 'member', 'owner'] });
 		expect(room.myRole).toBe('owner');
-		expect(room.members.map((m) => [m.userId, m.role])).toEqual([
-			['owner', 'owner'],
-			['member', 'member']
+		expect(room.members.map((m) => [m.userId, m.role])).toEqual([['owner', 'owner']]);
+		expect(room.invited).toEqual([{ userId: 'member', name: 'member', invitedBy: 'owner', invitedAt: clock }]);
+		expect(rooms.memberIds(room.id)).toEqual(['owner']);
+		expect(failure(() => rooms.get('member', room.id)).status).toBe(404);
+		expect(rooms.listForUser('member')).toEqual([]);
+		expect(changes).toEqual([
+			{ roomId: room.id, kind: 'created', notify: ['owner'], revoked: [] },
+			{ roomId: room.id, kind: 'invited', notify: ['owner', 'member'], revoked: [] }
 		]);
-		expect(changes).toEqual([{ roomId: room.id, kind: 'created', notify: ['owner', 'member'], revoked: [] }]);
 	});
 
 	it('refuses unknown people and more members than the limit', () => {
@@ -101,13 +106,180 @@ describe('direct rooms', () => {
 	});
 });
 
+describe('consent: being added is an invitation', () => {
+	it('adding someone invites them; they are no member (no room, no members list) until they accept', () => {
+		const id = group();
+		rooms.addMember('admin', id, 'outsider');
+		expect(changes.at(-1)).toMatchObject({ kind: 'invited', notify: expect.arrayContaining(['outsider', 'owner']) });
+		expect(rooms.memberIds(id)).not.toContain('outsider');
+		expect(failure(() => rooms.get('outsider', id)).status).toBe(404);
+		expect(rooms.invitationsFor('outsider')).toEqual([{ roomId: id, kind: 'group', roomName: 'Team', inviterId: 'admin', inviterName: 'admin', invitedAt: clock }]);
+		expect(rooms.get('member', id).invited.map((p) => p.userId)).toEqual(['outsider']);
+
+		const room = rooms.acceptInvitation('outsider', id);
+		expect(room.myRole).toBe('member');
+		expect(room.invited).toEqual([]);
+		expect(rooms.memberIds(id)).toContain('outsider');
+		expect(changes.at(-1)).toMatchObject({ kind: 'member-added' });
+		expect(rooms.invitationsFor('outsider')).toEqual([]);
+		expect(failure(() => rooms.acceptInvitation('outsider', id)).status).toBe(404);
+	});
+
+	it('declining removes the invitation; the inviter or a manager can cancel it, other members cannot', () => {
+		const id = group();
+		rooms.addMember('admin', id, 'outsider');
+		rooms.cancelInvitation('outsider', id, 'outsider');
+		expect(changes.at(-1)).toMatchObject({ kind: 'invitation-ended', notify: expect.arrayContaining(['outsider', 'admin']) });
+		expect(rooms.invitationsFor('outsider')).toEqual([]);
+		expect(failure(() => rooms.acceptInvitation('outsider', id)).status).toBe(404);
+
+		rooms.addMember('admin', id, 'outsider');
+		expect(failure(() => rooms.cancelInvitation('member', id, 'outsider')).status).toBe(403);
+		expect(failure(() => rooms.cancelInvitation('outsider2', id, 'outsider')).status).toBe(404);
+		rooms.cancelInvitation('owner', id, 'outsider');
+		expect(rooms.get('owner', id).invited).toEqual([]);
+		expect(failure(() => rooms.cancelInvitation('owner', id, 'outsider')).status).toBe(404);
+	});
+
+	it('counts invited people against the member limit, and checks it again on accepting', () => {
+		setup({ memberLimit: 5 });
+		const id = group();
+		rooms.addMember('owner', id, 'outsider');
+		addUser('late');
+		expect(failure(() => rooms.addMember('owner', id, 'late')).message).toMatch(/full/);
+	});
+
+	it('a direct room is a request the other person accepts; until then it is not theirs', () => {
+		const { room } = rooms.direct('owner', 'member');
+		expect(room.members.map((m) => m.userId)).toEqual(['owner']);
+		expect(room.invited.map((p) => p.userId)).toEqual(['member']);
+		expect(room.name).toBe('member');
+		expect(rooms.listForUser('owner').map((r) => r.name)).toEqual(['member']);
+		expect(rooms.listForUser('member')).toEqual([]);
+		expect(failure(() => rooms.get('member', room.id)).status).toBe(404);
+		expect(rooms.invitationsFor('member')).toMatchObject([{ roomId: room.id, kind: 'direct', inviterName: 'owner' }]);
+		expect(rooms.acceptInvitation('member', room.id).members.map((m) => m.userId).sort()).toEqual(['member', 'owner']);
+	});
+
+	it('a declined direct request can be sent again', () => {
+		const { room } = rooms.direct('owner', 'member');
+		rooms.cancelInvitation('member', room.id, 'member');
+		expect(rooms.direct('owner', 'member').room.invited.map((p) => p.userId)).toEqual(['member']);
+	});
+});
+
+describe('direct rooms after leaving', () => {
+	it('reopen after either person left: the one reopening is back in, the other is asked again', () => {
+		const { room } = rooms.direct('owner', 'member');
+		rooms.acceptInvitation('member', room.id);
+		rooms.removeMember('member', room.id, 'member');
+		expect(failure(() => rooms.get('member', room.id)).status).toBe(404);
+
+		// The one who left opens it again: they re-join; the other is still in it.
+		const back = rooms.direct('member', 'owner');
+		expect(back.room.id).toBe(room.id);
+		expect(back.room.members.map((m) => m.userId).sort()).toEqual(['member', 'owner']);
+
+		// The one who stayed opens it after the other left: the other gets a request again.
+		rooms.removeMember('member', room.id, 'member');
+		const again = rooms.direct('owner', 'member');
+		expect(again.room.invited.map((p) => p.userId)).toEqual(['member']);
+		expect(rooms.acceptInvitation('member', room.id).members).toHaveLength(2);
+	});
+
+	it('reopen after both left', () => {
+		const { room } = rooms.direct('owner', 'member');
+		rooms.acceptInvitation('member', room.id);
+		rooms.removeMember('member', room.id, 'member');
+		rooms.removeMember('owner', room.id, 'owner');
+		const reopened = rooms.direct('member', 'owner');
+		expect(reopened.room.id).toBe(room.id);
+		expect(reopened.room.members.map((m) => m.userId)).toEqual(['member']);
+		expect(reopened.room.invited.map((m) => m.userId)).toEqual(['owner']);
+	});
+
+	it('leaving before the other accepted withdraws the request', () => {
+		const { room } = rooms.direct('owner', 'member');
+		rooms.removeMember('owner', room.id, 'owner');
+		expect(rooms.invitationsFor('member')).toEqual([]);
+	});
+});
+
+describe('blocking', () => {
+	it('keeps a blocked person from inviting, adding or opening a direct room with the blocker', () => {
+		const id = group();
+		rooms.block('outsider', 'admin');
+		expect(failure(() => rooms.addMember('admin', id, 'outsider')).status).toBe(403);
+		expect(failure(() => rooms.create('admin', { name: 'x', memberIds: ['outsider'] })).status).toBe(403);
+		expect(failure(() => rooms.direct('admin', 'outsider')).status).toBe(403);
+		expect(failure(() => rooms.direct('outsider', 'admin')).message).toMatch(/Unblock/);
+		// Others in the room still may.
+		expect(rooms.addMember('owner', id, 'outsider').invitedBy).toBe('owner');
+		expect(rooms.blocks.notBlocking('admin', ['outsider', 'member'])).toEqual(['member']);
+	});
+
+	it('withdraws their pending invitations and takes them out of the direct room between the two', () => {
+		const id = group();
+		rooms.addMember('admin', id, 'outsider');
+		const { room } = rooms.direct('admin', 'outsider');
+		rooms.acceptInvitation('outsider', room.id);
+		rooms.block('outsider', 'admin');
+		expect(rooms.invitationsFor('outsider')).toEqual([]);
+		expect(failure(() => rooms.get('admin', room.id)).status).toBe(404);
+		expect(changes.at(-1)).toMatchObject({ roomId: room.id, kind: 'member-removed', revoked: ['admin'] });
+		expect(rooms.get('outsider', room.id).members.map((m) => m.userId)).toEqual(['outsider']);
+	});
+
+	it('hides the two from each other in user search, and is undone by unblocking', () => {
+		rooms.block('owner', 'other');
+		expect(rooms.searchUsers('other', 'owner')).toEqual([]);
+		expect(rooms.searchUsers('owner', 'other')).toEqual([]);
+		expect(rooms.searchUsers('other', 'owner@parley.test')).toEqual([]);
+		expect(rooms.blocks.list('owner')).toEqual([{ userId: 'other', name: 'other', blockedAt: clock }]);
+		rooms.unblock('owner', 'other');
+		expect(failure(() => rooms.unblock('owner', 'other')).status).toBe(404);
+		expect(rooms.searchUsers('other', 'owner').map((u) => u.id)).toEqual(['owner']);
+		expect(rooms.direct('other', 'owner').created).toBe(true);
+		expect(failure(() => rooms.block('owner', 'owner')).status).toBe(400);
+	});
+});
+
+describe('bans', () => {
+	it('a removed and banned member cannot come back through any invite link until the ban is lifted', () => {
+		const id = group();
+		const { token } = rooms.createInvite('owner', id, {}, ORIGIN);
+		rooms.accept('outsider', token);
+		rooms.removeMember('admin', id, 'outsider', { ban: true });
+		expect(rooms.get('admin', id).bans).toEqual([{ userId: 'outsider', name: 'outsider', bannedAt: clock }]);
+		expect(rooms.get('member', id).bans).toEqual([]);
+		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ valid: false, reason: 'banned' });
+		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 403, message: expect.stringMatching(/banned/) });
+		const fresh = rooms.createInvite('owner', id, {}, ORIGIN);
+		expect(failure(() => rooms.accept('outsider', fresh.token)).status).toBe(403);
+		expect(failure(() => rooms.addMember('owner', id, 'outsider')).message).toMatch(/banned/);
+
+		expect(failure(() => rooms.liftBan('member', id, 'outsider')).status).toBe(403);
+		rooms.liftBan('admin', id, 'outsider');
+		expect(failure(() => rooms.liftBan('admin', id, 'outsider')).status).toBe(404);
+		expect(rooms.accept('outsider', token).alreadyMember).toBe(false);
+	});
+
+	it('a plain removal does not ban, and nobody bans themselves', () => {
+		const id = group();
+		rooms.removeMember('owner', id, 'other');
+		expect(rooms.get('owner', id).bans).toEqual([]);
+		expect(failure(() => rooms.removeMember('member', id, 'member', { ban: true })).status).toBe(400);
+		expect(failure(() => rooms.removeMember('member', id, 'admin', { ban: true })).status).toBe(403);
+	});
+});
+
 describe('listing my rooms', () => {
 	it('orders by last activity with my role and the member count', () => {
 		const a = rooms.create('owner', { name: 'A' }).id;
 		clock += 1000;
-		const b = rooms.create('owner', { name: 'B', memberIds: ['member'] }).id;
+		const b = createRoomWithMembers(rooms, 'owner', { name: 'B', memberIds: ['member'] }).id;
 		clock += 1000;
-		rooms.addMember('owner', a, 'admin');
+		addAcceptedMember(rooms, 'owner', a, 'admin');
 		expect(rooms.listForUser('owner').map((r) => [r.id, r.role, r.memberCount])).toEqual([
 			[a, 'owner', 2],
 			[b, 'owner', 2]
@@ -134,8 +306,9 @@ describe('who may do what', () => {
 		const id = group();
 		expect(rooms.rename('admin', id, 'Renamed').name).toBe('Renamed');
 		expect(failure(() => rooms.rename('member', id, 'x')).status).toBe(403);
-		expect(rooms.addMember('admin', id, 'outsider').role).toBe('member');
-		expect(failure(() => rooms.addMember('owner', id, 'outsider')).status).toBe(409);
+		expect(rooms.addMember('admin', id, 'outsider').invitedBy).toBe('admin');
+		expect(failure(() => rooms.addMember('owner', id, 'outsider')).message).toMatch(/already invited/);
+		expect(failure(() => rooms.addMember('owner', id, 'member')).message).toMatch(/already a member/);
 		expect(failure(() => rooms.addMember('member', id, 'outsider')).status).toBe(403);
 	});
 
@@ -149,7 +322,7 @@ describe('who may do what', () => {
 
 	it('lets admins remove members but not the owner or another admin', () => {
 		const id = group();
-		rooms.addMember('owner', id, 'outsider');
+		addAcceptedMember(rooms, 'owner', id, 'outsider');
 		rooms.changeRole('owner', id, 'outsider', 'admin');
 		expect(failure(() => rooms.removeMember('admin', id, 'owner')).status).toBe(403);
 		expect(failure(() => rooms.removeMember('admin', id, 'outsider')).status).toBe(403);

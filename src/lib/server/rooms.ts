@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { CreateInviteBody, Role } from '#lib/rooms/schemas.ts';
-import type { Invite, InviteInfo, Member, RoomDetail, RoomSummary, UserResult } from '#lib/rooms/types.ts';
+import type { BannedPerson, Invitation, Invite, InviteInfo, Member, PendingMember, RoomDetail, RoomSummary, UserResult } from '#lib/rooms/types.ts';
 import { ApiFailure, forbidden, notFound } from './api-failure.ts';
+import { Blocks } from './blocks.ts';
 import type { RoomEvents } from './events.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 
@@ -22,6 +23,11 @@ export type RoomsOptions = {
 
 const newId = () => randomBytes(16).toString('base64url');
 const newInviteToken = () => randomBytes(24).toString('base64url');
+const BANNED_MESSAGE = 'You were removed from this room and banned from joining it again. Ask its owner or an admin to lift the ban.';
+
+/** The other person of a direct room, from its key (the two ids sorted, joined by a space). */
+const DIRECT_PEER_SQL = `(select u.name from user u where u.id != m.userId and u.id in
+	(substr(r.directKey, 1, instr(r.directKey, ' ') - 1), substr(r.directKey, instr(r.directKey, ' ') + 1)))`;
 
 /**
  * Rooms, members, roles and invites. Every method takes the acting user's id and
@@ -34,9 +40,11 @@ export class Rooms {
 	readonly #now: () => number;
 	readonly #createLimiter: SlidingWindowLimiter;
 	readonly memberLimit: number;
+	readonly blocks: Blocks;
 
 	constructor(options: RoomsOptions) {
 		this.#db = options.db;
+		this.blocks = new Blocks(options.db);
 		this.#events = options.events;
 		this.#now = options.now ?? Date.now;
 		this.memberLimit = options.memberLimit;
@@ -79,6 +87,18 @@ export class Rooms {
 		return found;
 	}
 
+	#invited(roomId: string, userId: string): boolean {
+		return !!this.#db.prepare('select 1 from room_invitation where roomId = ? and userId = ?').get(roomId, userId);
+	}
+
+	#banned(roomId: string, userId: string): boolean {
+		return !!this.#db.prepare('select 1 from room_ban where roomId = ? and userId = ?').get(roomId, userId);
+	}
+
+	#pendingCount(roomId: string): number {
+		return (this.#db.prepare('select count(*) as n from room_invitation where roomId = ?').get(roomId) as { n: number }).n;
+	}
+
 	memberIds(roomId: string): string[] {
 		return (this.#db.prepare('select userId from room_member where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
 	}
@@ -115,10 +135,7 @@ export class Rooms {
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
 					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > m.lastReadAt and c.authorId != m.userId) as unread,
-					case when r.kind = 'direct'
-						then coalesce((select u.name from room_member o join user u on u.id = o.userId
-							where o.roomId = r.id and o.userId != m.userId), r.name)
-						else r.name end as name,
+					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as name,
 					(select count(*) from room_member c where c.roomId = r.id) as memberCount
 				 from room_member m join room r on r.id = m.roomId
 				 where m.userId = ?
@@ -133,6 +150,9 @@ export class Rooms {
 			throw new ApiFailure(400, `A room can have at most ${this.memberLimit} members.`, 'memberIds');
 		}
 		this.#requireUsers(others);
+		if (this.blocks.notBlocking(userId, others).length !== others.length) {
+			throw forbidden('One of the people you chose does not accept invitations from you.');
+		}
 		if (!this.#createLimiter.take(userId)) {
 			throw new ApiFailure(429, 'You have created many rooms in the last hour. Wait a while before creating another.');
 		}
@@ -140,31 +160,47 @@ export class Rooms {
 		const now = this.#now();
 		this.#transaction(() => {
 			this.#db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt) values (?, ?, ?, ?, ?, ?)').run(id, 'group', input.name, userId, now, now);
-			const add = this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)');
-			add.run(id, userId, 'owner', now);
-			for (const other of others) add.run(id, other, 'member', now);
+			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'owner', now);
+			// The chosen people are invited: each becomes a member only by accepting.
+			const invite = this.#db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)');
+			for (const other of others) invite.run(id, other, userId, now);
 		});
-		this.#events.emit({ roomId: id, kind: 'created', notify: [userId, ...others], revoked: [] });
+		this.#events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
+		if (others.length) this.#events.emit({ roomId: id, kind: 'invited', notify: [userId, ...others], revoked: [] });
 		return this.get(userId, id);
 	}
 
-	/** The one direct room between two people, created on first use. */
+	/**
+	 * The one direct room between two people, created on first use. Opening it makes the
+	 * opener a member again (after leaving, or accepting the other's request) and invites the
+	 * other when they are not in it: a direct room is a message request until they accept.
+	 */
 	direct(userId: string, otherId: string): { room: RoomDetail; created: boolean } {
 		if (otherId === userId) throw new ApiFailure(400, 'A direct room needs another person.', 'userId');
 		this.#requireUsers([otherId]);
+		if (this.blocks.hasBlocked(userId, otherId)) throw forbidden('You blocked this person. Unblock them in Settings to message them.');
+		if (this.blocks.hasBlocked(otherId, userId)) throw forbidden('This person does not accept messages from you.');
 		const key = [userId, otherId].sort().join(' ');
-		const existing = this.#db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
-		if (existing) return { room: this.get(userId, existing.id), created: false };
-		const id = newId();
 		const now = this.#now();
-		this.#transaction(() => {
-			this.#db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, directKey) values (?, ?, ?, ?, ?, ?, ?)').run(id, 'direct', '', userId, now, now, key);
-			const add = this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)');
-			add.run(id, userId, 'member', now);
-			add.run(id, otherId, 'member', now);
+		const { id, created, joined, invited } = this.#transaction(() => {
+			const existing = this.#db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
+			const id = existing?.id ?? newId();
+			if (!existing) {
+				this.#db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, directKey) values (?, ?, ?, ?, ?, ?, ?)').run(id, 'direct', '', userId, now, now, key);
+			}
+			const joined = !this.#role(id, userId);
+			if (joined) {
+				this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(id, userId);
+				this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'member', now);
+			}
+			const invited = !this.#role(id, otherId) && !this.#invited(id, otherId);
+			if (invited) this.#db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(id, otherId, userId, now);
+			return { id, created: !existing, joined, invited };
 		});
-		this.#events.emit({ roomId: id, kind: 'created', notify: [userId, otherId], revoked: [] });
-		return { room: this.get(userId, id), created: true };
+		if (created) this.#events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
+		else if (joined) this.#events.emit({ roomId: id, kind: 'member-added', notify: [userId, otherId], revoked: [] });
+		if (invited) this.#events.emit({ roomId: id, kind: 'invited', notify: [userId, otherId], revoked: [] });
+		return { room: this.get(userId, id), created };
 	}
 
 	get(userId: string, roomId: string): RoomDetail {
@@ -175,8 +211,25 @@ export class Rooms {
 				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.name collate nocase`
 			)
 			.all(roomId) as Member[];
-		const name = room.kind === 'direct' ? (members.find((m) => m.userId !== userId)?.name ?? room.name) : room.name;
-		return { ...room, name, myRole: role, memberLimit: this.memberLimit, members };
+		const invited = this.#db
+			.prepare(
+				`select i.userId, u.name, i.invitedBy, i.createdAt as invitedAt from room_invitation i join user u on u.id = i.userId
+				 where i.roomId = ? order by u.name collate nocase`
+			)
+			.all(roomId) as PendingMember[];
+		const bans =
+			role === 'member'
+				? []
+				: (this.#db
+						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ? order by u.name collate nocase')
+						.all(roomId) as BannedPerson[]);
+		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? room.name) : room.name;
+		return { ...room, name, myRole: role, memberLimit: this.memberLimit, members, invited, bans };
+	}
+
+	#directPeerName(roomId: string, userId: string): string | undefined {
+		const row = this.#db.prepare(`select ${DIRECT_PEER_SQL} as name from room r, (select ? as userId) m where r.id = ?`).get(userId, roomId) as { name: string | null } | undefined;
+		return row?.name ?? undefined;
 	}
 
 	rename(userId: string, roomId: string, name: string): RoomDetail {
@@ -195,33 +248,124 @@ export class Rooms {
 		this.#events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
 	}
 
-	addMember(userId: string, roomId: string, newMemberId: string): Member {
+	/** Invites someone to a group room: they become a member when they accept. */
+	addMember(userId: string, roomId: string, newMemberId: string): PendingMember {
 		const { room } = this.#requireManager(roomId, userId, 'add people');
 		if (room.kind === 'direct') throw forbidden('A direct room is for two people; create a group room instead.');
 		this.#requireUsers([newMemberId]);
 		if (this.#role(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already a member of this room.', 'userId');
-		if (this.#memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members.`);
-		this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, newMemberId, 'member', this.#now());
-		this.#touch(roomId);
-		this.#events.emit({ roomId, kind: 'member-added', notify: this.memberIds(roomId), revoked: [] });
-		return this.get(userId, roomId).members.find((m) => m.userId === newMemberId)!;
+		if (this.#invited(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already invited; they have not answered yet.', 'userId');
+		if (this.#banned(roomId, newMemberId)) throw new ApiFailure(409, 'That person is banned from this room. Lift the ban in room settings first.', 'userId');
+		if (this.blocks.hasBlocked(newMemberId, userId)) throw forbidden('That person does not accept invitations from you.');
+		if (this.#memberCount(roomId) + this.#pendingCount(roomId) >= this.memberLimit) {
+			throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members and invited people.`);
+		}
+		this.#db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(roomId, newMemberId, userId, this.#now());
+		this.#events.emit({ roomId, kind: 'invited', notify: [...this.memberIds(roomId), newMemberId], revoked: [] });
+		return this.get(userId, roomId).invited.find((m) => m.userId === newMemberId)!;
 	}
 
-	/** Removes someone, or lets a member leave (target = actor). */
-	removeMember(userId: string, roomId: string, targetId: string): void {
+	/** The invitations waiting for this person's answer, newest first. */
+	invitationsFor(userId: string): Invitation[] {
+		return this.#db
+			.prepare(
+				`select i.roomId, r.kind, case when r.kind = 'direct' then '' else r.name end as roomName,
+					i.invitedBy as inviterId, u.name as inviterName, i.createdAt as invitedAt
+				 from room_invitation i join room r on r.id = i.roomId join user u on u.id = i.invitedBy
+				 where i.userId = ? order by i.createdAt desc, i.roomId`
+			)
+			.all(userId) as Invitation[];
+	}
+
+	#requireInvitation(roomId: string, userId: string): void {
+		if (!this.#invited(roomId, userId)) throw new ApiFailure(404, 'You have no invitation to this room (it may have been cancelled).');
+	}
+
+	/** The invitee says yes: they become a member. */
+	acceptInvitation(userId: string, roomId: string): RoomDetail {
+		this.#transaction(() => {
+			this.#requireInvitation(roomId, userId);
+			if (this.#memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members.`);
+			this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, userId);
+			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, userId, 'member', this.#now());
+			this.#touch(roomId);
+		});
+		this.#events.emit({ roomId, kind: 'member-added', notify: this.memberIds(roomId), revoked: [] });
+		return this.get(userId, roomId);
+	}
+
+	/** The invitee says no, or someone who may (the inviter, the room's owner and admins) takes the invitation back. */
+	cancelInvitation(userId: string, roomId: string, inviteeId: string): void {
+		if (inviteeId === userId) this.#requireInvitation(roomId, userId);
+		else {
+			const { room, role } = this.requireMember(roomId, userId);
+			const row = this.#db.prepare('select invitedBy from room_invitation where roomId = ? and userId = ?').get(roomId, inviteeId) as { invitedBy: string } | undefined;
+			if (!row) throw new ApiFailure(404, 'That person has no pending invitation to this room.', 'userId');
+			const mayCancel = row.invitedBy === userId || room.kind === 'direct' || role !== 'member';
+			if (!mayCancel) throw forbidden('Only the person who invited them, or the room\'s owner and admins, can cancel this invitation.');
+		}
+		this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, inviteeId);
+		this.#events.emit({ roomId, kind: 'invitation-ended', notify: [...this.memberIds(roomId), inviteeId], revoked: [] });
+	}
+
+	/** Removes someone (and, with `ban`, keeps them from coming back), or lets a member leave (target = actor). */
+	removeMember(userId: string, roomId: string, targetId: string, options: { ban?: boolean } = {}): void {
 		const { room, role } = this.requireMember(roomId, userId);
 		const targetRole = this.#role(roomId, targetId);
 		if (!targetRole) throw new ApiFailure(404, 'That person is not a member of this room.', 'userId');
 		if (targetId === userId) {
 			if (role === 'owner') throw new ApiFailure(409, 'Make someone else the owner before you leave the room.');
+			if (options.ban) throw new ApiFailure(400, 'You cannot ban yourself; just leave the room.');
 		} else {
 			if (room.kind === 'direct') throw forbidden('Nobody can be removed from a direct room; either person can leave it.');
 			if (role === 'member') throw forbidden("Only the room's owner and admins can remove people.");
 			if (role === 'admin' && targetRole !== 'member') throw forbidden('Admins can remove members, but not the owner or other admins.');
 		}
 		const before = this.memberIds(roomId);
-		this.#db.prepare('delete from room_member where roomId = ? and userId = ?').run(roomId, targetId);
-		this.#events.emit({ roomId, kind: 'member-removed', notify: before, revoked: [targetId] });
+		const pending = (this.#db.prepare('select userId from room_invitation where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
+		this.#transaction(() => {
+			this.#db.prepare('delete from room_member where roomId = ? and userId = ?').run(roomId, targetId);
+			if (options.ban) this.#db.prepare('insert into room_ban (roomId, userId, bannedBy, createdAt) values (?, ?, ?, ?) on conflict do nothing').run(roomId, targetId, userId, this.#now());
+			// A direct room's request came from the one leaving: it goes with them.
+			if (room.kind === 'direct') this.#db.prepare('delete from room_invitation where roomId = ?').run(roomId);
+		});
+		const notify = room.kind === 'direct' ? [...new Set([...before, ...pending])] : before;
+		this.#events.emit({ roomId, kind: 'member-removed', notify, revoked: [targetId] });
+	}
+
+	/** Owners and admins let a banned person be invited again. */
+	liftBan(userId: string, roomId: string, targetId: string): void {
+		this.#requireManager(roomId, userId, 'lift bans');
+		const result = this.#db.prepare('delete from room_ban where roomId = ? and userId = ?').run(roomId, targetId);
+		if (result.changes === 0) throw new ApiFailure(404, 'That person is not banned from this room.', 'userId');
+		this.#events.emit({ roomId, kind: 'ban-lifted', notify: this.memberIds(roomId), revoked: [] });
+	}
+
+	/**
+	 * Blocks someone: they can no longer invite, add, ring or message this person. Their
+	 * pending invitations to this person are withdrawn, and they lose the direct room between them.
+	 */
+	block(userId: string, otherId: string): void {
+		if (otherId === userId) throw new ApiFailure(400, 'You cannot block yourself.', 'userId');
+		this.#requireUsers([otherId]);
+		const key = [userId, otherId].sort().join(' ');
+		const { withdrawn, direct } = this.#transaction(() => {
+			this.blocks.add(userId, otherId, this.#now());
+			const withdrawn = (this.#db.prepare('select roomId from room_invitation where userId = ? and invitedBy = ?').all(userId, otherId) as { roomId: string }[]).map((r) => r.roomId);
+			this.#db.prepare('delete from room_invitation where userId = ? and invitedBy = ?').run(userId, otherId);
+			const room = this.#db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
+			if (room) {
+				this.#db.prepare('delete from room_member where roomId = ? and userId = ?').run(room.id, otherId);
+				this.#db.prepare('delete from room_invitation where roomId = ?').run(room.id);
+			}
+			return { withdrawn, direct: room?.id };
+		});
+		for (const roomId of withdrawn) this.#events.emit({ roomId, kind: 'invitation-ended', notify: [...this.memberIds(roomId), userId], revoked: [] });
+		if (direct) this.#events.emit({ roomId: direct, kind: 'member-removed', notify: [userId, otherId], revoked: [otherId] });
+	}
+
+	unblock(userId: string, otherId: string): void {
+		if (!this.blocks.remove(userId, otherId)) throw new ApiFailure(404, 'You have not blocked that person.', 'userId');
 	}
 
 	/** Owner only. Making someone owner hands ownership over: the old owner becomes an admin. */
@@ -280,7 +424,8 @@ export class Rooms {
 		return row;
 	}
 
-	#inviteProblem(invite: InviteRow): InviteInfo['reason'] {
+	#inviteProblem(invite: InviteRow, userId: string): InviteInfo['reason'] {
+		if (this.#banned(invite.roomId, userId)) return 'banned';
 		if (invite.revokedAt !== null) return 'revoked';
 		if (invite.expiresAt <= this.#now()) return 'expired';
 		if (invite.maxUses !== null && invite.useCount >= invite.maxUses) return 'used-up';
@@ -292,7 +437,7 @@ export class Rooms {
 		const invite = this.#invite(token);
 		const room = this.#db.prepare('select name from room where id = ?').get(invite.roomId) as { name: string };
 		const inviter = this.#db.prepare('select name from user where id = ?').get(invite.createdBy) as { name: string } | undefined;
-		const reason = this.#inviteProblem(invite);
+		const reason = this.#inviteProblem(invite, userId);
 		const alreadyMember = this.#role(invite.roomId, userId) !== undefined;
 		return {
 			roomId: invite.roomId,
@@ -309,15 +454,18 @@ export class Rooms {
 		return this.#transaction(() => {
 			const invite = this.#invite(token);
 			if (this.#role(invite.roomId, userId)) return { roomId: invite.roomId, alreadyMember: true };
-			const reason = this.#inviteProblem(invite);
+			const reason = this.#inviteProblem(invite, userId);
 			const messages: Record<NonNullable<InviteInfo['reason']>, string> = {
 				revoked: 'This invite link was revoked. Ask for a new one.',
 				expired: 'This invite link has expired. Ask for a new one.',
 				'used-up': 'This invite link has been used as many times as it allows. Ask for a new one.',
-				'room-full': `This room is full: it already has ${this.memberLimit} members.`
+				'room-full': `This room is full: it already has ${this.memberLimit} members.`,
+				banned: BANNED_MESSAGE
 			};
-			if (reason) throw new ApiFailure(reason === 'room-full' ? 409 : 410, messages[reason]);
+			if (reason) throw new ApiFailure(reason === 'banned' ? 403 : reason === 'room-full' ? 409 : 410, messages[reason]);
 			const now = this.#now();
+			// Following a link is consent: a pending invitation to the room is answered by it.
+			this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(invite.roomId, userId);
 			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(invite.roomId, userId, 'member', now);
 			this.#db.prepare('update room_invite set useCount = useCount + 1 where token = ?').run(token);
 			this.#touch(invite.roomId);
@@ -330,15 +478,16 @@ export class Rooms {
 	searchUsers(userId: string, query: string): UserResult[] {
 		if (query.includes('@')) {
 			const row = this.#db.prepare('select id, name, email from user where email = ? collate nocase and id != ?').get(query.toLowerCase(), userId) as UserResult | undefined;
-			return row ? [row] : [];
+			return row && !this.blocks.between(userId, row.id) ? [row] : [];
 		}
 		const escaped = query.replace(/[\\%_]/g, (c) => '\\' + c);
 		return this.#db
 			.prepare(
 				`select id, name from user
 				 where id != ? and (name like ? escape '\\' or name like ? escape '\\')
+					and id not in (select blockedId from user_block where userId = ? union select userId from user_block where blockedId = ?)
 				 order by name collate nocase, id limit ?`
 			)
-			.all(userId, `${escaped}%`, `% ${escaped}%`, SEARCH_LIMIT) as UserResult[];
+			.all(userId, `${escaped}%`, `% ${escaped}%`, userId, userId, SEARCH_LIMIT) as UserResult[];
 	}
 }

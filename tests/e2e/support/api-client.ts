@@ -31,3 +31,14 @@ export async function call<T = unknown>(baseURL: string, who: Person | null, met
 	const text = await res.text();
 	return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
+
+/** Creates a group room as `owner` with these people in it: each accepts their invitation. */
+export async function createRoomWithMembers(baseURL: string, owner: Person, name: string, members: Person[]): Promise<{ id: string }> {
+	const room = await call<{ id: string }>(baseURL, owner, 'POST', '/api/rooms', { name, memberIds: members.map((p) => p.id) });
+	if (room.status !== 201) throw new Error(`creating room ${name} failed: ${room.status}`);
+	for (const member of members) {
+		const accepted = await call(baseURL, member, 'POST', `/api/invitations/${room.body.id}`);
+		if (accepted.status !== 200) throw new Error(`${member.name} could not accept the invitation: ${accepted.status}`);
+	}
+	return room.body;
+}

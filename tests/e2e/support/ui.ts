@@ -2,6 +2,8 @@ import { expect, type Page } from '@playwright/test';
 import { newPerson } from './users.ts';
 
 export type PersonInput = ReturnType<typeof newPerson>;
+/** Someone signed up in a browser page, which stays signed in as them. */
+export type SignedUp = PersonInput & { page: Page };
 
 /** Fills and sends the sign-up form (the page must show it). */
 export async function fillSignUp(page: Page, person: PersonInput) {
@@ -12,12 +14,18 @@ export async function fillSignUp(page: Page, person: PersonInput) {
 }
 
 /** Signs a new person up through the UI and waits for the lobby. */
-export async function signUpInBrowser(page: Page, name?: string): Promise<PersonInput> {
+export async function signUpInBrowser(page: Page, name?: string): Promise<SignedUp> {
 	const person = newPerson(name);
 	await page.goto('/signup');
 	await fillSignUp(page, person);
 	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
-	return person;
+	return { ...person, page };
+}
+
+/** Accepts an invitation to the room as the person signed in on `page`, over the API (the page stays where it is). */
+export async function acceptInvitation(page: Page, roomId: string) {
+	const status = await page.evaluate((id) => fetch(`/api/invitations/${id}`, { method: 'POST' }).then((r) => r.status), roomId);
+	expect(status, 'accepting the invitation').toBe(200);
 }
 
 /** Joins the room's call through the pre-join screen (starting it if nobody is in it). */
@@ -28,8 +36,11 @@ export async function joinCall(page: Page) {
 	await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
 }
 
-/** Creates a group room from the lobby with these people in it (found by exact email), and opens it. */
-export async function createRoomWith(page: Page, roomName: string, people: { name: string; email: string }[]) {
+/**
+ * Creates a group room from the lobby with these people in it (found by exact email), and opens
+ * it. Being added is an invitation: each person accepts it in their own page.
+ */
+export async function createRoomWith(page: Page, roomName: string, people: SignedUp[]) {
 	await page.getByRole('button', { name: 'New room' }).click();
 	await page.getByRole('textbox', { name: 'Room name' }).fill(roomName);
 	for (const person of people) {
@@ -38,4 +49,7 @@ export async function createRoomWith(page: Page, roomName: string, people: { nam
 	}
 	await page.getByRole('button', { name: 'Create' }).click();
 	await expect(page.getByRole('heading', { name: roomName })).toBeVisible();
+	const roomId = new URL(page.url()).pathname.split('/').at(-1)!;
+	for (const person of people) await acceptInvitation(person.page, roomId);
+	return roomId;
 }
