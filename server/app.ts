@@ -64,7 +64,7 @@ export function createParley(config: Config): Parley {
 			}
 		}
 	});
-	const sfu = createSfuService({ config, secrets, auth, log, announce: (roomId) => sync.announce(roomId) });
+	const sfu = createSfuService({ config, secrets, auth, rooms, events, log, announce: (roomId) => sync.announce(roomId) });
 	const context: AppContext = {
 		config,
 		db,
@@ -77,7 +77,7 @@ export function createParley(config: Config): Parley {
 		issuePeerId: signal.issue,
 		sfuJoin: (roomId, userId) => {
 			rooms.requireMember(roomId, userId);
-			return sfu.join(roomId);
+			return sfu.join(roomId, userId);
 		}
 	};
 	setContext(context);

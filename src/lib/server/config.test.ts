@@ -16,7 +16,7 @@ describe('parseConfig', () => {
 			roomIdleMs: 30_000,
 			addressHeader: undefined,
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
-			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined },
+			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined, maxMessageBytes: 262144, publisherBitrate: 1200000 },
 			vapidSubject: undefined,
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 }
 		});

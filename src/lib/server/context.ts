@@ -18,8 +18,8 @@ export type AppContext = {
 	push: Push;
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */
 	issuePeerId(roomId: string, userId: string): string;
-	/** Tokens for a member to join their call's videoroom, when the call is on the SFU (sfu/service.ts). */
-	sfuJoin(roomId: string, userId: string): { janusRoom: number; token: string; roomToken: string };
+	/** A single-use ticket for a member to open their call's videoroom through /sfu, when the call is on the SFU (sfu/service.ts). */
+	sfuJoin(roomId: string, userId: string): { janusRoom: number; ticket: string };
 };
 
 // The SvelteKit bundle and the server entry each load their own copy of this module,
