@@ -73,7 +73,7 @@ export function createParley(config: Config): Parley {
 			}
 		}
 	});
-	const sfu = createSfuService({ config, secrets, auth, log, announce: (roomId) => sync.announce(roomId) });
+	const sfu = createSfuService({ config, secrets, auth, rooms, events, log, announce: (roomId) => sync.announce(roomId) });
 	const context: AppContext = {
 		config,
 		db,
@@ -89,11 +89,11 @@ export function createParley(config: Config): Parley {
 		issuePeerId: signal.issue,
 		sfuJoin: async (roomId, userId) => {
 			rooms.requireMember(roomId, userId);
-			const join = sfu.join(roomId);
 			// SFU credentials only for people the server counts in the call (their presence comes over their own
-			// connection, which may arrive just after this request).
+			// connection, which may arrive just after this request). The topology is checked first: 409 off the SFU.
+			if (!sfu.router.janusRoom(roomId)) throw new ApiFailure(409, 'This call is not on the SFU right now.');
 			if (!(await sync.whenInCall(roomId, userId, CALL_PRESENCE_WAIT_MS))) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');
-			return join;
+			return sfu.join(roomId, userId);
 		}
 	};
 	setContext(context);

@@ -8,9 +8,18 @@ export const JANUS_BINARY = process.env.JANUS_BINARY ?? '/usr/bin/janus';
 
 export const janusInstalled = () => existsSync(JANUS_BINARY);
 
+/** util-linux's setpriv (Debian: always there) asks the kernel to kill Janus when Parley dies, however it dies. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/** The command that runs Janus so that it never outlives this process (SIGKILL, a crash): a parent-death signal. */
+export function janusCommand(args: string[]): [string, string[]] {
+	if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [JANUS_BINARY, args];
+	return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', JANUS_BINARY, ...args]];
+}
+
 /**
  * Runs Janus as a child process: waits until its WebSocket API answers, restarts it with
- * backoff when it dies, and stops it on shutdown.
+ * backoff when it dies, and stops it on shutdown; the kernel ends it if Parley itself dies.
  */
 export class JanusProcess {
 	readonly #configDir: string;
@@ -53,7 +62,8 @@ export class JanusProcess {
 	}
 
 	#spawn() {
-		const child = spawn(JANUS_BINARY, ['-F', this.#configDir, '-o', '-d', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const [command, args] = janusCommand(['-F', this.#configDir, '-o', '-d', '3']);
+		const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		this.#child = child;
 		let tail = '';
 		const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));

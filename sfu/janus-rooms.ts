@@ -6,6 +6,9 @@ import { signJanusToken } from './janus-token.ts';
 /** A videoroom made for one call. */
 export type JanusRoom = { id: number; secret: string };
 
+/** Per publisher, all simulcast layers together, unless set otherwise. */
+export const DEFAULT_PUBLISHER_BITRATE = 1_200_000;
+
 /** What the call router needs of the SFU: making and removing rooms. */
 export interface SfuRooms {
 	create(publishers: number): Promise<JanusRoom>;
@@ -22,9 +25,11 @@ export class JanusRooms implements SfuRooms {
 	readonly #adminKey: string;
 	readonly #tokenSecret: string;
 	readonly #log: Logger;
+	readonly #bitrate: number;
 	#api: Promise<JanusApi> | null = null;
 
-	constructor(options: { url: () => string | undefined; adminKey: string; tokenSecret: string; log: Logger }) {
+	constructor(options: { url: () => string | undefined; adminKey: string; tokenSecret: string; log: Logger; bitrate?: number }) {
+		this.#bitrate = options.bitrate ?? DEFAULT_PUBLISHER_BITRATE;
 		this.#url = options.url;
 		this.#adminKey = options.adminKey;
 		this.#tokenSecret = options.tokenSecret;
@@ -62,8 +67,12 @@ export class JanusRooms implements SfuRooms {
 			permanent: false,
 			signed_tokens: true,
 			publishers,
-			// Per publisher, all simulcast layers together.
-			bitrate: 1_200_000,
+			// Per publisher, all simulcast layers together; publishers cannot lift it.
+			bitrate: this.#bitrate,
+			bitrate_cap: true,
+			// Only the server (with the room secret) could start recording; participants never.
+			record: false,
+			lock_record: true,
 			fir_freq: 10,
 			videocodec: 'vp8',
 			// `talking` events for the active speaker: half a second of voice starts them.
@@ -83,6 +92,25 @@ export class JanusRooms implements SfuRooms {
 		} catch (error) {
 			// Janus restarted in between: the room is already gone.
 			this.#log.info('sfu.room_destroy_skipped', { room: room.id, reason: (error as Error).message });
+		}
+	}
+
+	/** Who is in the videoroom (publishers, also those not sending yet), with the display the proxy gave them. */
+	async participants(room: JanusRoom): Promise<{ id: number; display?: string }[]> {
+		const api = await this.#connection();
+		const data = await api.videoroom({ request: 'listparticipants', room: room.id, secret: room.secret });
+		return (data.participants as { id: number; display?: string }[] | undefined) ?? [];
+	}
+
+	/** Removes a publisher from the videoroom (its subscribers drop its feed at once). */
+	async kick(room: JanusRoom, id: number): Promise<void> {
+		try {
+			const api = await this.#connection();
+			await api.videoroom({ request: 'kick', room: room.id, secret: room.secret, id });
+			this.#log.info('sfu.kicked', { room: room.id, id });
+		} catch (error) {
+			// Already gone (left, or the room ended).
+			this.#log.info('sfu.kick_skipped', { room: room.id, id, reason: (error as Error).message });
 		}
 	}
 

@@ -68,6 +68,18 @@ describe.skipIf(!janusInstalled())('the Janus sidecar', () => {
 		rooms.close();
 	});
 
+	it('makes call rooms whose participants can neither record nor lift the bitrate cap', async () => {
+		const rooms = new JanusRooms({ url: () => janus.url, adminKey, tokenSecret, log: createLogger('error'), bitrate: 800_000 });
+		const room = await rooms.create(10);
+		const api = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, 60));
+		await api.open();
+		const { list } = (await api.videoroom({ request: 'list', admin_key: adminKey })) as { list: { room: number }[] };
+		expect(list.find((r) => r.room === room.id)).toMatchObject({ record: false, lock_record: true, bitrate: 800_000, bitrate_cap: true });
+		api.close();
+		await rooms.destroy(room);
+		rooms.close();
+	});
+
 	it('refuses sessions with an expired or forged token', async () => {
 		const expired = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, -10));
 		await expect(expired.open()).rejects.toThrow(/Unauthorized/i);

@@ -5,7 +5,9 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Auth } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
+import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { Secrets } from '../src/lib/server/secrets.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
 import { headersOf, sameOriginUpgrade } from '../server/http.ts';
@@ -14,35 +16,74 @@ import { janusInstalled, JanusProcess } from './janus-process.ts';
 import { freePort } from '../server/free-port.ts';
 import { ApiFailure } from '../src/lib/server/api-failure.ts';
 import { CallRouter } from './call-router.ts';
-import { JanusRooms } from './janus-rooms.ts';
+import { JanusRooms, type JanusRoom } from './janus-rooms.ts';
 import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
+import { SfuConnection } from './sfu-connection.ts';
+import { SfuTickets } from './sfu-tickets.ts';
+import { parseFeedDisplay } from '../src/lib/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
-/** A room token is for joining now: it is fetched right before each join. */
-const ROOM_TOKEN_TTL_S = 60;
-/** Janus checks the session token on every request, so it lasts as long as a long call. */
-const SESSION_TOKEN_TTL_S = 12 * 3600;
+/**
+ * Janus' tokens never leave the server: the proxy signs a fresh one into each request it
+ * forwards (Janus checks the session token on every request), so they need only outlive the trip.
+ */
+const TOKEN_TTL_S = 60;
+/** Close code for a connection whose person lost access to the room (as on /sync and /peerjs). */
+const NO_LONGER_MEMBER = 4403;
 
-/** What a browser needs to join its call's videoroom. */
-export type SfuJoin = { janusRoom: number; token: string; roomToken: string };
+/** What a browser needs to open its call's videoroom: the id, and a single-use ticket for one /sfu connection. */
+export type SfuJoin = { janusRoom: number; ticket: string };
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
 const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
 
 /**
  * The SFU side of Parley: runs Janus as a child process when it is installed (or uses an
  * external Janus), and is the only way browsers reach it: `/sfu` is a WebSocket proxy to Janus'
- * API that checks the session first. Janus itself listens on 127.0.0.1 and also checks its
- * own signed tokens.
+ * API, opened with a ticket for one call (checked with the session and the room membership),
+ * that lets through only what a participant needs (`janus-guard.ts`) and ends a person's
+ * connections, and kicks their feeds, when they lose access to the room. Janus itself listens
+ * on 127.0.0.1 and checks the signed tokens the proxy adds.
  */
-export function createSfuService(options: { config: Config; secrets: Secrets; auth: Auth; log: Logger; announce: (roomId: string) => void }) {
+export function createSfuService(options: { config: Config; secrets: Secrets; auth: Auth; rooms: Rooms; events: RoomEvents; log: Logger; announce: (roomId: string) => void }) {
 	const { config, secrets, auth, log } = options;
-	const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false) });
+	const maxPayload = config.sfu.maxMessageBytes;
+	const wss = new WebSocketServer({ noServer: true, maxPayload, handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false) });
 	let janus: JanusProcess | null = null;
 	let url: string | undefined = config.sfu.externalUrl;
 	const dir = join(config.dataDir, 'janus');
 	const pidFile = join(dir, 'janus.pid');
-	const rooms = new JanusRooms({ url: () => url, adminKey: secrets.janusAdminKey, tokenSecret: secrets.janusTokenSecret, log });
+	const rooms = new JanusRooms({ url: () => url, adminKey: secrets.janusAdminKey, tokenSecret: secrets.janusTokenSecret, log, bitrate: config.sfu.publisherBitrate });
 	const router = new CallRouter({ rooms, available: () => url !== undefined, announce: options.announce, publishers: config.roomMemberLimit, log });
+	const tickets = new SfuTickets();
+	/** Open /sfu connections, with the videoroom each was opened for. */
+	const connections = new Map<SfuConnection, JanusRoom>();
+	const isMember = (roomId: string, userId: string) => options.rooms.memberIds(roomId).includes(userId);
+
+	// Removed, left, or the room deleted: that person's SFU connections end and their feeds leave the videoroom.
+	const stopListening = options.events.onChange((change) => {
+		if (!change.revoked.length) return;
+		tickets.revoke(change.roomId, change.revoked);
+		const kicked = new Set<JanusRoom>();
+		for (const [connection, room] of connections) {
+			const { roomId, userId } = connection.binding;
+			if (roomId !== change.roomId || !change.revoked.includes(userId)) continue;
+			connections.delete(connection);
+			kicked.add(room);
+			connection.end(NO_LONGER_MEMBER, 'No longer a member of this room');
+		}
+		const current = router.janusRoom(change.roomId);
+		if (current) kicked.add(current);
+		for (const room of kicked) void kickFeedsOf(room, change.revoked);
+	});
+
+	/** Kicks every feed in the videoroom that the proxy named after one of these people. */
+	async function kickFeedsOf(room: JanusRoom, userIds: string[]) {
+		const inRoom = await rooms.participants(room).catch(() => []);
+		for (const p of inRoom) {
+			const owner = parseFeedDisplay(p.display);
+			if (owner && userIds.includes(owner.userId)) await rooms.kick(room, p.id);
+		}
+	}
 
 	async function start(): Promise<void> {
 		if (config.sfu.mode === 'off' || url || !janusInstalled()) {
@@ -88,40 +129,59 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		/** Whether calls can move to the SFU. */
 		available: () => url !== undefined,
 		router,
-		/** Tokens for one person to join the videoroom of a call on the SFU (membership is checked by the caller). */
-		join(roomId: string): SfuJoin {
+		/** Who Janus has in the videoroom of a call on the SFU, by feed id and the person the proxy named in each display. */
+		async participants(roomId: string): Promise<{ id: number; userId: string | null }[]> {
+			const room = router.janusRoom(roomId);
+			if (!room) return [];
+			return (await rooms.participants(room)).map((p) => ({ id: p.id, userId: parseFeedDisplay(p.display)?.userId ?? null }));
+		},
+		/** A ticket for one person to open the videoroom of a call on the SFU (who may have one is checked by the caller). */
+		join(roomId: string, userId: string): SfuJoin {
 			const room = router.janusRoom(roomId);
 			if (!room) throw new ApiFailure(409, 'This call is not on the SFU right now.');
-			return {
-				janusRoom: room.id,
-				token: signJanusToken(secrets.janusTokenSecret, SESSION_TOKEN_TTL_S),
-				roomToken: signJanusRoomToken(secrets.janusTokenSecret, room.id, ROOM_TOKEN_TTL_S)
-			};
+			return { janusRoom: room.id, ticket: tickets.issue({ roomId, userId, janusRoom: room.id }) };
 		},
 		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
 			if (!sameOriginUpgrade(req, config.origin)) return refuseUpgrade(socket, 403, 'Forbidden', 'Cross-site connection refused');
 			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
 			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to join calls');
 			if (!url) return refuseUpgrade(socket, 503, 'Service Unavailable', 'This Parley has no SFU; calls stay peer-to-peer');
-			const upstream = new WebSocket(url, 'janus-protocol');
+			const ticket = tickets.take(new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('ticket') ?? '');
+			if (!ticket || ticket.userId !== session.user.id) return refuseUpgrade(socket, 403, 'Forbidden', 'Ask for a fresh SFU ticket (POST /api/rooms/<id>/call/sfu) and connect with it once');
+			const room = router.janusRoom(ticket.roomId);
+			if (!room || room.id !== ticket.janusRoom) return refuseUpgrade(socket, 409, 'Conflict', 'This call is not on that videoroom any more; ask for a fresh ticket');
+			if (!isMember(ticket.roomId, ticket.userId)) return refuseUpgrade(socket, 403, 'Forbidden', 'You are not a member of this room');
+			const binding = { userId: ticket.userId, roomId: ticket.roomId, janusRoom: room.id, bitrateCap: config.sfu.publisherBitrate };
+			const upstream = new WebSocket(url, 'janus-protocol', { maxPayload });
 			let opened = false;
 			upstream.on('error', (error) => {
 				if (!opened) refuseUpgrade(socket, 502, 'Bad Gateway', 'The SFU is not answering; try again in a moment');
-				else log.warn('sfu.upstream_error', { error: error.message });
+				else log.warn('sfu.upstream_error', { roomId: binding.roomId, error: error.message });
 			});
 			upstream.once('open', () => {
 				opened = true;
+				// Membership could have ended while Janus was being reached.
+				if (!isMember(binding.roomId, binding.userId)) {
+					upstream.close();
+					return refuseUpgrade(socket, 403, 'Forbidden', 'You are not a member of this room');
+				}
 				wss.handleUpgrade(req, socket, head, (client) => {
-					log.info('sfu.connected', { userId: session.user.id });
-					client.on('message', (data, isBinary) => upstream.readyState === upstream.OPEN && upstream.send(data, { binary: isBinary }));
-					upstream.on('message', (data, isBinary) => client.readyState === client.OPEN && client.send(data, { binary: isBinary }));
-					client.on('close', () => upstream.close());
-					upstream.on('close', () => client.close(1012, 'SFU restarting'));
-					client.on('error', () => upstream.close());
+					log.info('sfu.connected', { roomId: binding.roomId, userId: binding.userId, room: room.id });
+					const tokens = {
+						session: () => signJanusToken(secrets.janusTokenSecret, TOKEN_TTL_S),
+						room: () => signJanusRoomToken(secrets.janusTokenSecret, room.id, TOKEN_TTL_S)
+					};
+					const connection = new SfuConnection({ client, upstream, binding, tokens, log });
+					connections.set(connection, room);
+					client.on('close', (code) => {
+						connections.delete(connection);
+						if (code === 1009) log.warn('sfu.frame_too_large', { roomId: binding.roomId, userId: binding.userId, maxPayload });
+					});
 				});
 			});
 		},
 		async close() {
+			stopListening();
 			for (const client of wss.clients) client.close(1001, 'Server shutting down');
 			wss.close();
 			await router.close();
@@ -131,3 +191,5 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		}
 	};
 }
+
+export type SfuService = ReturnType<typeof createSfuService>;

@@ -338,7 +338,7 @@ describe('calls are counted from connections', () => {
 			const inCall = await Promise.all(people.slice(0, 5).map((p) => rawSyncClient(withSfu.wsUrl, room, p)));
 			inCall.forEach((c, i) => c.sendRaw(awarenessFrame([callState(people[i].id, `p${i}`)]).frame));
 			await waitFor(() => sfuOf.router.janusRoom(room) !== null, 20_000, 'the call on the SFU');
-			await expect(withSfu.parley.context.sfuJoin(room, people[0].id)).resolves.toMatchObject({ janusRoom: expect.any(Number) });
+			await expect(withSfu.parley.context.sfuJoin(room, people[0].id)).resolves.toMatchObject({ janusRoom: expect.any(Number), ticket: expect.any(String) });
 			// A member with the room open but not in the call gets none.
 			const watcher = await rawSyncClient(withSfu.wsUrl, room, people[5]);
 			await expect(withSfu.parley.context.sfuJoin(room, people[5].id)).rejects.toMatchObject({ status: 403 });

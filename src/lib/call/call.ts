@@ -3,6 +3,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
 import { deviceKind, participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from './presence.ts';
 import { lossBetween, scoreQuality, type Quality } from './quality.ts';
+import { sfuKey } from './sfu-display.ts';
 import { preloadSfu, SfuLinks, type SfuJoin } from './sfu-links.ts';
 
 export type RemotePeer = {
@@ -67,7 +68,7 @@ export class Call {
 	#switchPoll: ReturnType<typeof setInterval> | undefined;
 	#switchDeadline = 0;
 	#checking = false;
-	/** People whose video decodes on the SFU (checked while mesh links are still open). */
+	/** Devices (`sfuKey`s) whose video decodes on the SFU (checked while mesh links are still open). */
 	#sfuDecoding = new Set<string>();
 	/** Until then, a fifth joiner waits for the SFU instead of dialling mesh links. */
 	#sfuWaitUntil = 0;
@@ -124,11 +125,13 @@ export class Call {
 		for (const p of this.participants) {
 			if (p.peerId === this.#peerId) continue;
 			const mesh = this.#meshRemotes.get(p.peerId);
-			const sfu = links?.remotes.get(p.peerId);
+			// A feed counts only for the person the server named in it (its display), on this device.
+			const key = sfuKey(p.userId, p.peerId);
+			const sfu = links?.remotes.get(key);
 			const sfuStream = sfu ? (sfu.screen ?? sfu.camera) : null;
 			// The SFU's stream once its video decodes (or when there is no mesh stream to show instead).
-			if (links && sfu && sfuStream && (!mesh?.stream || (!this.#meshOn && this.#sfuDecoding.has(p.peerId)))) {
-				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfuStream, quality: sfu.quality, audioLevel: 0, talking: links.isTalking(p.peerId), viaSfu: true });
+			if (links && sfu && sfuStream && (!mesh?.stream || (!this.#meshOn && this.#sfuDecoding.has(key)))) {
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfuStream, quality: sfu.quality, audioLevel: 0, talking: links.isTalking(key), viaSfu: true });
 			} else if (mesh) {
 				merged.set(p.peerId, mesh);
 			}
@@ -237,7 +240,7 @@ export class Call {
 		const old = this.#sfu;
 		const links = new SfuLinks({ peerId: this.#peerId, getJoin: this.#getSfuJoin, relayOnly: this.#relayOnly });
 		links.onChange = () => this.#emit();
-		links.videoExpected = (peerId) => this.participants.find((p) => p.peerId === peerId)?.video ?? true;
+		links.videoExpected = (key) => this.participants.find((p) => sfuKey(p.userId, p.peerId) === key)?.video ?? true;
 		links.onLost = (reason) => {
 			if (this.#sfu !== links) return;
 			console.warn('Lost the SFU:', reason);
@@ -330,7 +333,7 @@ export class Call {
 			const arrived = toSfu ? await this.#sfu.decodingPeers() : await this.#meshDecoding();
 			if (!this.#sfu) return;
 			if (toSfu) this.#sfuDecoding = arrived;
-			const all = this.participants.every((p) => p.peerId === this.#peerId || arrived.has(p.peerId));
+			const all = this.participants.every((p) => p.peerId === this.#peerId || arrived.has(toSfu ? sfuKey(p.userId, p.peerId) : p.peerId));
 			if (toSfu && (all || Date.now() >= this.#switchDeadline)) this.#meshOn = false;
 			if (all) {
 				clearInterval(this.#switchPoll);

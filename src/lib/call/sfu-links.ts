@@ -1,18 +1,25 @@
 import type { JanusJS } from 'janus-gateway';
 import { lossBetween, scoreQuality, type Quality } from './quality.ts';
+import { parseFeedDisplay, SCREEN_TAG, sfuKey } from './sfu-display.ts';
 
-/** Tokens for joining the call's videoroom; fetched fresh before each join (they last a minute). */
-export type SfuJoin = { janusRoom: number; token: string; roomToken: string; iceServers: RTCIceServer[] };
+/**
+ * What opens the call's videoroom: its id and a single-use ticket for one `/sfu` connection
+ * (fetched right before connecting; it lasts a minute). The browser holds no Janus credential:
+ * the proxy adds Janus' tokens itself.
+ */
+export type SfuJoin = { janusRoom: number; ticket: string; iceServers: RTCIceServer[] };
 
-/** One person as received from the SFU: their camera feed and, while they share it, their screen feed. */
+/** One person's device as received from the SFU (keyed by `sfuKey`): their camera feed and, while they share it, their screen feed. */
 export type SfuRemote = {
+	userId: string;
 	peerId: string;
 	camera: MediaStream | null;
 	screen: MediaStream | null;
 	quality: Quality;
 };
 
-type Feed = { id: number; peerId: string; screen: boolean };
+/** `key` is the `sfuKey` of the person and device the server's proxy named in the feed's display. */
+type Feed = { id: number; key: string; userId: string; peerId: string; screen: boolean };
 /** A publisher as Janus lists it; `talking` says whether they talk right now (events only say when it changes). */
 type Publisher = { id: number; display?: string; talking?: boolean };
 type Handle = JanusJS.PluginHandle;
@@ -105,8 +112,6 @@ export class SubscriptionPlan {
 	}
 }
 
-/** A camera feed is published as `<peerId>`, a screen feed as `screen:<peerId>`. */
-const SCREEN = 'screen:';
 const STATS_MS = 2000;
 const SUBSCRIBE_BATCH_MS = 250;
 /** After Janus refused a subscription change: ask again this much later, and give up the SFU after this many refusals in a row. */
@@ -179,8 +184,8 @@ export class SfuLinks {
 	#myId: number | null = null;
 	readonly #talking = new TalkingFeeds();
 	onChange: () => void = () => {};
-	/** Whether a person has their camera on (a quiet video stream is then not a bad link). */
-	videoExpected: (peerId: string) => boolean = () => true;
+	/** Whether a device (`sfuKey`) has its camera on (a quiet video stream is then not a bad link). */
+	videoExpected: (key: string) => boolean = () => true;
 	/** The SFU connection is gone (Janus restarted, network lost): the call decides what next. */
 	onLost: (reason: string) => void = () => {};
 
@@ -203,8 +208,7 @@ export class SfuLinks {
 		this.#janus = await new Promise<JanusJS.Janus>((resolve, reject) => {
 			let up = false;
 			const janus: JanusJS.Janus = new Janus({
-				server: `${secure ? 'wss' : 'ws'}://${location.host}/sfu`,
-				token: join.token,
+				server: `${secure ? 'wss' : 'ws'}://${location.host}/sfu?ticket=${encodeURIComponent(join.ticket)}`,
 				iceServers: join.iceServers,
 				iceTransportPolicy: this.#relayOnly ? 'relay' : 'all',
 				destroyOnUnload: true,
@@ -219,7 +223,7 @@ export class SfuLinks {
 			onmessage: (message, jsep) => this.#onPublisherMessage(message as VideoroomMessage, jsep),
 			iceState: (state) => state === 'failed' && this.#lose('media path to the SFU failed')
 		});
-		const joined = await this.#joinAsPublisher(this.#publisher, this.#peerId, join.roomToken);
+		const joined = await this.#joinAsPublisher(this.#publisher, this.#peerId);
 		this.#myId = joined.id ?? null;
 		await this.#publish(this.#publisher, [
 			...(tracks.audio ? [{ type: 'audio' as const, capture: tracks.audio, recv: false, dontStop: true }] : []),
@@ -235,11 +239,11 @@ export class SfuLinks {
 		);
 	}
 
-	/** Joins as a publisher; the answer ('joined' or an error) comes as an event, which `#pending` resolves. */
-	#joinAsPublisher(handle: Handle, display: string, roomToken: string): Promise<VideoroomMessage> {
+	/** Joins as a publisher (the proxy completes `display` with who we are); the answer ('joined' or an error) comes as an event, which `#pending` resolves. */
+	#joinAsPublisher(handle: Handle, display: string): Promise<VideoroomMessage> {
 		return new Promise((resolve, reject) => {
 			this.#pending.set(handle, { resolve, reject });
-			handle.send({ message: { request: 'join', ptype: 'publisher', room: this.#room, display, token: roomToken }, error: (e) => reject(new Error(e)) });
+			handle.send({ message: { request: 'join', ptype: 'publisher', room: this.#room, display }, error: (e) => reject(new Error(e)) });
 		});
 	}
 
@@ -280,17 +284,17 @@ export class SfuLinks {
 		}
 	}
 
-	/** Janus says this person is talking (audio-level events on their camera feed). */
-	isTalking(peerId: string): boolean {
-		for (const feed of this.#feeds.values()) if (feed.peerId === peerId && !feed.screen) return this.#talking.is(feed.id);
+	/** Janus says this person's device (an `sfuKey`) is talking (audio-level events on their camera feed). */
+	isTalking(key: string): boolean {
+		for (const feed of this.#feeds.values()) if (feed.key === key && !feed.screen) return this.#talking.is(feed.id);
 		return false;
 	}
 
-	#remote(peerId: string): SfuRemote {
-		let remote = this.remotes.get(peerId);
+	#remote(feed: Feed): SfuRemote {
+		let remote = this.remotes.get(feed.key);
 		if (!remote) {
-			remote = { peerId, camera: null, screen: null, quality: 'unknown' };
-			this.remotes.set(peerId, remote);
+			remote = { userId: feed.userId, peerId: feed.peerId, camera: null, screen: null, quality: 'unknown' };
+			this.remotes.set(feed.key, remote);
 		}
 		return remote;
 	}
@@ -298,14 +302,13 @@ export class SfuLinks {
 	#onPublishers(publishers: Publisher[]) {
 		const fresh: Feed[] = [];
 		for (const p of publishers) {
-			if (p.id === this.#myId || !p.display || this.#feeds.has(p.id)) continue;
-			const screen = p.display.startsWith(SCREEN);
-			const peerId = screen ? p.display.slice(SCREEN.length) : p.display;
+			const owner = parseFeedDisplay(p.display);
+			if (p.id === this.#myId || !owner || this.#feeds.has(p.id)) continue;
 			// Our own screen feed comes back as a publisher too.
-			if (peerId === this.#peerId) continue;
-			const feed = { id: p.id, peerId, screen };
+			if (owner.peerId === this.#peerId) continue;
+			const feed = { id: p.id, key: sfuKey(owner.userId, owner.peerId), ...owner };
 			this.#feeds.set(p.id, feed);
-			this.#remote(peerId);
+			this.#remote(feed);
 			fresh.push(feed);
 		}
 		if (fresh.length) this.#subscribe(fresh);
@@ -318,11 +321,11 @@ export class SfuLinks {
 		this.#talking.forget(id);
 		this.#streams.delete(id);
 		if (this.#plan.drop(id)) this.#queue(() => this.#request(this.#subscriber!, { request: 'unsubscribe', streams: [{ feed: id }] }));
-		const remote = this.remotes.get(feed.peerId);
+		const remote = this.remotes.get(feed.key);
 		if (remote) {
 			if (feed.screen) remote.screen = null;
 			else remote.camera = null;
-			if (![...this.#feeds.values()].some((f) => f.peerId === feed.peerId)) this.remotes.delete(feed.peerId);
+			if (![...this.#feeds.values()].some((f) => f.key === feed.key)) this.remotes.delete(feed.key);
 		}
 		this.onChange();
 	}
@@ -386,8 +389,7 @@ export class SfuLinks {
 		});
 		this.#subscriber = handle;
 		try {
-			const { roomToken } = await this.#getJoin();
-			handle.send({ message: { request: 'join', ptype: 'subscriber', room: this.#room, streams, token: roomToken } });
+			handle.send({ message: { request: 'join', ptype: 'subscriber', room: this.#room, streams } });
 			await Promise.race([negotiated, timeout]);
 		} catch (error) {
 			// A refused join leaves the handle outside the room: the next attempt joins on a fresh one.
@@ -441,7 +443,7 @@ export class SfuLinks {
 		} else {
 			return;
 		}
-		const remote = this.#remote(feed.peerId);
+		const remote = this.#remote(feed);
 		if (feed.screen) remote.screen = stream.getVideoTracks().length ? stream : null;
 		else remote.camera = stream;
 		this.onChange();
@@ -463,7 +465,7 @@ export class SfuLinks {
 		this.#subscriber.send({ message: { request: 'configure', streams } });
 	}
 
-	/** People whose camera video is being decoded from the SFU (not merely announced): safe to switch over to. */
+	/** Devices (`sfuKey`s) whose camera video is being decoded from the SFU (not merely announced): safe to switch over to. */
 	async decodingPeers(): Promise<Set<string>> {
 		const peers = new Set<string>();
 		const pc = this.#subscriber?.webrtcStuff.pc;
@@ -471,7 +473,7 @@ export class SfuLinks {
 		(await pc.getStats()).forEach((s) => {
 			if (s.type !== 'inbound-rtp' || s.kind !== 'video' || !s.mid || !(s.framesDecoded > 0)) return;
 			const feed = this.#feeds.get(this.#mids.get(s.mid)?.feed ?? -1);
-			if (feed && !feed.screen) peers.add(feed.peerId);
+			if (feed && !feed.screen) peers.add(feed.key);
 		});
 		return peers;
 	}
@@ -488,8 +490,7 @@ export class SfuLinks {
 			this.#settle(handle, message as VideoroomMessage);
 		} });
 		this.#screenPublisher = handle;
-		const { roomToken } = await this.#getJoin();
-		await this.#joinAsPublisher(handle, SCREEN + this.#peerId, roomToken);
+		await this.#joinAsPublisher(handle, SCREEN_TAG + this.#peerId);
 		await this.#publish(handle, [{ type: 'screen', capture: track, recv: false, dontStop: true }]);
 	}
 
@@ -509,19 +510,19 @@ export class SfuLinks {
 			if (s.type !== 'inbound-rtp' || !s.mid) return;
 			const feed = this.#feeds.get(this.#mids.get(s.mid)?.feed ?? -1);
 			if (!feed || feed.screen) return;
-			const sum = perPeer.get(feed.peerId) ?? { lost: 0, received: 0, bytes: 0 };
+			const sum = perPeer.get(feed.key) ?? { lost: 0, received: 0, bytes: 0 };
 			sum.lost += s.packetsLost ?? 0;
 			sum.received += s.packetsReceived ?? 0;
 			if (s.kind === 'video') sum.bytes += s.bytesReceived ?? 0;
-			perPeer.set(feed.peerId, sum);
+			perPeer.set(feed.key, sum);
 		});
-		for (const [peerId, sample] of perPeer) {
-			const remote = this.remotes.get(peerId);
+		for (const [key, sample] of perPeer) {
+			const remote = this.remotes.get(key);
 			if (!remote) continue;
-			const before = this.#stats.get(peerId);
+			const before = this.#stats.get(key);
 			const bitrate = before ? (((sample.bytes - before.bytes) * 8) / STATS_MS) * 1000 : undefined;
-			remote.quality = scoreQuality({ rttSeconds: rtt, lossFraction: before ? lossBetween(before, sample) : undefined, bitrateBps: bitrate, expectVideo: this.videoExpected(peerId) });
-			this.#stats.set(peerId, sample);
+			remote.quality = scoreQuality({ rttSeconds: rtt, lossFraction: before ? lossBetween(before, sample) : undefined, bitrateBps: bitrate, expectVideo: this.videoExpected(key) });
+			this.#stats.set(key, sample);
 		}
 		this.onChange();
 	}

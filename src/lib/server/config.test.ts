@@ -18,7 +18,7 @@ describe('parseConfig', () => {
 			roomIdleMs: 30_000,
 			addressHeader: undefined,
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
-			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined },
+			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined, maxMessageBytes: 262144, publisherBitrate: 1200000 },
 			vapidSubject: undefined,
 			push: { subscriptionsPerPerson: 10, ringsPerMinute: 6, roomRingsPerMinute: 12, allowPrivateEndpoints: false },
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },

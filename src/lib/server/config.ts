@@ -51,6 +51,8 @@ const envSchema = z.object({
 	JANUS_PUBLIC_IP: z.string().optional(),
 	JANUS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 	JANUS_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+	SFU_MAX_MESSAGE_BYTES: positiveInt.min(16 * 1024, 'must be at least 16384 (an SDP offer is a few KB)').default(256 * 1024),
+	SFU_PUBLISHER_BITRATE: positiveInt.min(64_000, 'must be at least 64000 (Janus’ floor)').default(1_200_000),
 	VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').optional(),
 	PUSH_SUBSCRIPTION_LIMIT: positiveInt.default(10),
 	RING_RATE_LIMIT: positiveInt.default(6),
@@ -89,8 +91,11 @@ export type Config = {
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
 	secrets: { authSecret?: string; vapidPublicKey?: string; vapidPrivateKey?: string; janusAdminKey?: string; janusTokenSecret?: string };
-	/** The SFU for calls of five and more: Janus as a child process, an external Janus, or none. */
-	sfu: { mode: 'auto' | 'off'; externalUrl?: string; rtpPorts: string; iface?: string; publicIp?: string };
+	/**
+	 * The SFU for calls of five and more: Janus as a child process, an external Janus, or none.
+	 * `maxMessageBytes`: largest frame on /sfu either way; `publisherBitrate`: each publisher's cap (bps).
+	 */
+	sfu: { mode: 'auto' | 'off'; externalUrl?: string; rtpPorts: string; iface?: string; publicIp?: string; maxMessageBytes: number; publisherBitrate: number };
 	/** ICE servers handed to browsers for calls (TURN only when both URLs and secret are set). */
 	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
@@ -156,7 +161,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			janusAdminKey: e.JANUS_ADMIN_KEY,
 			janusTokenSecret: e.JANUS_TOKEN_SECRET
 		},
-		sfu: { mode: e.SFU, externalUrl: e.JANUS_URL, rtpPorts: e.JANUS_RTP_PORTS, iface: e.JANUS_INTERFACE, publicIp: e.JANUS_PUBLIC_IP },
+		sfu: {
+			mode: e.SFU,
+			externalUrl: e.JANUS_URL,
+			rtpPorts: e.JANUS_RTP_PORTS,
+			iface: e.JANUS_INTERFACE,
+			publicIp: e.JANUS_PUBLIC_IP,
+			maxMessageBytes: e.SFU_MAX_MESSAGE_BYTES,
+			publisherBitrate: e.SFU_PUBLISHER_BITRATE
+		},
 		vapidSubject: e.VAPID_SUBJECT,
 		push: {
 			subscriptionsPerPerson: e.PUSH_SUBSCRIPTION_LIMIT,

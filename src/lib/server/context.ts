@@ -27,8 +27,8 @@ export type AppContext = {
 	userSearch: UserSearch;
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */
 	issuePeerId(roomId: string, userId: string): string;
-	/** Tokens for a member to join their call's videoroom, when the call is on the SFU (sfu/service.ts). */
-	sfuJoin(roomId: string, userId: string): Promise<{ janusRoom: number; token: string; roomToken: string }>;
+	/** A single-use ticket for a member in the call to open its videoroom through /sfu, when the call is on the SFU (sfu/service.ts). */
+	sfuJoin(roomId: string, userId: string): Promise<{ janusRoom: number; ticket: string }>;
 };
 
 // The SvelteKit bundle and the server entry each load their own copy of this module,
