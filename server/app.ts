@@ -73,7 +73,7 @@ export function createParley(config: Config): Parley {
 			}
 		}
 	});
-	const sfu = createSfuService({ config, secrets, auth, rooms, events, log, announce: (roomId) => sync.announce(roomId) });
+	const sfu = createSfuService({ config, secrets, auth, rooms, events, liveSessions, log, announce: (roomId) => sync.announce(roomId) });
 	const context: AppContext = {
 		config,
 		db,

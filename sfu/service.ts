@@ -6,6 +6,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { Auth } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
+import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { Secrets } from '../src/lib/server/secrets.ts';
@@ -23,6 +24,8 @@ import { SfuTickets } from './sfu-tickets.ts';
 import { parseFeedDisplay } from '../src/lib/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
+/** Close code when the session a connection was opened with has ended (as on /sync). */
+const CLOSE_SESSION_ENDED = 4401;
 /**
  * Janus' tokens never leave the server: the proxy signs a fresh one into each request it
  * forwards (Janus checks the session token on every request), so they need only outlive the trip.
@@ -44,7 +47,7 @@ const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
  * connections, and kicks their feeds, when they lose access to the room. Janus itself listens
  * on 127.0.0.1 and checks the signed tokens the proxy adds.
  */
-export function createSfuService(options: { config: Config; secrets: Secrets; auth: Auth; rooms: Rooms; events: RoomEvents; log: Logger; announce: (roomId: string) => void }) {
+export function createSfuService(options: { config: Config; secrets: Secrets; auth: Auth; rooms: Rooms; events: RoomEvents; liveSessions: LiveSessions; log: Logger; announce: (roomId: string) => void }) {
 	const { config, secrets, auth, log } = options;
 	const maxPayload = config.sfu.maxMessageBytes;
 	const wss = new WebSocketServer({ noServer: true, maxPayload, handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false) });
@@ -173,7 +176,10 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 					};
 					const connection = new SfuConnection({ client, upstream, binding, tokens, log });
 					connections.set(connection, room);
+					// Signing out (or a revoked or expired session) ends the call on this device: Janus drops its session with the socket.
+					const unwatch = options.liveSessions.add({ sessionId: session.session.id, userId: binding.userId, end: (reason) => connection.end(CLOSE_SESSION_ENDED, reason) });
 					client.on('close', (code) => {
+						unwatch();
 						connections.delete(connection);
 						if (code === 1009) log.warn('sfu.frame_too_large', { roomId: binding.roomId, userId: binding.userId, maxPayload });
 					});

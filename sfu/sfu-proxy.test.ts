@@ -173,4 +173,14 @@ describe.skipIf(!janusInstalled())('the /sfu proxy', () => {
 		expect((await next.ask({ janus: 'create' })).janus).toBe('success');
 		next.ws.close();
 	});
+
+	it('ends a connection within seconds of its session ending (signed out everywhere)', async () => {
+		const eve = people[4];
+		const client = sfuClient(server, eve, await ticket(eve));
+		expect(await client.opened).toBe(true);
+		await client.open();
+		await server.parley.context.auth.api.revokeSessions({ headers: new Headers({ cookie: eve.cookie }) });
+		server.parley.context.liveSessions.checkSoon();
+		expect(await client.closed).toBe(4401);
+	}, 30_000);
 });
