@@ -11,6 +11,7 @@ import type { Rooms } from '../src/lib/server/rooms.ts';
 import { RoomSession, type Peer } from './room-session.ts';
 import { SyncStore } from './store.ts';
 import { headersOf, sameOriginUpgrade } from '../server/http.ts';
+import { refuseUpgrade, upgradePath } from '../server/upgrade.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
 export const SYNC_PREFIX = '/sync/';
@@ -36,6 +37,17 @@ export type SyncOptions = {
 };
 
 const PING_MS = 30_000;
+
+/** The room id in `/sync/<roomId>`, or null when the address cannot be decoded. */
+export function roomIdOf(url: string | undefined): string | null {
+	const path = upgradePath(url);
+	if (path === null || !path.startsWith(SYNC_PREFIX)) return null;
+	try {
+		return decodeURIComponent(path.slice(SYNC_PREFIX.length));
+	} catch {
+		return null;
+	}
+}
 /** Leaves room to read an oversized update and say why it is refused, rather than dropping the socket. */
 const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
 
@@ -149,7 +161,7 @@ export function createSyncService(options: SyncOptions) {
 		}
 		if (ws.readyState !== ws.OPEN) return;
 
-		const wantsAck = new URL(req.url ?? '/', 'http://x').searchParams.get('ack') === '1';
+		const wantsAck = URL.parse(req.url ?? '/', 'http://x')?.searchParams.get('ack') === '1';
 		const peer: Peer = {
 			userId,
 			role,
@@ -190,8 +202,8 @@ export function createSyncService(options: SyncOptions) {
 	return {
 		prefix: SYNC_PREFIX,
 		handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
-			const path = new URL(req.url ?? '/', 'http://x').pathname;
-			const roomId = decodeURIComponent(path.slice(SYNC_PREFIX.length));
+			const roomId = roomIdOf(req.url);
+			if (roomId === null) return refuseUpgrade(socket, 400, 'Bad Request', 'The room id in the address is not valid (bad percent-encoding).');
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				ws.on('error', (error) => log.warn('sync.socket_error', { roomId, error: error.message }));
 				accept(ws, req, roomId).catch((error) => {
