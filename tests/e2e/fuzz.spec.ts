@@ -12,7 +12,7 @@ import { startServer } from './support/server.ts';
 
 // The same seed gives the same cases; FUZZ_SEED=<n> tries others. Every failure names the seed.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
-const COUNTS = { upgrades: 150, sockets: 40, http: 320 };
+const COUNTS = { upgrades: 120, sockets: 40, http: 260 };
 const CONCURRENCY = 6;
 const ROUTES_DIR = join(import.meta.dirname, '../../src/routes');
 
