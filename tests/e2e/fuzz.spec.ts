@@ -5,14 +5,14 @@ import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.t
 import { MESSAGES } from '../../src/lib/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
 import { call, signUpPerson, type Person } from './support/api-client.ts';
-import { EXTRA_PATHS, garbageFrames, httpCase, listRoutes, upgradeCase, type FuzzCase, type Target } from './support/fuzz-cases.ts';
+import { EXTRA_PATHS, garbageFrames, httpCase, listRoutes, sweepCases, upgradeCase, type FuzzCase, type Target } from './support/fuzz-cases.ts';
 import { prng, type Random } from './support/prng.ts';
 import { rawRequest, requestBytes, upgradeHeaders } from './support/raw-http.ts';
 import { startServer } from './support/server.ts';
 
 // The same seed gives the same cases; FUZZ_SEED=<n> tries others. Every failure names the seed.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
-const COUNTS = { upgrades: 120, sockets: 40, http: 260 };
+const COUNTS = { upgrades: 120, sockets: 40, http: 200 };
 const CONCURRENCY = 6;
 const ROUTES_DIR = join(import.meta.dirname, '../../src/routes');
 
@@ -79,6 +79,7 @@ test('fuzz: malformed upgrades, frames and requests never stop the server, and a
 		const upgrades = Array.from({ length: COUNTS.upgrades }, () => upgradeCase(annTarget, random));
 		const sockets = Array.from({ length: COUNTS.sockets }, () => socketCase(annTarget, random));
 		const requests = Array.from({ length: COUNTS.http }, () => httpCase(routes, malloryTarget, random));
+		const sweep = sweepCases(routes, malloryTarget);
 
 		const serverErrors: string[] = [];
 		const upgraded = new Set<string>();
@@ -109,6 +110,7 @@ test('fuzz: malformed upgrades, frames and requests never stop the server, and a
 		}
 		await runAll('upgrade', upgrades.map((c) => async () => c));
 		await runAll('signed-in socket', sockets.map((make) => () => make(ann, server.url)));
+		await runAll('sweep', sweep.map((c) => async () => c));
 		await runAll('http', requests.map((c) => async () => c));
 
 		// The garbage reached every service: each accepted a signed-in person's socket at least once.

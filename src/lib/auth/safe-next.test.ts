@@ -10,7 +10,12 @@ describe('safeNext', () => {
 		['https://evil.example', '/'],
 		['//evil.example', '/'],
 		['/\\evil.example', '/'],
-		['rooms', '/']
+		['rooms', '/'],
+		['/\t/evil.example', '/'],
+		['/\r\nSet-Cookie: x=1', '/'],
+		['/\u0000', '/'],
+		['/\uFFFD%A', '/%EF%BF%BD%A'],
+		['/rooms/é?q=ü', '/rooms/%C3%A9?q=%C3%BC']
 	])('%s → %s', (input, expected) => {
 		expect(safeNext(input)).toBe(expected);
 	});

@@ -1,5 +1,13 @@
-/** Where to go after signing in: only a path on this site, so a link cannot send people elsewhere. */
+const HERE = 'http://parley.invalid';
+
+/**
+ * Where to go after signing in: only a path on this site, so a link cannot send people elsewhere,
+ * and only as a URL normalises it (escaped), so it is always a valid Location header.
+ */
 export function safeNext(value: string | null | undefined, fallback = '/'): string {
-	if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-	return value;
+	// Browsers drop tabs and newlines and read `\` as `/`: `/\t/evil.example` would leave the site.
+	if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+	const url = URL.parse(value, HERE);
+	if (!url || url.origin !== HERE) return fallback;
+	return url.pathname + url.search + url.hash;
 }

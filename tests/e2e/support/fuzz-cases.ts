@@ -79,14 +79,29 @@ export const EXTRA_PATHS = [
 	'/api/auth/error', '/api/auth/%E0%A4%A', '/api/auth/sign-in/social', '/api/auth/callback/%E0%A4%A', '/api/%E0%A4%A', '/__data.json', '/rooms/[id]/__data.json'
 ];
 
-function fillParams(route: string, target: Target, random: Random): string {
+/** The route with its [params] filled: real ids, or (with a Random, half the time) a nasty segment. */
+function fillParams(route: string, target: Target, random?: Random): string {
 	return route.replace(/\[(\.\.\.)?(\w+)\]/g, (_all, _rest, name: string) => {
-		if (random.chance(0.5)) return random.pick(SEGMENTS);
+		if (random?.chance(0.5)) return random.pick(SEGMENTS);
 		if (name === 'id') return target.roomId;
 		if (name === 'token') return target.inviteToken;
 		if (name === 'userId') return target.otherUserId;
 		return 'x';
 	});
+}
+
+/** Queries every route gets in the sweep: bad escapes and control characters where a path or an id is read. */
+const SWEEP_QUERIES = ['?next=/%09/evil.example', '?next=/%E0%A4%A', '?next=/%0d%0aX:%20y', '?next=/%00', '?q=%E0%A4%A&room=%'];
+
+/** Every route (real params) with every sweep query, signed in: the combinations random draws reach too rarely. */
+export function sweepCases(routes: string[], target: Target): FuzzCase[] {
+	return routes.flatMap((route) =>
+		SWEEP_QUERIES.map((query) => {
+			const url = fillParams(route, target) + query;
+			const headers: [string, string][] = [['Host', `127.0.0.1:${target.port}`], ['Cookie', target.cookie], ['Connection', 'close']];
+			return { label: `sweep GET ${url}`, bytes: requestBytes('GET', url, headers) };
+		})
+	);
 }
 
 const EXTRA_HEADERS: [string, string][] = [
