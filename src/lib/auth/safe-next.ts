@@ -6,7 +6,7 @@ const HERE = 'http://parley.invalid';
  */
 export function safeNext(value: string | null | undefined, fallback = '/'): string {
 	// Browsers drop tabs and newlines and read `\` as `/`: `/\t/evil.example` would leave the site.
-	if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+	if (!value || !value.startsWith('/') || [...value].some((c) => c < ' ' || c === '\x7f' || c === '\\')) return fallback;
 	const url = URL.parse(value, HERE);
 	if (!url || url.origin !== HERE) return fallback;
 	return url.pathname + url.search + url.hash;
