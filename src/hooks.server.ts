@@ -35,10 +35,11 @@ const FRAMEWORK_MESSAGES: Record<number, string> = {
 export const handleError: HandleServerError = ({ kind, error, event }) => {
 	const { log } = getContext();
 	const where = { method: event.request.method, path: event.url.pathname.slice(0, 200) };
-	// SvelteKit refusing bad input is the client's mistake, not the server's: no error in the log.
-	if (kind === 'framework' && error.status < 500) {
-		if (error.status !== 404) log.info('request.refused', { ...where, status: error.status, reason: error.message });
-		return { message: FRAMEWORK_MESSAGES[error.status] ?? error.message };
+	// A refusal (SvelteKit's own, or a page's `error(404, …)`) is the client's mistake, not the server's: no error in the log.
+	const status = kind === 'unknown' ? 500 : (error as { status?: number }).status ?? 500;
+	if (kind !== 'unknown' && status < 500) {
+		if (status !== 404) log.info('request.refused', { ...where, status, reason: error.message });
+		return { message: (kind === 'framework' && FRAMEWORK_MESSAGES[status]) || error.message };
 	}
 	log.error('request.failed', { kind, ...where, error });
 	return { message: 'Parley could not handle that request. Try again in a moment.' };
