@@ -29,7 +29,8 @@ export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'
 /** A WebSocket service mounted under a path prefix (`/sync/`, `/peerjs`, `/sfu`). */
 export type UpgradeRoute = {
 	prefix: string;
-	handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	/** May throw or reject: the router turns that into a refusal (see routeUpgrade). */
+	handle(req: IncomingMessage, socket: Duplex, head: Buffer): void | Promise<void>;
 };
 
 export type Parley = {

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../src/lib/server/log.ts';
 import { CLIENT_ADDRESS_HEADER } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import { cspHeader } from '../src/lib/server/csp.ts';
@@ -31,9 +33,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function prepareRequest(req: IncomingMessage, res: ServerResponse, config: Config): boolean {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 
-	const origin = config.origin ? new URL(config.origin) : undefined;
+	const origin = config.origin ? URL.parse(config.origin) : null;
+	// Without a configured origin, the request's Host makes the URL SvelteKit sees: it must be a host.
+	const host = req.headers.host;
+	if (!origin && !isHost(host)) {
+		res.setHeader('connection', 'close');
+		sendJson(res, 400, { error: 'The Host header is missing or is not a valid host name.' });
+		req.resume();
+		return false;
+	}
 	req.headers[PROTOCOL_HEADER] = origin ? origin.protocol.slice(0, -1) : 'http';
-	req.headers[HOST_HEADER] = origin ? origin.host : req.headers.host;
+	req.headers[HOST_HEADER] = origin ? origin.host : host;
 	req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, config);
 
 	const length = Number(req.headers['content-length'] ?? 0);
@@ -44,6 +54,23 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, config
 		return false;
 	}
 	return true;
+}
+
+/** A DNS name (labels of at most 63 letters, digits and hyphens), an IPv4 address or a bracketed IPv6 address, then an optional port. */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** A Host header a request URL can be made from, and that better-auth accepts too (it reads the session with it). */
+export function isHost(value: string | undefined): value is string {
+	return !!value && value.length <= 260 && HOST.test(value) && URL.canParse(`http://${value}`);
+}
+
+/** Node could not parse a request (bad request line or header, headers too large): answer as Node would, and log it. */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, log: Logger): void {
+	if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+	log.info('request.malformed', { code: error.code });
+	const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+	const body = JSON.stringify({ error: `The request could not be read (${status.slice(4)}).` });
+	socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 export function clientAddress(req: IncomingMessage, config: Pick<Config, 'addressHeader'>): string {

@@ -1,11 +1,11 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, parseConfig, type Config } from '../src/lib/server/config.ts';
 import { StartupError } from '../src/lib/server/db.ts';
 import { createParley, ROOT, VERSION, type Parley } from './app.ts';
-import { HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson } from './http.ts';
+import { answerClientError, HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson } from './http.ts';
 import { routeUpgrade } from './upgrade.ts';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -39,7 +39,7 @@ const { handler } = await import(pathToFileURL(join(buildDir, 'handler.js')).hre
 });
 const serviceWorkerFile = join(buildDir, 'client', 'sw.js');
 
-const server = createServer((req, res) => {
+function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
 	if (!prepareRequest(req, res, config)) return;
 	if (req.url === '/healthz') return sendJson(res, 200, { ok: true, version: VERSION });
 	// The service worker is read fresh and never cached, so browsers see a new version as soon as it is deployed.
@@ -48,10 +48,31 @@ const server = createServer((req, res) => {
 		createReadStream(serviceWorkerFile).pipe(res);
 		return;
 	}
-	handler(req, res);
+	return handler(req, res);
+}
+
+const server = createServer((req, res) => {
+	// Whatever a request makes the server throw (or reject with) ends that request, never the process.
+	const failed = (error: unknown) => {
+		log.error('request.failed', { method: req.method, path: req.url?.split('?')[0].slice(0, 200), error });
+		if (res.headersSent) return void res.destroy();
+		try {
+			sendJson(res, 500, { error: 'Parley could not handle that request. Try again in a moment.' });
+		} catch {
+			res.destroy();
+		}
+	};
+	try {
+		const handled = serve(req, res);
+		if (handled instanceof Promise) handled.catch(failed);
+	} catch (error) {
+		failed(error);
+	}
 });
 server.on('upgrade', (req, socket, head) => routeUpgrade(parley.upgradeRoutes, req, socket, head, log));
-server.on('clientError', (_error, socket) => socket.destroy());
+server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, log));
+// Not a way to survive a bug (the process still ends): the last words are a JSON log line like every other.
+process.on('uncaughtExceptionMonitor', (error, origin) => log.error('process.crashed', { origin, error }));
 
 server.listen(config.port, config.host, () => {
 	const address = server.address();

@@ -30,8 +30,22 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** What SvelteKit's own refusals (a bad address, a method a route lacks) say to a person. */
+const FRAMEWORK_MESSAGES: Record<number, string> = {
+	400: 'This address is not valid (it has a broken %-escape or an unexpected character).',
+	404: 'Not found',
+	405: 'This address does not accept that method.'
+};
+
 export const handleError: HandleServerError = ({ kind, error, event }) => {
-	const notFound = kind === 'framework' && error.status === 404;
-	if (!notFound) getContext().log.error('request.failed', { kind, method: event.request.method, path: event.url.pathname, error });
-	return { message: notFound ? 'Not found' : 'Parley could not handle that request. Try again in a moment.' };
+	const { log } = getContext();
+	const where = { method: event.request.method, path: event.url.pathname.slice(0, 200) };
+	// A refusal (SvelteKit's own, or a page's `error(404, …)`) is the client's mistake, not the server's: no error in the log.
+	const status = kind === 'unknown' ? 500 : (error as { status?: number }).status ?? 500;
+	if (kind !== 'unknown' && status < 500) {
+		if (status !== 404) log.info('request.refused', { ...where, status, reason: error.message });
+		return { message: (kind === 'framework' && FRAMEWORK_MESSAGES[status]) || error.message };
+	}
+	log.error('request.failed', { kind, ...where, error });
+	return { message: 'Parley could not handle that request. Try again in a moment.' };
 };

@@ -13,6 +13,7 @@ import type { Rooms } from '../src/lib/server/rooms.ts';
 import { RoomSession, type Peer } from './room-session.ts';
 import { SyncStore } from './store.ts';
 import { headersOf, sameOriginUpgrade } from '../server/http.ts';
+import { refuseUpgrade, upgradePath } from '../server/upgrade.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
 export const SYNC_PREFIX = '/sync/';
@@ -42,6 +43,17 @@ export type SyncOptions = {
 const PING_MS = 30_000;
 /** Close code when a person has the room open on more connections than allowed. */
 export const CLOSE_TOO_MANY = 4429;
+
+/** The room id in `/sync/<roomId>`, or null when the address cannot be decoded. */
+export function roomIdOf(url: string | undefined): string | null {
+	const path = upgradePath(url);
+	if (path === null || !path.startsWith(SYNC_PREFIX)) return null;
+	try {
+		return decodeURIComponent(path.slice(SYNC_PREFIX.length));
+	} catch {
+		return null;
+	}
+}
 /** Leaves room to read an oversized update and say why it is refused, rather than dropping the socket. */
 const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
 
@@ -160,7 +172,7 @@ export function createSyncService(options: SyncOptions) {
 			return ws.close(CLOSE_TOO_MANY, `You have this room open ${open} times already; close it somewhere else first`);
 		}
 
-		const wantsAck = new URL(req.url ?? '/', 'http://x').searchParams.get('ack') === '1';
+		const wantsAck = URL.parse(req.url ?? '/', 'http://x')?.searchParams.get('ack') === '1';
 		const peer: Peer & { roomId: string } = {
 			roomId,
 			userId,
@@ -205,8 +217,8 @@ export function createSyncService(options: SyncOptions) {
 	return {
 		prefix: SYNC_PREFIX,
 		handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
-			const path = new URL(req.url ?? '/', 'http://x').pathname;
-			const roomId = decodeURIComponent(path.slice(SYNC_PREFIX.length));
+			const roomId = roomIdOf(req.url);
+			if (roomId === null) return refuseUpgrade(socket, 400, 'Bad Request', 'The room id in the address is not valid (bad percent-encoding).');
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				ws.on('error', (error) => log.warn('sync.socket_error', { roomId, error: error.message }));
 				accept(ws, req, roomId).catch((error) => {

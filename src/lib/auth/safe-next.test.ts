@@ -15,7 +15,11 @@ describe('safeNext', () => {
 		['/\t/evil.example', '/'],
 		['/\n/evil.example', '/'],
 		['/rooms\u0000', '/'],
-		['/rooms/\u007f', '/']
+		['/rooms/\u007f', '/'],
+		['/\r\nSet-Cookie: x=1', '/'],
+		['/\u0000', '/'],
+		['/\uFFFD%A', '/%EF%BF%BD%A'],
+		['/rooms/é?q=ü', '/rooms/%C3%A9?q=%C3%BC']
 	])('%s → %s', (input, expected) => {
 		expect(safeNext(input)).toBe(expected);
 	});

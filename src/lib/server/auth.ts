@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { NodeSqliteDialect } from '@better-auth/kysely-adapter/node-sqlite-dialect';
 import { betterAuth } from 'better-auth';
-import { APIError } from 'better-auth/api';
+import { APIError, isAPIError } from 'better-auth/api';
 import { Kysely } from 'kysely';
 import { personName } from '../auth/person-name.ts';
 import type { Config } from './config.ts';
@@ -55,6 +55,14 @@ export function createAuth({ db, secret, config, log }: AuthOptions) {
 		logger: log && {
 			level: 'warn',
 			log: (level, message) => log[level]('auth.' + level, { message })
+		},
+		// better-auth prints refused requests (bad JSON, wrong content type) to the console itself, past the logger above.
+		onAPIError: log && {
+			onError(error) {
+				const status = (error as { statusCode?: unknown }).statusCode;
+				if (isAPIError(error) && typeof status === 'number' && status < 500) log.info('auth.refused', { status, message: error.message });
+				else log.error('auth.failed', { error });
+			}
 		}
 	});
 }
