@@ -174,6 +174,15 @@ describe.skipIf(!janusInstalled())('the /sfu proxy', () => {
 		next.ws.close();
 	});
 
+	it('answers garbage frames with refusals and keeps the connection and Janus serving', async () => {
+		const client = sfuClient(server, people[2], await ticket(people[2]));
+		expect(await client.opened).toBe(true);
+		for (const frame of ['not json', '[]', 'null', '{"janus":', JSON.stringify({ janus: 'message', transaction: 't1', body: 7 }), JSON.stringify({ janus: 42 })]) client.ws.send(frame);
+		client.ws.send(randomBytes(64));
+		expect((await client.ask({ janus: 'create' })).janus).toBe('success');
+		client.ws.close();
+	});
+
 	it('ends a connection within seconds of its session ending (signed out everywhere)', async () => {
 		const eve = people[4];
 		const client = sfuClient(server, eve, await ticket(eve));
