@@ -18,8 +18,14 @@ describe('parseConfig', () => {
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
 			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined },
 			vapidSubject: undefined,
-			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 }
+			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
+			peerjsMaxFrameBytes: 65536
 		});
+	});
+
+	it('reads the signalling frame limit, and refuses one too small for a PeerJS offer', () => {
+		expect(parseConfig({ PEERJS_MAX_FRAME_BYTES: '32768' }).peerjsMaxFrameBytes).toBe(32768);
+		expect(() => parseConfig({ PEERJS_MAX_FRAME_BYTES: '100' })).toThrow(/PEERJS_MAX_FRAME_BYTES="100": must be at least 1024/);
 	});
 
 	it('reads every variable', () => {
