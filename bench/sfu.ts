@@ -70,7 +70,7 @@ try {
 	const firsts: number[] = [];
 	const alls: number[] = [];
 	for (let run = 0; run < RUNS; run++) {
-		const [f, a] = await timedJoin(fifth, 4);
+		const { first_frame_ms: f, all_frames_ms: a } = await timedJoin(fifth, 4);
 		firsts.push(f);
 		alls.push(a);
 		console.error(JSON.stringify({ run, first_ms: Math.round(f), all_ms: Math.round(a), route: await route(fifth).textContent() }));

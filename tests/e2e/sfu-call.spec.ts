@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer, type RunningServer } from './support/server.ts';
+import { CALL_UI_MS, REMOTE_VIDEO_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, signUpInBrowser, type PersonInput } from './support/ui.ts';
 import { watchFreezes } from './support/video.ts';
 
@@ -30,7 +31,7 @@ const freshFrame = (page: Page, name: string) =>
 		.catch(() => false);
 
 /** Waits until `page` receives fresh video from each of `names`. */
-async function seesVideoOf(page: Page, names: string[], timeout = 30_000) {
+async function seesVideoOf(page: Page, names: string[], timeout = REMOTE_VIDEO_MS) {
 	await Promise.all(names.map((name) => expect.poll(() => freshFrame(page, name), { timeout, intervals: [100], message: `${name}'s video on this page` }).toBe(true)));
 }
 
@@ -69,7 +70,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 	});
 
 	test('four talk peer-to-peer; the fifth moves everyone to the SFU without stopping the video; a sixth joins; the speaker is whoever talks', async () => {
-		test.setTimeout(300_000);
+		test.setTimeout(480_000);
 		const names = people.map((p) => p.name);
 		const [a, b, c, d, e, f] = pages;
 		await joinCall(a);
@@ -79,12 +80,12 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		await b.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
 		for (const page of [c, d]) await joinCall(page);
 		for (const [i, page] of [a, b, c, d].entries()) await seesVideoOf(page, names.slice(0, 4).filter((_, j) => j !== i));
-		await expect(route(d)).toHaveText('Peer-to-peer');
+		await expect(route(d)).toHaveText('Peer-to-peer', { timeout: CALL_UI_MS });
 
 		// The fifth joins: the server moves the call to the SFU; everyone's video keeps coming meanwhile.
 		const freezes = await watchFreezes(d);
 		await joinCall(e);
-		for (const page of [a, b, c, d, e]) await expect(route(page)).toHaveText('Through the server', { timeout: 30_000 });
+		for (const page of [a, b, c, d, e]) await expect(route(page)).toHaveText('Through the server', { timeout: REMOTE_VIDEO_MS });
 		for (const [i, page] of [a, b, c, d, e].entries()) await seesVideoOf(page, names.slice(0, 5).filter((_, j) => j !== i));
 		const gaps = await freezes();
 		console.log('longest remote freeze on D during the switch (ms):', JSON.stringify(gaps));
@@ -95,7 +96,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 
 		// A sixth joins the call on the SFU directly.
 		await joinCall(f);
-		await expect(route(f)).toHaveText('Through the server', { timeout: 30_000 });
+		await expect(route(f)).toHaveText('Through the server', { timeout: REMOTE_VIDEO_MS });
 		await seesVideoOf(f, names.slice(0, 5));
 		await seesVideoOf(a, [names[5]]);
 		await expect(participants(a).getByRole('listitem')).toHaveCount(6);
@@ -174,7 +175,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		// Routing wraps the page's WebSocket; janus.js keeps the one it found when it loaded, so load afresh.
 		await f.reload();
 		await joinCall(f);
-		await expect(route(f)).toHaveText('Through the server', { timeout: 30_000 });
+		await expect(route(f)).toHaveText('Through the server', { timeout: REMOTE_VIDEO_MS });
 		await seesVideoOf(f, names, 20_000);
 		expect(refused).toContain('No such feed');
 		await f.getByRole('button', { name: 'Leave call' }).click();
