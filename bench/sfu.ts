@@ -36,7 +36,7 @@ try {
 	for (const page of first4) await page.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('[aria-label="Participants"] video')].filter((v) => !v.muted && v.videoWidth > 0).length === 3, undefined, { timeout: 30_000 });
 	await pages[0].waitForTimeout(2000);
 
-	const readers = await Promise.all(first4.map(watchFreezes));
+	const readers = await Promise.all(first4.map((page) => watchFreezes(page)));
 	await join(fifth);
 	for (const page of pages) await route(page).filter({ hasText: 'Through the server' }).waitFor({ timeout: 60_000 });
 	await pages[0].waitForTimeout(2000);

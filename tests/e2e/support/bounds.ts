@@ -9,3 +9,5 @@
 export const CALL_UI_MS = 20_000;
 /** Someone's video arrives (mesh or SFU), the call moves between mesh and SFU. */
 export const REMOTE_VIDEO_MS = 60_000;
+/** Longest a remote video may freeze while the call moves to the SFU, beyond the page's own stall at that time. */
+export const SWITCH_FREEZE_MS = 5000;
