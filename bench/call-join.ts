@@ -1,12 +1,19 @@
 // Time from clicking "Join" (pre-join screen) to the first decoded remote video frame, for a
 // call of 2 and of 4 on loopback in Debian's Chromium (fake devices, 320×240). The last person
-// joins, leaves and joins again RUNS times; medians. Needs `npm run build` first.
+// joins, leaves and joins again RUNS times; medians. Also where the time of a four-person join
+// goes, phase by phase (getUserMedia, peer id, signalling, ICE, first frame). HOGS=<n> runs n
+// busy loops in child processes meanwhile, to play a slower machine. Needs `npm run build` first.
+import { fork } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { startServer } from '../tests/e2e/support/server.ts';
-import { callRoom, join, leave, median, timedJoin } from './support/call-pages.ts';
+import { callRoom, join, leave, median, timedJoin, type JoinPhases } from './support/call-pages.ts';
 
 const RUNS = Number(process.env.RUNS ?? 5);
+const HOGS = Number(process.env.HOGS ?? 0);
+
+if (process.argv[2] === 'hog') for (;;);
+const hogs = Array.from({ length: HOGS }, () => fork(import.meta.filename, ['hog']));
 
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -14,16 +21,15 @@ try {
 	const people = await callRoom(browser, server.url, 4);
 
 	const measure = async (inCall: Page[], joiner: Page, expected: number) => {
-		const first: number[] = [];
-		const all: number[] = [];
+		const runs: JoinPhases[] = [];
 		for (let run = 0; run < RUNS; run++) {
-			const [f, a] = await timedJoin(joiner, expected);
-			first.push(f);
-			all.push(a);
-			console.error(JSON.stringify({ participants: inCall.length + 1, run, first_ms: Math.round(f), all_ms: Math.round(a) }));
+			const phases = await timedJoin(joiner, expected);
+			runs.push(phases);
+			console.error(JSON.stringify({ participants: inCall.length + 1, run, ...Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])) }));
 			await leave(joiner);
 		}
-		return { first: median(first), all: median(all) };
+		const keys = Object.keys(runs[0]) as (keyof JoinPhases)[];
+		return Object.fromEntries(keys.map((k) => [k, Math.round(median(runs.map((r) => r[k])))])) as JoinPhases;
 	};
 
 	// Two: one person waits in the call, the second joins.
@@ -43,12 +49,15 @@ try {
 		JSON.stringify({
 			name: 'call-join',
 			runs: RUNS,
-			p2_median_ms: Math.round(two.first),
-			p4_median_ms: Math.round(four.all),
-			p4_first_frame_median_ms: Math.round(four.first)
+			hogs: HOGS,
+			p2_median_ms: two.first_frame_ms,
+			p4_median_ms: four.all_frames_ms,
+			p4_first_frame_median_ms: four.first_frame_ms,
+			p4_phases_median_ms: four
 		})
 	);
 } finally {
 	await browser.close();
 	await server.stop();
+	for (const hog of hogs) hog.kill();
 }

@@ -36,7 +36,7 @@ try {
 	for (const page of first4) await page.waitForFunction(() => [...document.querySelectorAll<HTMLVideoElement>('[aria-label="Participants"] video')].filter((v) => !v.muted && v.videoWidth > 0).length === 3, undefined, { timeout: 30_000 });
 	await pages[0].waitForTimeout(2000);
 
-	const readers = await Promise.all(first4.map(watchFreezes));
+	const readers = await Promise.all(first4.map((page) => watchFreezes(page)));
 	await join(fifth);
 	for (const page of pages) await route(page).filter({ hasText: 'Through the server' }).waitFor({ timeout: 60_000 });
 	await pages[0].waitForTimeout(2000);
@@ -70,7 +70,7 @@ try {
 	const firsts: number[] = [];
 	const alls: number[] = [];
 	for (let run = 0; run < RUNS; run++) {
-		const [f, a] = await timedJoin(fifth, 4);
+		const { first_frame_ms: f, all_frames_ms: a } = await timedJoin(fifth, 4);
 		firsts.push(f);
 		alls.push(a);
 		console.error(JSON.stringify({ run, first_ms: Math.round(f), all_ms: Math.round(a), route: await route(fifth).textContent() }));

@@ -66,6 +66,8 @@ export function createParley(config: Config): Parley {
 		rooms,
 		events,
 		log,
+		liveSessions,
+		maxFrameBytes: config.peerjsMaxFrameBytes,
 		// Without an SFU the server announces a size limit for calls, and holds to it.
 		admit(roomId) {
 			const { limit } = sfu.router.announcement(roomId);

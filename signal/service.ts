@@ -6,6 +6,7 @@ import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Auth } from '../src/lib/server/auth.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
+import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import { headersOf } from '../server/http.ts';
@@ -16,6 +17,25 @@ export const SIGNAL_PREFIX = '/peerjs';
 export const PEERJS_KEY = 'parley';
 /** An issued peer id must be used within this time, once. */
 const ISSUE_TTL_MS = 60_000;
+/** Largest signalling frame by default: an SDP offer is ~10 KB, so 64 KiB leaves room and stops floods. */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+/** What a PeerJS client puts in its socket URL (peerjs 1.5: key, id, token, version); the peer server reads key, id, token. */
+const REQUIRED_PARAMS = ['key', 'id', 'token'] as const;
+const OPTIONAL_PARAMS = ['version'] as const;
+
+/**
+ * The signalling socket's query, or why it is refused: each of key, id and token exactly once
+ * (the peer server registers the last `id`, we check the one there is), nothing unexpected.
+ */
+export function signallingQuery(search: URLSearchParams): { key: string; id: string; token: string; version?: string } | string {
+	const known = new Set<string>([...REQUIRED_PARAMS, ...OPTIONAL_PARAMS]);
+	for (const name of new Set(search.keys())) {
+		if (!known.has(name)) return `Unexpected parameter "${name}"`;
+		if (search.getAll(name).length > 1) return `Parameter "${name}" is repeated`;
+	}
+	for (const name of REQUIRED_PARAMS) if (!search.get(name)) return `Parameter "${name}" is missing`;
+	return { key: search.get('key')!, id: search.get('id')!, token: search.get('token')!, version: search.get('version') ?? undefined };
+}
 
 type Issued = { peerId: string; userId: string; roomId: string; issuedAt: number; used: boolean; socket?: WebSocket };
 
@@ -29,12 +49,16 @@ export function createSignalService(options: {
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
+	/** Ends signalling sockets whose sign-in session ended. */
+	liveSessions: LiveSessions;
 	/** Asked before a member is given a peer id; throws (an ApiFailure) to refuse, e.g. when the call is full. */
 	admit?: (roomId: string) => void;
+	/** Largest frame a signalling socket may send; a bigger one closes that socket (1009). */
+	maxFrameBytes?: number;
 }) {
 	const { auth, rooms, events, log } = options;
 	const issued = new Map<string, Issued>();
-	const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
 
 	// The peer package mounts itself on an Express app; its own WebSocket server is replaced by ours
 	// (noServer), so the HTTP server it asks for is never used.
@@ -97,7 +121,10 @@ export function createSignalService(options: {
 		issue,
 		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
 			const url = new URL(req.url ?? '/', 'http://x');
-			const peerId = url.searchParams.get('id') ?? '';
+			const query = signallingQuery(url.searchParams);
+			if (typeof query === 'string') return refuseUpgrade(socket, 400, 'Bad Request', `${query}: a signalling socket takes key, id and token once each`);
+			if (query.key !== PEERJS_KEY) return refuseUpgrade(socket, 400, 'Bad Request', 'Unknown signalling key');
+			const peerId = query.id;
 			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
 			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to take part in calls');
 			const entry = issued.get(peerId);
@@ -110,10 +137,16 @@ export function createSignalService(options: {
 				return refuseUpgrade(socket, 403, 'Forbidden', 'You are not a member of this room');
 			}
 			entry.used = true;
+			// The peer server parses the URL again: hand it only what was checked.
+			req.url = `${url.pathname}?${new URLSearchParams({ key: query.key, id: peerId, token: query.token }).toString()}`;
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				entry.socket = ws;
 				guard(ws, entry);
-				ws.on('close', () => issued.delete(peerId));
+				const unwatch = options.liveSessions.add({ sessionId: session.session.id, userId: entry.userId, end: (reason) => ws.close(4401, reason) });
+				ws.on('close', () => {
+					issued.delete(peerId);
+					unwatch();
+				});
 				log.info('signal.connected', { roomId: entry.roomId, userId: entry.userId });
 				wss.emit('connection', ws, req);
 			});

@@ -5,15 +5,43 @@ async function person(browser: Browser, baseURL: string, name: string) {
 	const context = await browser.newContext({ baseURL });
 	// Data saver (320×240 at 15 fps) unless VIDEO=640 asks for the full 640×480 (with simulcast on the SFU).
 	if (process.env.VIDEO !== '640') await context.addInitScript(() => localStorage.setItem('parley:data-saver', '1'));
-	// Keeps every peer connection reachable, so a benchmark can read their stats.
+	// Keeps every peer connection reachable, so a benchmark can read their stats, and marks when each
+	// phase of a join happens (camera, peer id, signalling socket open, peer connections up).
 	await context.addInitScript(() => {
 		const pcs: RTCPeerConnection[] = [];
-		(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+		const marks: [string, number][] = [];
+		const w = window as unknown as { __pcs: RTCPeerConnection[]; __marks: [string, number][] };
+		w.__pcs = pcs;
+		w.__marks = marks;
+		const mark = (name: string) => marks.push([name, performance.now()]);
 		const Original = window.RTCPeerConnection;
 		window.RTCPeerConnection = class extends Original {
 			constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
 				super(...args);
 				pcs.push(this);
+				mark('pc_created');
+				this.addEventListener('connectionstatechange', () => this.connectionState === 'connected' && mark('ice_connected'));
+			}
+		};
+		const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+		navigator.mediaDevices.getUserMedia = async (constraints) => {
+			mark('gum_start');
+			const stream = await gum(constraints);
+			mark('gum_end');
+			return stream;
+		};
+		const originalFetch = window.fetch;
+		window.fetch = async (...args: Parameters<typeof fetch>) => {
+			const response = await originalFetch(...args);
+			if (String(args[0] instanceof Request ? args[0].url : args[0]).endsWith('/call/peer')) mark('peer_id');
+			return response;
+		};
+		const OriginalSocket = window.WebSocket;
+		window.WebSocket = class extends OriginalSocket {
+			constructor(...args: ConstructorParameters<typeof WebSocket>) {
+				super(...args);
+				if (!String(args[0]).includes('/peerjs')) return;
+				this.addEventListener('message', (event) => String(event.data).includes('"OPEN"') && mark('signalling_open'));
 			}
 		};
 	});
@@ -33,10 +61,19 @@ export async function openPrejoin(page: Page) {
 	await page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview').waitFor();
 }
 
-/** Clicks Join and resolves with [first remote frame, all `expected` remote videos framed] in ms after the click. */
-export async function timedJoin(page: Page, expected: number): Promise<[number, number]> {
+export type JoinPhases = { gum_ms: number; peer_id_ms: number; signalling_open_ms: number; first_pc_ms: number; all_ice_ms: number; first_frame_ms: number; all_frames_ms: number };
+
+/**
+ * Opens the pre-join screen and clicks Join; resolves with when each phase was done: the camera
+ * (getUserMedia, its own duration, before the click) and, in ms after the click, the peer id, the
+ * signalling socket's OPEN, the first peer connection, all `expected` connected (ICE), the first
+ * remote frame and all `expected` remote videos framed.
+ */
+export async function timedJoin(page: Page, expected: number): Promise<JoinPhases> {
+	await page.evaluate(() => ((window as unknown as { __marks: unknown[] }).__marks.length = 0));
 	await openPrejoin(page);
 	return page.evaluate(async (expected) => {
+		const marks = (window as unknown as { __marks: [string, number][] }).__marks;
 		const seen = new Set<HTMLVideoElement>();
 		const times: number[] = [];
 		const done = new Promise<void>((resolve) => {
@@ -56,7 +93,18 @@ export async function timedJoin(page: Page, expected: number): Promise<[number, 
 		const clicked = performance.now();
 		button.click();
 		await done;
-		return [Math.min(...times) - clicked, Math.max(...times) - clicked] as [number, number];
+		const at = (name: string) => marks.filter(([n]) => n === name).map(([, t]) => t - clicked);
+		const gum = (at('gum_end')[0] ?? NaN) - (at('gum_start')[0] ?? NaN);
+		const ice = at('ice_connected').filter((t) => t > 0);
+		return {
+			gum_ms: gum,
+			peer_id_ms: at('peer_id').find((t) => t > 0) ?? NaN,
+			signalling_open_ms: at('signalling_open').find((t) => t > 0) ?? NaN,
+			first_pc_ms: at('pc_created').find((t) => t > 0) ?? NaN,
+			all_ice_ms: ice.length >= expected ? ice[expected - 1] : NaN,
+			first_frame_ms: Math.min(...times) - clicked,
+			all_frames_ms: Math.max(...times) - clicked
+		};
 	}, expected);
 }
 

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { CALL_UI_MS, REMOTE_VIDEO_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -32,10 +33,11 @@ const framesOf = (video: ReturnType<typeof remoteVideo>) =>
 	video.evaluate((v: HTMLVideoElement) => ({ frames: v.getVideoPlaybackQuality().totalVideoFrames, width: v.videoWidth, height: v.videoHeight }));
 
 test('two people: see each other, mute shows, screen share and back, leaving removes the tile', async ({ browser }) => {
+	test.setTimeout(240_000);
 	const { pages, people, close } = await roomOf(browser, 2);
 	const [a, b] = pages;
 	await joinCall(a);
-	await expect(b.getByText(/In the call: Caller1/)).toBeVisible();
+	await expect(b.getByText(/In the call: Caller1/)).toBeVisible({ timeout: CALL_UI_MS });
 	// Starting the call rang B: an in-app banner with Join and Decline.
 	const ring = b.getByRole('alertdialog', { name: `${people[0].name} is calling` });
 	await ring.getByRole('button', { name: 'Join' }).click();
@@ -45,12 +47,12 @@ test('two people: see each other, mute shows, screen share and back, leaving rem
 
 	const bSeenByA = remoteVideo(a, people[1].name);
 	const aSeenByB = remoteVideo(b, people[0].name);
-	await expect.poll(async () => (await framesOf(bSeenByA)).frames, { timeout: 15_000 }).toBeGreaterThan(5);
-	await expect.poll(async () => (await framesOf(aSeenByB)).frames, { timeout: 15_000 }).toBeGreaterThan(5);
+	await expect.poll(async () => (await framesOf(bSeenByA)).frames, { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(5);
+	await expect.poll(async () => (await framesOf(aSeenByB)).frames, { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(5);
 	expect((await framesOf(aSeenByB)).width).toBeLessThanOrEqual(320);
 
 	// Connection quality from getStats shows on each remote tile.
-	await expect(b.getByRole('listitem', { name: new RegExp(`^${people[0].name}`) }).getByLabel('Connection: good')).toBeVisible({ timeout: 15_000 });
+	await expect(b.getByRole('listitem', { name: new RegExp(`^${people[0].name}`) }).getByLabel('Connection: good')).toBeVisible({ timeout: REMOTE_VIDEO_MS });
 
 	await a.getByRole('button', { name: 'Turn camera off' }).click();
 	await expect(b.getByRole('listitem', { name: new RegExp(`^${people[0].name}`) })).toContainText('Camera off');
@@ -70,9 +72,9 @@ test('two people: see each other, mute shows, screen share and back, leaving rem
 
 	await a.getByRole('button', { name: 'Share screen' }).click();
 	await expect(a.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-	await expect.poll(async () => (await framesOf(aSeenByB)).width, { timeout: 15_000 }).toBeGreaterThan(320);
+	await expect.poll(async () => (await framesOf(aSeenByB)).width, { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(320);
 	await a.getByRole('button', { name: 'Stop sharing' }).click();
-	await expect.poll(async () => (await framesOf(aSeenByB)).width, { timeout: 15_000 }).toBeLessThanOrEqual(320);
+	await expect.poll(async () => (await framesOf(aSeenByB)).width, { timeout: REMOTE_VIDEO_MS }).toBeLessThanOrEqual(320);
 
 	await b.getByRole('button', { name: 'Leave call' }).click();
 	await expect(a.getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(1);
@@ -80,26 +82,26 @@ test('two people: see each other, mute shows, screen share and back, leaving rem
 });
 
 test('four people: everyone sees three remote videos; without an SFU a fifth and sixth join with a warning, a seventh is told the call is full', async ({ browser }) => {
-	test.setTimeout(150_000);
+	test.setTimeout(360_000);
 	const { pages, people, close } = await roomOf(browser, 7);
 	const inCall = pages.slice(0, 4);
 	for (const page of inCall) await joinCall(page);
 	for (const [i, page] of inCall.entries()) {
 		for (const [j, person] of people.slice(0, 4).entries()) {
 			if (i === j) continue;
-			await expect.poll(async () => (await framesOf(remoteVideo(page, person.name))).frames, { timeout: 30_000 }).toBeGreaterThan(0);
+			await expect.poll(async () => (await framesOf(remoteVideo(page, person.name))).frames, { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(0);
 		}
 	}
 	await expect(inCall[0].getByRole('status', { name: 'Call route' })).toHaveText('Peer-to-peer');
 	// This server runs no SFU (SFU=off): the call stays peer-to-peer and stretches to six, with a warning.
 	for (const page of pages.slice(4, 6)) await joinCall(page);
-	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(6);
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(6, { timeout: CALL_UI_MS });
 	await expect(pages[5].getByText(/need the server’s SFU, which this Parley does not run/)).toBeVisible();
 	await expect(pages[5].getByRole('status', { name: 'Call route' })).toHaveText('Peer-to-peer');
 	const seventh = pages[6];
 	await seventh.getByRole('button', { name: 'Join call' }).click();
 	await seventh.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
-	await expect(seventh.getByRole('alert')).toContainText('This call is full: calls on this server can have at most 6 people');
+	await expect(seventh.getByRole('alert')).toContainText('This call is full: calls on this server can have at most 6 people', { timeout: CALL_UI_MS });
 	// A client that skips that check (an old tab, a script) is refused by the server too.
 	const roomId = new URL(seventh.url()).pathname.split('/').at(-1)!;
 	const refused = await seventh.evaluate(async (url) => {
@@ -109,13 +111,13 @@ test('four people: everyone sees three remote videos; without an SFU a fifth and
 	expect(refused.status).toBe(409);
 	expect(refused.body.error).toContain('at most 6 people');
 	// Nothing changed for the six.
-	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(6);
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(6, { timeout: CALL_UI_MS });
 	for (const page of pages.slice(4, 6)) await page.getByRole('button', { name: 'Leave call' }).click();
 	// With four tiles on screen the controls are still reachable.
 	await inCall[3].getByRole('button', { name: 'Leave call' }).click();
-	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(3);
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(3, { timeout: CALL_UI_MS });
 	// Closing the tab leaves promptly too (pagehide), not after an awareness timeout.
 	await inCall[2].close({ runBeforeUnload: true });
-	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(2, { timeout: 5000 });
+	await expect(inCall[0].getByRole('list', { name: 'Participants' }).getByRole('listitem')).toHaveCount(2, { timeout: CALL_UI_MS });
 	await close();
 });

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer, type RunningServer } from './support/server.ts';
+import { CALL_UI_MS, REMOTE_VIDEO_MS, SWITCH_FREEZE_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, signUpInBrowser, type SignedUp } from './support/ui.ts';
-import { watchFreezes } from './support/video.ts';
+import { OWN_CAMERA, watchFreezes } from './support/video.ts';
 
 /** A WAV file: a steady tone (someone talking, so Janus sends `talking` events) or silence. */
 function wav(name: string, volume: number) {
@@ -30,7 +31,7 @@ const freshFrame = (page: Page, name: string) =>
 		.catch(() => false);
 
 /** Waits until `page` receives fresh video from each of `names`. */
-async function seesVideoOf(page: Page, names: string[], timeout = 30_000) {
+async function seesVideoOf(page: Page, names: string[], timeout = REMOTE_VIDEO_MS) {
 	await Promise.all(names.map((name) => expect.poll(() => freshFrame(page, name), { timeout, intervals: [100], message: `${name}'s video on this page` }).toBe(true)));
 }
 
@@ -69,7 +70,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 	});
 
 	test('four talk peer-to-peer; the fifth moves everyone to the SFU without stopping the video; a sixth joins; the speaker is whoever talks', async () => {
-		test.setTimeout(300_000);
+		test.setTimeout(480_000);
 		const names = people.map((p) => p.name);
 		const [a, b, c, d, e, f] = pages;
 		await joinCall(a);
@@ -79,42 +80,44 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		await b.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
 		for (const page of [c, d]) await joinCall(page);
 		for (const [i, page] of [a, b, c, d].entries()) await seesVideoOf(page, names.slice(0, 4).filter((_, j) => j !== i));
-		await expect(route(d)).toHaveText('Peer-to-peer');
+		await expect(route(d)).toHaveText('Peer-to-peer', { timeout: CALL_UI_MS });
 
 		// The fifth joins: the server moves the call to the SFU; everyone's video keeps coming meanwhile.
-		const freezes = await watchFreezes(d);
+		const freezes = await watchFreezes(d, true);
 		await joinCall(e);
-		for (const page of [a, b, c, d, e]) await expect(route(page)).toHaveText('Through the server', { timeout: 30_000 });
+		for (const page of [a, b, c, d, e]) await expect(route(page)).toHaveText('Through the server', { timeout: REMOTE_VIDEO_MS });
 		for (const [i, page] of [a, b, c, d, e].entries()) await seesVideoOf(page, names.slice(0, 5).filter((_, j) => j !== i));
 		const gaps = await freezes();
 		console.log('longest remote freeze on D during the switch (ms):', JSON.stringify(gaps));
-		// Here the freeze is 0.3–1.2 s, once 2.1 s: the same gap for all three, so D's page itself stalled,
-		// which six browsers on two cores do now and then. The bound leaves room for that on a slower CI
-		// machine; `npm run bench -- sfu` measures the freeze against the 1 s aim.
-		for (const name of names.slice(0, 3)) expect(gaps[name] ?? Infinity).toBeLessThan(5000);
+		// Here the freeze is 0.3–1.2 s on a quiet machine; on a loaded one D's whole page stalls now and then
+		// (8–12 s seen, its own camera tile as long), which is the machine, not the switch. So a freeze counts
+		// beyond D's own stall, and SWITCH_FREEZE_MS leaves room for a slower CI machine; `npm run bench -- sfu`
+		// measures the freeze against the 1 s aim.
+		const pageStall = gaps[OWN_CAMERA] ?? 0;
+		for (const name of names.slice(0, 3)) expect((gaps[name] ?? Infinity) - pageStall, name).toBeLessThan(SWITCH_FREEZE_MS);
 
 		// A sixth joins the call on the SFU directly.
 		await joinCall(f);
-		await expect(route(f)).toHaveText('Through the server', { timeout: 30_000 });
+		await expect(route(f)).toHaveText('Through the server', { timeout: REMOTE_VIDEO_MS });
 		await seesVideoOf(f, names.slice(0, 5));
 		await seesVideoOf(a, [names[5]]);
 		await expect(participants(a).getByRole('listitem')).toHaveCount(6);
 
 		// Janus' talking events: A is the speaker; then A mutes and B speaks, and B is.
-		await expect(tile(c, names[0])).toHaveAttribute('aria-current', 'true', { timeout: 20_000 });
+		await expect(tile(c, names[0])).toHaveAttribute('aria-current', 'true', { timeout: REMOTE_VIDEO_MS });
 		await expect(tile(c, names[1])).not.toHaveAttribute('aria-current', 'true');
 		await a.getByRole('button', { name: 'Mute microphone' }).click();
 		await b.getByRole('button', { name: 'Unmute microphone' }).click();
-		await expect(tile(c, names[1])).toHaveAttribute('aria-current', 'true', { timeout: 20_000 });
+		await expect(tile(c, names[1])).toHaveAttribute('aria-current', 'true', { timeout: REMOTE_VIDEO_MS });
 		await expect(tile(c, names[0])).not.toHaveAttribute('aria-current', 'true');
 
 		// A shared screen is a feed of its own: the others see it in C's tile, at screen size.
 		await c.getByRole('button', { name: 'Share screen' }).click();
 		await expect(c.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
 		const widthOf = (page: Page, name: string) => tile(page, name).locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
-		await expect.poll(() => widthOf(a, names[2]), { timeout: 20_000 }).toBeGreaterThan(320);
+		await expect.poll(() => widthOf(a, names[2]), { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(320);
 		await c.getByRole('button', { name: 'Stop sharing' }).click();
-		await expect.poll(() => widthOf(a, names[2]), { timeout: 20_000 }).toBeLessThanOrEqual(320);
+		await expect.poll(() => widthOf(a, names[2]), { timeout: REMOTE_VIDEO_MS }).toBeLessThanOrEqual(320);
 
 		// The sixth leaves; five stay on the SFU.
 		await f.getByRole('button', { name: 'Leave call' }).click();
@@ -174,8 +177,8 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		// Routing wraps the page's WebSocket; janus.js keeps the one it found when it loaded, so load afresh.
 		await f.reload();
 		await joinCall(f);
-		await expect(route(f)).toHaveText('Through the server', { timeout: 30_000 });
-		await seesVideoOf(f, names, 20_000);
+		await expect(route(f)).toHaveText('Through the server', { timeout: REMOTE_VIDEO_MS });
+		await seesVideoOf(f, names);
 		expect(refused).toContain('No such feed');
 		await f.getByRole('button', { name: 'Leave call' }).click();
 		await expect(participants(pages[0]).getByRole('listitem')).toHaveCount(5);

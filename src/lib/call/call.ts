@@ -28,6 +28,17 @@ const SWITCH_TIMEOUT_MS = 8000;
 const SFU_RETRY_MS = 1500;
 const SWITCH_POLL_MS = 200;
 const WAIT_FOR_SFU_MS = 3000;
+/**
+ * A caller's offer (signalling) can arrive before their presence (awareness, through the sync
+ * service): their call waits this long to be answered instead of being refused, which would leave
+ * the caller waiting for an answer that never comes.
+ */
+const UNKNOWN_CALLER_MS = 10_000;
+
+/** Loads PeerJS ahead of need (on the pre-join screen), so that Join does not wait for it. */
+export function preloadMesh(): void {
+	void import('peerjs');
+}
 
 /**
  * One person's call: publishes their call state on the room's awareness and carries the media
@@ -46,6 +57,8 @@ export class Call {
 	#screen: MediaStream | null = null;
 	readonly #connections = new Map<string, Connection>();
 	readonly #meshRemotes = new Map<string, RemotePeer>();
+	/** Calls from peers not yet on awareness, answered once they are there (or closed after UNKNOWN_CALLER_MS). */
+	readonly #heldCalls = new Map<string, MediaConnection>();
 	/** Whether this client dials mesh links (false once the call has moved to the SFU). */
 	#meshOn = true;
 	#sfu: SfuLinks | null = null;
@@ -174,10 +187,15 @@ export class Call {
 			peer.once('error', (error) => reject(new Error(`Could not reach the call server: ${error.message}`)));
 		});
 		peer.on('call', (media) => {
-			// Only people in this room's call (on its awareness) are answered.
-			if (!this.participants.some((p) => p.peerId === media.peer)) return media.close();
-			media.answer(this.#local);
-			this.#track(media);
+			// Only people in this room's call (on its awareness) are answered; their presence may still be on its way.
+			if (this.participants.some((p) => p.peerId === media.peer)) return this.#answer(media);
+			this.#heldCalls.get(media.peer)?.close();
+			this.#heldCalls.set(media.peer, media);
+			setTimeout(() => {
+				if (this.#heldCalls.get(media.peer) !== media) return;
+				this.#heldCalls.delete(media.peer);
+				media.close();
+			}, UNKNOWN_CALLER_MS);
 		});
 		peer.on('disconnected', () => {
 			if (!peer.destroyed) peer.reconnect();
@@ -189,12 +207,22 @@ export class Call {
 		this.#statsTimer = setInterval(() => void this.#readStats(), STATS_MS);
 	}
 
+	#answer(media: MediaConnection) {
+		media.answer(this.#local);
+		this.#track(media);
+	}
+
 	#onAwareness = () => {
 		const states = this.#awareness.getStates() as never;
 		this.participants = participantsOf(states);
 		this.#server = serverCallOf(states);
 		const me = this.participants.find((p) => p.peerId === this.#peerId);
 		const present = new Set(this.participants.map((p) => p.peerId));
+		for (const [peerId, media] of this.#heldCalls) {
+			if (!present.has(peerId)) continue;
+			this.#heldCalls.delete(peerId);
+			this.#answer(media);
+		}
 		// Hang up on people who left.
 		for (const [peerId, connection] of this.#connections) {
 			if (!present.has(peerId)) {
@@ -491,6 +519,8 @@ export class Call {
 		this.#awareness.off('change', this.#onAwareness);
 		this.#awareness.setLocalStateField('call', null);
 		for (const connection of this.#connections.values()) connection.media.close();
+		for (const media of this.#heldCalls.values()) media.close();
+		this.#heldCalls.clear();
 		this.#connections.clear();
 		this.#meshRemotes.clear();
 		this.#peer?.destroy();

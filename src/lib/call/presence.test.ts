@@ -10,9 +10,9 @@ describe('call presence on awareness', () => {
 			[4, { server: { call: { topology: 'sfu', janusRoom: 7, sfu: true, limit: null } } }]
 		]);
 		const list = participantsOf(states as never);
-		expect(list.map((p) => [p.name, p.route])).toEqual([
-			['Bob', 'mesh'],
-			['Ann', 'sfu']
+		expect(list.map((p) => [p.userId, p.route])).toEqual([
+			['u2', 'mesh'],
+			['u1', 'sfu']
 		]);
 	});
 

@@ -14,9 +14,10 @@ export type CallPresence = {
 	route: 'mesh' | 'sfu';
 };
 
-export type CallParticipant = CallPresence & { userId: string; name: string; clientId: number };
+/** No name: awareness carries what a browser claims; names come from the member list (member-names.ts). */
+export type CallParticipant = CallPresence & { userId: string; clientId: number };
 
-type AwarenessLike = { user?: { id?: unknown; name?: unknown }; call?: Partial<CallPresence> | null };
+type AwarenessLike = { user?: { id?: unknown }; call?: Partial<CallPresence> | null };
 
 export function participantsOf(states: Map<number, AwarenessLike>): CallParticipant[] {
 	const list: CallParticipant[] = [];
@@ -27,7 +28,6 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 		list.push({
 			clientId,
 			userId: id,
-			name: typeof state.user?.name === 'string' ? state.user.name : 'Someone',
 			peerId: call.peerId,
 			joinedAt: typeof call.joinedAt === 'number' ? call.joinedAt : 0,
 			audio: call.audio !== false,

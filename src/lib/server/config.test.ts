@@ -23,12 +23,18 @@ describe('parseConfig', () => {
 			push: { subscriptionsPerPerson: 10, ringsPerMinute: 6, roomRingsPerMinute: 12, allowPrivateEndpoints: false },
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
 			sessionCheckMs: 5000,
-			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 }
+			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 },
+			peerjsMaxFrameBytes: 65536
 		});
 	});
 
 	it('refuses a byte limit below one update of the largest size', () => {
 		expect(() => parseConfig({ SYNC_BYTES_PER_MINUTE: '1000' })).toThrow(/SYNC_BYTES_PER_MINUTE="1000": must be at least 262144/);
+	});
+
+	it('reads the signalling frame limit, and refuses one too small for a PeerJS offer', () => {
+		expect(parseConfig({ PEERJS_MAX_FRAME_BYTES: '32768' }).peerjsMaxFrameBytes).toBe(32768);
+		expect(() => parseConfig({ PEERJS_MAX_FRAME_BYTES: '100' })).toThrow(/PEERJS_MAX_FRAME_BYTES="100": must be at least 1024/);
 	});
 
 	it('reads every variable', () => {

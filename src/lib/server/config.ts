@@ -44,6 +44,7 @@ const envSchema = z.object({
 	TURN_URLS: z.string().optional(),
 	TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 	TURN_TTL_SECONDS: positiveInt.default(3600),
+	PEERJS_MAX_FRAME_BYTES: positiveInt.min(1024, 'must be at least 1024').default(64 * 1024),
 	SFU: z.enum(['auto', 'off'], { error: 'must be auto (run Janus when installed) or off' }).default('auto'),
 	JANUS_URL: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL of Janus’ WebSocket API' }).optional(),
 	JANUS_RTP_PORTS: z.string().regex(/^\d+-\d+$/, 'must be a port range like 20000-20999').default('20000-20999'),
@@ -98,6 +99,8 @@ export type Config = {
 	sfu: { mode: 'auto' | 'off'; externalUrl?: string; rtpPorts: string; iface?: string; publicIp?: string; maxMessageBytes: number; publisherBitrate: number };
 	/** ICE servers handed to browsers for calls (TURN only when both URLs and secret are set). */
 	ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string; turnTtlSeconds: number };
+	/** Largest frame a /peerjs signalling socket may send (an SDP offer is ~10 KB). */
+	peerjsMaxFrameBytes: number;
 	/** Contact for push services (VAPID `sub`): mailto: or https: URL. */
 	vapidSubject: string | undefined;
 	/** Web push limits; `allowPrivateEndpoints` (tests and development only) turns the endpoint address checks off. */
@@ -187,7 +190,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			awarenessUpdatesPerMinute: e.AWARENESS_UPDATES_PER_MINUTE,
 			callDevicesPerPerson: e.CALL_DEVICES_PER_PERSON
 		},
-		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS }
+		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
+		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES
 	};
 }
 

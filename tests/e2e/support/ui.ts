@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { CALL_UI_MS } from './bounds.ts';
 import { newPerson } from './users.ts';
 
 export type PersonInput = ReturnType<typeof newPerson>;
@@ -30,10 +31,10 @@ export async function acceptInvitation(page: Page, roomId: string) {
 
 /** Joins the room's call through the pre-join screen (starting it if nobody is in it). */
 export async function joinCall(page: Page) {
-	await page.getByRole('button', { name: /^(Start|Join) call$/ }).click();
-	await expect(page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview')).toBeVisible();
-	await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click();
-	await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
+	await page.getByRole('button', { name: /^(Start|Join) call$/ }).click({ timeout: CALL_UI_MS });
+	await expect(page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview')).toBeVisible({ timeout: CALL_UI_MS });
+	await page.getByRole('group', { name: 'Before joining' }).getByRole('button', { name: 'Join', exact: true }).click({ timeout: CALL_UI_MS });
+	await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible({ timeout: CALL_UI_MS });
 }
 
 /**

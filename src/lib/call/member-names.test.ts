@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { inCallNames, memberName, NOT_A_MEMBER } from './member-names.ts';
+import { participantsOf } from './presence.ts';
+
+const members = [
+	{ userId: 'u1', name: 'Ann' },
+	{ userId: 'u2', name: 'Bob' }
+];
+
+describe('names in a call', () => {
+	it('come from the member list, whatever a participant claims on awareness', () => {
+		const states = new Map<number, object>([
+			[1, { user: { id: 'u1', name: 'Ann' }, call: { peerId: 'p1', joinedAt: 1 } }],
+			[2, { user: { id: 'u2', name: 'Ann' }, call: { peerId: 'p2', joinedAt: 2 } }],
+			[3, { user: { id: 'u9', name: 'Bob' }, call: { peerId: 'p3', joinedAt: 3 } }]
+		]);
+		const participants = participantsOf(states as never);
+		expect(participants.map((p) => memberName(members, p.userId))).toEqual(['Ann', 'Bob', NOT_A_MEMBER]);
+		expect(inCallNames(participants, members, 'u1')).toEqual(['You', 'Bob', NOT_A_MEMBER]);
+	});
+
+	it('name each person once, even on two devices', () => {
+		const participants = [{ userId: 'u2' }, { userId: 'u1' }, { userId: 'u2' }];
+		expect(inCallNames(participants, members, 'u1')).toEqual(['Bob', 'You']);
+	});
+});
