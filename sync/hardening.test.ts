@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ulid } from 'ulid';
-import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
+
 import { CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS } from '../src/lib/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/chat/schema.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
@@ -13,6 +13,7 @@ import { RoomSession, CLOSE_BAD_UPDATE, type Peer } from './room-session.ts';
 import { CLOSE_TOO_MANY } from './service.ts';
 import { SyncStore } from './store.ts';
 import { connect, rawSyncClient, startSyncTestServer, waitFor, type RawSyncClient, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { message, send, texts } from './test-messages.ts';
 import { forwardOriginUpdate } from './test-updates.ts';
 
 let server: SyncTestServer;
@@ -26,13 +27,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const newRoom = (name: string) => createRoomWithMembers(server.parley.context.rooms, alice.id, { name, memberIds: [mallory.id] }).id;
-const message = (key: string, text: string) => ({ text, createdAt: parseMessageKey(key)!.time });
-const send = (doc: Y.Doc, userId: string, text: string) => {
-	const key = newMessageKey(userId);
-	doc.getMap(MESSAGES).set(key, message(key, text));
-	return key;
-};
-const texts = (doc: Y.Doc) => [...doc.getMap<{ text: string }>(MESSAGES).values()].map((m) => m.text).sort();
 const storedUpdates = (room: string) => (server.parley.context.db.prepare('select count(*) as n from sync_update where roomId = ?').get(room) as { n: number }).n;
 const storedBytes = (room: string) => (server.parley.context.db.prepare('select coalesce(sum(length(data)), 0) as n from sync_update where roomId = ?').get(room) as { n: number }).n;
 const sync = () => server.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[]; callSize(roomId: string): number };

@@ -3,11 +3,12 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
+import { newMessageKey } from '../src/lib/chat/message-key.ts';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE } from '../src/lib/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/chat/schema.ts';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { message, send, texts } from './test-messages.ts';
 
 let server: SyncTestServer;
 let alice: TestUser;
@@ -22,13 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const message = (key: string, text: string) => ({ text, createdAt: parseMessageKey(key)!.time });
-const send = (doc: Y.Doc, userId: string, text: string) => {
-	const key = newMessageKey(userId);
-	doc.getMap(MESSAGES).set(key, message(key, text));
-	return key;
-};
-const texts = (doc: Y.Doc) => [...doc.getMap<{ text: string }>(MESSAGES).values()].map((m) => m.text).sort();
 
 /** A raw WebSocket to this file's room (or another), speaking the protocol by hand. */
 const rawClient = (user: TestUser | null, room = roomId) => rawSyncClient(server.wsUrl, room, user);
