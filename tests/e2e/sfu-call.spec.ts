@@ -159,7 +159,9 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 				const data = message.plugindata?.data;
 				if (data?.videoroom === 'joined' && data.publishers && !publisherHandle) {
 					publisherHandle = { session_id: message.session_id, sender: message.sender, room: data.room };
-					data.publishers.push({ id: ghost, display: 'someone-leaving', streams: [] });
+					// Named as the proxy names feeds (<tag>@<userId>), after a member, so that F asks for it.
+					const member = String(data.publishers[0]?.display ?? '').split('@')[1] ?? 'someone';
+					data.publishers.push({ id: ghost, display: `someone-leaving@${member}`, streams: [] });
 				}
 				if (data?.error?.includes(String(ghost))) refused = data.error;
 				ws.send(JSON.stringify(message));
