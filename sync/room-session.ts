@@ -101,7 +101,10 @@ export class RoomSession {
 		return this.#doc;
 	}
 
-	/** (Re)builds the document from what is stored; a stored update that does not apply is set aside. */
+	/**
+	 * (Re)builds the document from what is stored; a stored update that does not apply is set aside.
+	 * Also how a failed apply or store is undone: the live document may hold part of the update.
+	 */
 	#load(): void {
 		this.#doc?.destroy();
 		const loaded = loadRoomDoc(this.roomId, this.#store, this.#log);
@@ -224,7 +227,7 @@ export class RoomSession {
 		} catch (error) {
 			this.#staged = null;
 			this.#log.error('sync.update_unappliable', { roomId: this.roomId, userId: peer.userId, bytes: update.byteLength, error });
-			this.#rebuild();
+			this.#load();
 			peer.send(deny('update rejected: it could not be applied to the room; sync again'));
 			return peer.close(CLOSE_BAD_UPDATE, 'Your change could not be applied; reconnect to sync again');
 		}
@@ -236,7 +239,7 @@ export class RoomSession {
 		} catch (error) {
 			// Not stored, so it must not stay applied either: back to what is stored; the client sends it again.
 			this.#log.error('sync.store_failed', { roomId: this.roomId, userId: peer.userId, error });
-			this.#rebuild();
+			this.#load();
 			return peer.close(1011, 'The server could not save your change; it will be sent again');
 		}
 		this.#seq += 1;
@@ -247,11 +250,6 @@ export class RoomSession {
 		for (const bytes of staged.relay) for (const other of this.peers.keys()) if (other !== peer) other.send(bytes);
 		this.#index.record(staged.added, staged.removed);
 		if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
-	}
-
-	/** After a failed apply or store the live document may hold part of it: rebuild it from the store. */
-	#rebuild(): void {
-		this.#load();
 	}
 
 	#ack(peer: Peer): void {

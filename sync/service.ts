@@ -69,7 +69,7 @@ export function createSyncService(options: SyncOptions) {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const sessions = new Map<string, RoomSession>();
 	const idleTimers = new Map<string, NodeJS.Timeout>();
-	const sockets = new Map<Peer & { roomId: string }, WebSocket>();
+	const sockets = new Map<Peer, WebSocket>();
 	const activityTimers = new Map<string, NodeJS.Timeout>();
 
 	function session(roomId: string): RoomSession {
@@ -158,33 +158,33 @@ export function createSyncService(options: SyncOptions) {
 		const authSession = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
 		if (!authSession) return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
 		const userId = authSession.user.id;
-		let role;
+		let member;
 		try {
-			role = rooms.requireMember(roomId, userId).role;
+			member = rooms.requireMember(roomId, userId);
 		} catch (error) {
 			if (!isApiFailure(error)) throw error;
 			return ws.close(CLOSE_NOT_FOUND, 'No such room, or you are not a member of it');
 		}
 		if (ws.readyState !== ws.OPEN) return;
-		const open = [...sockets.keys()].filter((p) => p.roomId === roomId && p.userId === userId).length;
+		const room = session(roomId);
+		const open = [...room.peers.keys()].filter((p) => p.userId === userId).length;
 		if (open >= options.limits.connectionsPerRoom) {
 			log.warn('sync.too_many_connections', { roomId, userId, open });
+			scheduleUnload(roomId);
 			return ws.close(CLOSE_TOO_MANY, `You have this room open ${open} times already; close it somewhere else first`);
 		}
 
 		const wantsAck = URL.parse(req.url ?? '/', 'http://x')?.searchParams.get('ack') === '1';
-		const peer: Peer & { roomId: string } = {
-			roomId,
+		const peer: Peer = {
 			userId,
-			role,
-			joinedAt: rooms.joinedAt(roomId, userId) ?? Date.now(),
+			role: member.role,
+			joinedAt: member.joinedAt,
 			wantsAck,
 			send: (message) => {
 				if (ws.readyState === ws.OPEN) ws.send(message);
 			},
 			close: (code, reason) => ws.close(code, reason)
 		};
-		const room = session(roomId);
 		sockets.set(peer, ws);
 		const unwatch = options.liveSessions.add({ sessionId: authSession.session.id, userId, end: (reason) => ws.close(CLOSE_UNAUTHENTICATED, reason) });
 		room.join(peer);

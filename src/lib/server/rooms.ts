@@ -69,16 +69,16 @@ export class Rooms {
 	}
 
 	/** The actor's role in the room; "not found" when they are not a member. */
-	requireMember(roomId: string, userId: string): { room: RoomRow; role: Role } {
+	requireMember(roomId: string, userId: string): { room: RoomRow; role: Role; joinedAt: number } {
 		const row = this.#db
 			.prepare(
-				`select r.id, r.kind, r.name, r.createdBy, r.createdAt, r.lastActivityAt, m.role
+				`select r.id, r.kind, r.name, r.createdBy, r.createdAt, r.lastActivityAt, m.role, m.joinedAt
 				 from room r join room_member m on m.roomId = r.id and m.userId = ? where r.id = ?`
 			)
-			.get(userId, roomId) as (RoomRow & { role: Role }) | undefined;
+			.get(userId, roomId) as (RoomRow & { role: Role; joinedAt: number }) | undefined;
 		if (!row) throw notFound();
-		const { role, ...room } = row;
-		return { room, role };
+		const { role, joinedAt, ...room } = row;
+		return { room, role, joinedAt };
 	}
 
 	#requireManager(roomId: string, userId: string, action: string) {
@@ -101,11 +101,6 @@ export class Rooms {
 
 	memberIds(roomId: string): string[] {
 		return (this.#db.prepare('select userId from room_member where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
-	}
-
-	/** When a member joined the room (undefined when they are not a member). */
-	joinedAt(roomId: string, userId: string): number | undefined {
-		return (this.#db.prepare('select joinedAt from room_member where roomId = ? and userId = ?').get(roomId, userId) as { joinedAt: number } | undefined)?.joinedAt;
 	}
 
 	#memberCount(roomId: string): number {
