@@ -1,54 +1,52 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
 import { call, signUpPerson, type Person } from './support/api-client.ts';
+import { startServer, type RunningServer } from './support/server.ts';
 
-/** Generous for a loaded two-core machine; the server checks sessions every 5 s and at once after sign-out. */
+/** Generous for a loaded two-core machine, and far below this server's periodic check: only the check after sign-out can end them in time. */
 const ENDS_WITHIN_MS = 10_000;
+let server: RunningServer;
 
-function syncSocket(baseURL: string, who: Person, roomId: string) {
-	const ws = new WebSocket(`${baseURL.replace(/^http/, 'ws')}/sync/${roomId}`, { headers: { cookie: who.cookie, origin: baseURL } });
-	const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-	const opened = new Promise<void>((resolve) => ws.once('message', () => resolve()));
-	return { ws, closed, opened };
-}
+test.beforeAll(async () => {
+	server = await startServer({ SESSION_CHECK_SECONDS: '600' });
+});
+test.afterAll(() => server.stop());
 
-/** Opens the events stream; `ended` resolves when the server closes it. */
-async function eventStream(baseURL: string, who: Person) {
-	const res = await fetch(`${baseURL}/api/events`, { headers: { cookie: who.cookie, origin: baseURL } });
+/** A person's live connections: a sync socket to a room of theirs and the events stream; each resolves when the server ends it. */
+async function liveConnections(who: Person) {
+	const room = await call<{ id: string }>(server.url, who, 'POST', '/api/rooms', { name: 'Live' });
+	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${room.body.id}`, { headers: { cookie: who.cookie, origin: server.url } });
+	const socketClosed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+	await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+	const res = await fetch(`${server.url}/api/events`, { headers: { cookie: who.cookie, origin: server.url } });
 	expect(res.status).toBe(200);
 	const reader = res.body!.getReader();
 	await reader.read();
-	const ended = (async () => {
+	const streamEnded = (async () => {
 		for (;;) if ((await reader.read()).done) return true;
 	})();
-	return { ended };
+	return { socketClosed: within(socketClosed, 'the sync socket'), streamEnded: within(streamEnded, 'the events stream') };
 }
 
 const within = <T>(promise: Promise<T>, what: string) =>
 	Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not end within ${ENDS_WITHIN_MS} ms`)), ENDS_WITHIN_MS))]);
 
-test('signing out ends that session’s chat sockets and event stream', async ({ baseURL }) => {
-	const ann = await signUpPerson(baseURL!);
-	const room = await call<{ id: string }>(baseURL!, ann, 'POST', '/api/rooms', { name: 'Session end' });
-	const socket = syncSocket(baseURL!, ann, room.body.id);
-	await socket.opened;
-	const stream = await eventStream(baseURL!, ann);
-	expect((await call(baseURL!, ann, 'POST', '/api/auth/sign-out', {})).status).toBe(200);
-	expect(await within(socket.closed, 'the sync socket')).toBe(4401);
-	expect(await within(stream.ended, 'the events stream')).toBe(true);
+test('signing out ends that session’s chat sockets and event stream', async () => {
+	const ann = await signUpPerson(server.url);
+	const live = await liveConnections(ann);
+	expect((await call(server.url, ann, 'POST', '/api/auth/sign-out', {})).status).toBe(200);
+	expect(await live.socketClosed).toBe(4401);
+	expect(await live.streamEnded).toBe(true);
 });
 
-test('“sign out everywhere” from another device ends the first device’s live connections', async ({ baseURL }) => {
-	const ann = await signUpPerson(baseURL!);
-	const room = await call<{ id: string }>(baseURL!, ann, 'POST', '/api/rooms', { name: 'Revoked' });
-	const res = await fetch(`${baseURL}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: baseURL! }, body: JSON.stringify({ email: ann.email, password: ann.password }) });
+test('“sign out everywhere” from another device ends the first device’s live connections', async () => {
+	const ann = await signUpPerson(server.url);
+	const res = await fetch(`${server.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ email: ann.email, password: ann.password }) });
 	const otherDevice = { ...ann, cookie: res.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0] };
-	const socket = syncSocket(baseURL!, ann, room.body.id);
-	await socket.opened;
-	const stream = await eventStream(baseURL!, ann);
-	expect((await call(baseURL!, otherDevice, 'POST', '/api/auth/revoke-other-sessions', {})).status).toBe(200);
-	expect(await within(socket.closed, 'the sync socket')).toBe(4401);
-	expect(await within(stream.ended, 'the events stream')).toBe(true);
+	const live = await liveConnections(ann);
+	expect((await call(server.url, otherDevice, 'POST', '/api/auth/revoke-other-sessions', {})).status).toBe(200);
+	expect(await live.socketClosed).toBe(4401);
+	expect(await live.streamEnded).toBe(true);
 	// The device that revoked the others keeps working.
-	expect((await call(baseURL!, otherDevice, 'GET', '/api/rooms')).status).toBe(200);
+	expect((await call(server.url, otherDevice, 'GET', '/api/rooms')).status).toBe(200);
 });
