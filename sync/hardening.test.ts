@@ -31,6 +31,12 @@ const storedUpdates = (room: string) => (server.parley.context.db.prepare('selec
 const storedBytes = (room: string) => (server.parley.context.db.prepare('select coalesce(sum(length(data)), 0) as n from sync_update where roomId = ?').get(room) as { n: number }).n;
 const sync = () => server.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[]; callSize(roomId: string): number };
 const quiet = createLogger('error');
+/** A server of its own with these settings, and Ann and Bo in a room there. */
+async function pairOnOwnServer(env: Record<string, string>) {
+	const own = await startSyncTestServer(env);
+	const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((n) => own.signUp(n)));
+	return { server: own, ann, bo, room: createRoomWithMembers(own.parley.context.rooms, ann.id, { name: 'Pair', memberIds: [bo.id] }).id };
+}
 /** What a process that starts after an unclean stop loads: the room from what is stored. */
 const reload = (room: string) => new RoomSession({ roomId: room, store: new SyncStore(server.parley.context.db), log: quiet, limits: parseConfig({}).sync, onActivity: () => {} });
 
@@ -147,9 +153,7 @@ describe('write limits', () => {
 	});
 
 	it('counts updates per person per minute; another person has an allowance of their own', { timeout: 30_000 }, async () => {
-		const limited = await startSyncTestServer({ SYNC_UPDATES_PER_MINUTE: '20' });
-		const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((n) => limited.signUp(n)));
-		const room = createRoomWithMembers(limited.parley.context.rooms, ann.id, { name: 'Rate', memberIds: [bo.id] }).id;
+		const { server: limited, ann, bo, room } = await pairOnOwnServer({ SYNC_UPDATES_PER_MINUTE: '20' });
 		const a = connect(limited.wsUrl, room, ann);
 		const b = connect(limited.wsUrl, room, bo);
 		await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'sync');
@@ -242,9 +246,7 @@ describe('presence limits', () => {
 	});
 
 	it('a burst of presence updates is held back, and the latest state still arrives', { timeout: 30_000 }, async () => {
-		const limited = await startSyncTestServer({ AWARENESS_UPDATES_PER_MINUTE: '60' });
-		const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((n) => limited.signUp(n)));
-		const room = createRoomWithMembers(limited.parley.context.rooms, ann.id, { name: 'Burst', memberIds: [bo.id] }).id;
+		const { server: limited, ann, bo, room } = await pairOnOwnServer({ AWARENESS_UPDATES_PER_MINUTE: '60' });
 		const honest = connect(limited.wsUrl, room, ann);
 		await waitFor(() => honest.provider.synced, 5000, 'sync');
 		let updates = 0;
