@@ -1,10 +1,10 @@
 import * as prng from 'lib0/prng';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../src/lib/server/log.ts';
-import type { ServerCall } from '../src/lib/call/presence.ts';
+import type { ServerCall } from '../src/lib/core/call/presence.ts';
 import { CallRouter, COALESCE_MS, MESH_HANDOVER_MS } from './call-router.ts';
 import type { JanusRoom, SfuRooms } from './janus-rooms.ts';
-import { MESH_AGAIN_AFTER_MS } from './topology.ts';
+import { MESH_AGAIN_AFTER_MS } from '../src/lib/core/call/topology.ts';
 
 /** Rooms that take `delayMs` to create, like a Janus under load; records what exists. */
 class SlowRooms implements SfuRooms {

@@ -1,7 +1,7 @@
-import type { ServerCall } from '../src/lib/call/presence.ts';
+import type { ServerCall } from '../src/lib/core/call/presence.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { JanusRoom, SfuRooms } from './janus-rooms.ts';
-import { decideTopology, MESH_AGAIN_AFTER_MS, MESH_ONLY_LIMIT, type Topology } from './topology.ts';
+import { decideTopology, MESH_AGAIN_AFTER_MS, MESH_ONLY_LIMIT, type Topology } from '../src/lib/core/call/topology.ts';
 
 
 /** Changes arriving within this window are decided together, on the settled count. */

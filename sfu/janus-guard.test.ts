@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeedDisplay } from '../src/lib/call/sfu-display.ts';
+import { parseFeedDisplay } from '../src/lib/core/call/sfu-display.ts';
 import { guardRequest } from './janus-guard.ts';
 
 const binding = { userId: 'ann', roomId: 'r1', janusRoom: 77, bitrateCap: 1_200_000 };

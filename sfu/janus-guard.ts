@@ -1,4 +1,4 @@
-import { feedDisplay, isFeedTag } from '../src/lib/call/sfu-display.ts';
+import { feedDisplay, isFeedTag } from '../src/lib/core/call/sfu-display.ts';
 import { VIDEOROOM } from './janus-token.ts';
 
 /** Whose `/sfu` connection this is and what it may reach: one call's videoroom, as one person. */

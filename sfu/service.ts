@@ -21,7 +21,7 @@ import { JanusRooms, type JanusRoom } from './janus-rooms.ts';
 import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
 import { SfuConnection } from './sfu-connection.ts';
 import { SfuTickets } from './sfu-tickets.ts';
-import { parseFeedDisplay } from '../src/lib/call/sfu-display.ts';
+import { parseFeedDisplay } from '../src/lib/core/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
 /** Close code when the session a connection was opened with has ended (as on /sync). */

@@ -1,8 +1,8 @@
 import * as prng from 'lib0/prng';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { newMessageKey, parseMessageKey, reactionKey } from '../src/lib/chat/message-key.ts';
-import { MESSAGES, REACTIONS } from '../src/lib/chat/schema.ts';
+import { newMessageKey, parseMessageKey, reactionKey } from '../src/lib/core/chat/message-key.ts';
+import { MESSAGES, REACTIONS } from '../src/lib/core/chat/schema.ts';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 

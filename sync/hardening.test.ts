@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ulid } from 'ulid';
 
-import { CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS } from '../src/lib/chat/protocol.ts';
-import { MESSAGES } from '../src/lib/chat/schema.ts';
+import { CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS } from '../src/lib/core/chat/protocol.ts';
+import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
 import { createLogger } from '../src/lib/server/log.ts';
 import { addAcceptedMember, createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';

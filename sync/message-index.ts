@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { parseMessageKey } from '../src/lib/chat/message-key.ts';
+import { parseMessageKey } from '../src/lib/core/chat/message-key.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { SyncStore } from './store.ts';
 

@@ -4,7 +4,7 @@ import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
 import type { AwarenessEntry } from './awareness-guard.ts';
 
 /** Encoders and decoders of the y-websocket messages the sync service sends and reads. */

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/chat/protocol.ts';
-import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/chat/schema.ts';
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/core/chat/protocol.ts';
+import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { Auth } from '../src/lib/server/auth.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';

@@ -11,7 +11,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createParley, type Parley } from '../server/app.ts';
 import { routeUpgrade } from '../server/upgrade.ts';
-import { MESSAGE_AUTH, MESSAGE_SYNC } from '../src/lib/chat/protocol.ts';
+import { MESSAGE_AUTH, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
 
 export type TestUser = { id: string; name: string; cookie: string };

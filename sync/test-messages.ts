@@ -1,7 +1,7 @@
 // Test support: chat messages in a room document, as the browser writes them.
 import * as Y from 'yjs';
-import { newMessageKey, parseMessageKey } from '../src/lib/chat/message-key.ts';
-import { MESSAGES } from '../src/lib/chat/schema.ts';
+import { newMessageKey, parseMessageKey } from '../src/lib/core/chat/message-key.ts';
+import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 
 /** A message's value for its key. */
 export const message = (key: string, text: string) => ({ text, createdAt: parseMessageKey(key)!.time });

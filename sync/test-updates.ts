@@ -1,6 +1,6 @@
 // Test support: Yjs updates written byte by byte, as an attacker would craft them.
 import * as encoding from 'lib0/encoding';
-import { MESSAGES } from '../src/lib/chat/schema.ts';
+import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 
 const CONTENT_ANY = 8;
 const HAS_ORIGIN = 0x80;

@@ -24,9 +24,9 @@
 //                     update: the path a new device takes on its first online open (one sample)
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
-import { SortedKeys } from '../../src/lib/chat/sorted-keys.ts';
-import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.ts';
-import { MESSAGES, type MessageValue } from '../../src/lib/chat/schema.ts';
+import { SortedKeys } from '../../src/lib/core/chat/sorted-keys.ts';
+import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
+import { MESSAGES, type MessageValue } from '../../src/lib/core/chat/schema.ts';
 import type { Logger } from '../../src/lib/server/log.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
 import { RoomSession } from '../../sync/room-session.ts';

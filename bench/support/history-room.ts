@@ -15,7 +15,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ulid } from 'ulid';
 import * as Y from 'yjs';
-import { MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../../src/lib/chat/schema.ts';
+import { MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../../src/lib/core/chat/schema.ts';
 import { SyncStore } from '../../sync/store.ts';
 import { mulberry32 } from './seeded.ts';
 

@@ -7,9 +7,9 @@ import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.ts';
-import { MESSAGE_AUTH } from '../../src/lib/chat/protocol.ts';
-import { MESSAGES } from '../../src/lib/chat/schema.ts';
+import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
+import { MESSAGE_AUTH } from '../../src/lib/core/chat/protocol.ts';
+import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
 
 export type ServerKind = 'parley' | 'reference';
 export type BenchUser = { id: string; name: string; cookie: string };

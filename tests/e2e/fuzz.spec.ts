@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { WebSocketServer } from 'ws';
-import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.ts';
-import { MESSAGES } from '../../src/lib/chat/schema.ts';
+import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
+import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { EXTRA_PATHS, garbageFrames, httpCase, listRoutes, sweepCases, upgradeCase, type FuzzCase, type Target } from './support/fuzz-cases.ts';

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import * as Y from 'yjs';
-import { newMessageKey, parseMessageKey } from '../../src/lib/chat/message-key.ts';
-import { MESSAGES } from '../../src/lib/chat/schema.ts';
+import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
+import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
 import { createRoomWithMembers, signUpPerson } from './support/api-client.ts';
 import { startServer } from './support/server.ts';

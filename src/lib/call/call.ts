@@ -1,9 +1,9 @@
 import type { MediaConnection, Peer as PeerType } from 'peerjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
-import { deviceKind, participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from './presence.ts';
+import { deviceKind, participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from '../core/call/presence.ts';
 import { lossBetween, scoreQuality, type Quality } from './quality.ts';
-import { sfuKey } from './sfu-display.ts';
+import { sfuKey } from '../core/call/sfu-display.ts';
 import { preloadSfu, SfuLinks, type SfuJoin } from './sfu-links.ts';
 
 export type RemotePeer = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inCallNames, memberName, NOT_A_MEMBER } from './member-names.ts';
-import { participantsOf } from './presence.ts';
+import { participantsOf } from '../core/call/presence.ts';
 
 const members = [
 	{ userId: 'u1', name: 'Ann' },

@@ -1,6 +1,6 @@
 import type { JanusJS } from 'janus-gateway';
 import { lossBetween, scoreQuality, type Quality } from './quality.ts';
-import { parseFeedDisplay, SCREEN_TAG, sfuKey } from './sfu-display.ts';
+import { parseFeedDisplay, SCREEN_TAG, sfuKey } from '../core/call/sfu-display.ts';
 
 /**
  * What opens the call's videoroom: its id and a single-use ticket for one `/sfu` connection

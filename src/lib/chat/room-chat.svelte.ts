@@ -1,9 +1,9 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- these maps are private indexes; what the UI reads is published through $state.raw */
 import * as Y from 'yjs';
-import { newMessageKey, parseMessageKey, parseReactionKey, reactionKey } from './message-key.ts';
+import { newMessageKey, parseMessageKey, parseReactionKey, reactionKey } from '../core/chat/message-key.ts';
 import type { ConnectionStatus, RoomConnection } from './room-connection.ts';
-import { MAX_TEXT_LENGTH, MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from './schema.ts';
-import { SortedKeys } from './sorted-keys.ts';
+import { MAX_TEXT_LENGTH, MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../core/chat/schema.ts';
+import { SortedKeys } from '../core/chat/sorted-keys.ts';
 
 export type Reaction = { emoji: string; count: number; mine: boolean; userIds: string[] };
 

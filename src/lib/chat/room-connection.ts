@@ -4,7 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from './protocol.ts';
+import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { MAX_UPDATE_BYTES } from '../chat/schema.ts';
+import { MAX_UPDATE_BYTES } from '../core/chat/schema.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

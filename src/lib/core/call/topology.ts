@@ -6,7 +6,7 @@
  * once on the settled count, and announces each decision to the whole call, so nobody can be
  * split from the others.
  */
-import { SFU_FROM } from '../src/lib/call/presence.ts';
+import { SFU_FROM } from './presence.ts';
 
 export const MESH_BELOW_OR_AT = 3;
 export const MESH_AGAIN_AFTER_MS = 30_000;
