@@ -117,7 +117,7 @@ describe('ringing', () => {
 		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		rooms.addMember('ann', room, 'dee');
 		for (const who of ['bob', 'cid', 'dee']) await push.subscribe(who, browserSubscription(who).body);
-		rooms.block('bob', 'ann');
+		rooms.people.block('bob', 'ann');
 		expect(await push.ring(room, { id: 'ann', name: 'Ann' }).sent).toBe(1);
 		expect(received.map((r) => r.path)).toEqual(['/push/cid']);
 		expect(changes.find((c) => c.kind === 'ringing')?.notify).toEqual(['cid']);

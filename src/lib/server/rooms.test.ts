@@ -102,7 +102,7 @@ describe('direct rooms', () => {
 		expect(failure(() => rooms.direct('owner', 'ghost')).status).toBe(400);
 		const { room } = rooms.direct('owner', 'member');
 		expect(failure(() => rooms.addMember('owner', room.id, 'other')).status).toBe(403);
-		expect(failure(() => rooms.createInvite('owner', room.id, {}, ORIGIN)).status).toBe(403);
+		expect(failure(() => rooms.inviteLinks.create('owner', room.id, {}, ORIGIN)).status).toBe(403);
 	});
 });
 
@@ -208,7 +208,7 @@ describe('direct rooms after leaving', () => {
 describe('blocking', () => {
 	it('keeps a blocked person from inviting, adding or opening a direct room with the blocker', () => {
 		const id = group();
-		rooms.block('outsider', 'admin');
+		rooms.people.block('outsider', 'admin');
 		expect(failure(() => rooms.addMember('admin', id, 'outsider')).status).toBe(403);
 		expect(failure(() => rooms.create('admin', { name: 'x', memberIds: ['outsider'] })).status).toBe(403);
 		expect(failure(() => rooms.direct('admin', 'outsider')).status).toBe(403);
@@ -223,7 +223,7 @@ describe('blocking', () => {
 		rooms.addMember('admin', id, 'outsider');
 		const { room } = rooms.direct('admin', 'outsider');
 		rooms.acceptInvitation('outsider', room.id);
-		rooms.block('outsider', 'admin');
+		rooms.people.block('outsider', 'admin');
 		expect(rooms.invitationsFor('outsider')).toEqual([]);
 		expect(failure(() => rooms.get('admin', room.id)).status).toBe(404);
 		expect(changes.at(-1)).toMatchObject({ roomId: room.id, kind: 'member-removed', revoked: ['admin'] });
@@ -231,37 +231,37 @@ describe('blocking', () => {
 	});
 
 	it('hides the two from each other in user search, and is undone by unblocking', () => {
-		rooms.block('owner', 'other');
-		expect(rooms.searchUsers('other', 'owner')).toEqual([]);
-		expect(rooms.searchUsers('owner', 'other')).toEqual([]);
-		expect(rooms.searchUsers('other', 'owner@parley.test')).toEqual([]);
+		rooms.people.block('owner', 'other');
+		expect(rooms.people.search('other', 'owner')).toEqual([]);
+		expect(rooms.people.search('owner', 'other')).toEqual([]);
+		expect(rooms.people.search('other', 'owner@parley.test')).toEqual([]);
 		expect(rooms.blocks.list('owner')).toEqual([{ userId: 'other', name: 'other', blockedAt: clock }]);
-		rooms.unblock('owner', 'other');
-		expect(failure(() => rooms.unblock('owner', 'other')).status).toBe(404);
-		expect(rooms.searchUsers('other', 'owner').map((u) => u.id)).toEqual(['owner']);
+		rooms.people.unblock('owner', 'other');
+		expect(failure(() => rooms.people.unblock('owner', 'other')).status).toBe(404);
+		expect(rooms.people.search('other', 'owner').map((u) => u.id)).toEqual(['owner']);
 		expect(rooms.direct('other', 'owner').created).toBe(true);
-		expect(failure(() => rooms.block('owner', 'owner')).status).toBe(400);
+		expect(failure(() => rooms.people.block('owner', 'owner')).status).toBe(400);
 	});
 });
 
 describe('bans', () => {
 	it('a removed and banned member cannot come back through any invite link until the ban is lifted', () => {
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, {}, ORIGIN);
-		rooms.accept('outsider', token);
+		const { token } = rooms.inviteLinks.create('owner', id, {}, ORIGIN);
+		rooms.inviteLinks.accept('outsider', token);
 		rooms.removeMember('admin', id, 'outsider', { ban: true });
 		expect(rooms.get('admin', id).bans).toEqual([{ userId: 'outsider', name: 'outsider', bannedAt: clock }]);
 		expect(rooms.get('member', id).bans).toEqual([]);
-		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ valid: false, reason: 'banned' });
-		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 403, message: expect.stringMatching(/banned/) });
-		const fresh = rooms.createInvite('owner', id, {}, ORIGIN);
-		expect(failure(() => rooms.accept('outsider', fresh.token)).status).toBe(403);
+		expect(rooms.inviteLinks.info('outsider', token)).toMatchObject({ valid: false, reason: 'banned' });
+		expect(failure(() => rooms.inviteLinks.accept('outsider', token))).toMatchObject({ status: 403, message: expect.stringMatching(/banned/) });
+		const fresh = rooms.inviteLinks.create('owner', id, {}, ORIGIN);
+		expect(failure(() => rooms.inviteLinks.accept('outsider', fresh.token)).status).toBe(403);
 		expect(failure(() => rooms.addMember('owner', id, 'outsider')).message).toMatch(/banned/);
 
 		expect(failure(() => rooms.liftBan('member', id, 'outsider')).status).toBe(403);
 		rooms.liftBan('admin', id, 'outsider');
 		expect(failure(() => rooms.liftBan('admin', id, 'outsider')).status).toBe(404);
-		expect(rooms.accept('outsider', token).alreadyMember).toBe(false);
+		expect(rooms.inviteLinks.accept('outsider', token).alreadyMember).toBe(false);
 	});
 
 	it('a plain removal does not ban, and nobody bans themselves', () => {
@@ -296,7 +296,7 @@ describe('who may do what', () => {
 			() => rooms.rename('outsider', id, 'x'),
 			() => rooms.delete('outsider', id),
 			() => rooms.addMember('outsider', id, 'outsider'),
-			() => rooms.createInvite('outsider', id, {}, ORIGIN)
+			() => rooms.inviteLinks.create('outsider', id, {}, ORIGIN)
 		]) {
 			expect(failure(call).status).toBe(404);
 		}
@@ -361,70 +361,70 @@ describe('who may do what', () => {
 describe('invites', () => {
 	it('have a random token of at least 128 bits and a link', () => {
 		const id = group();
-		const invite = rooms.createInvite('admin', id, {}, ORIGIN);
+		const invite = rooms.inviteLinks.create('admin', id, {}, ORIGIN);
 		expect(Buffer.from(invite.token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
 		expect(invite.url).toBe(`${ORIGIN}/invite/${invite.token}`);
 		expect(invite.expiresAt - clock).toBe(7 * 24 * HOUR);
-		expect(failure(() => rooms.createInvite('member', id, {}, ORIGIN)).status).toBe(403);
+		expect(failure(() => rooms.inviteLinks.create('member', id, {}, ORIGIN)).status).toBe(403);
 	});
 
 	it('let a new person join once, counting the use', () => {
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, { maxUses: 1 }, ORIGIN);
-		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ roomId: id, roomName: 'Team', inviterName: 'owner', valid: true, alreadyMember: false });
-		expect(rooms.accept('outsider', token)).toEqual({ roomId: id, alreadyMember: false });
+		const { token } = rooms.inviteLinks.create('owner', id, { maxUses: 1 }, ORIGIN);
+		expect(rooms.inviteLinks.info('outsider', token)).toMatchObject({ roomId: id, roomName: 'Team', inviterName: 'owner', valid: true, alreadyMember: false });
+		expect(rooms.inviteLinks.accept('outsider', token)).toEqual({ roomId: id, alreadyMember: false });
 		expect(rooms.get('outsider', id).myRole).toBe('member');
 		expect(changes.at(-1)).toMatchObject({ kind: 'member-added' });
 	});
 
 	it('are refused when expired', () => {
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, { expiresInHours: 1 }, ORIGIN);
+		const { token } = rooms.inviteLinks.create('owner', id, { expiresInHours: 1 }, ORIGIN);
 		clock += HOUR;
-		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ valid: false, reason: 'expired' });
-		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 410, message: expect.stringMatching(/expired/) });
+		expect(rooms.inviteLinks.info('outsider', token)).toMatchObject({ valid: false, reason: 'expired' });
+		expect(failure(() => rooms.inviteLinks.accept('outsider', token))).toMatchObject({ status: 410, message: expect.stringMatching(/expired/) });
 	});
 
 	it('are refused when revoked, and disappear from the list', () => {
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, {}, ORIGIN);
-		expect(rooms.listInvites('admin', id, ORIGIN).map((i) => i.token)).toEqual([token]);
-		expect(failure(() => rooms.revokeInvite('member', id, token)).status).toBe(403);
-		rooms.revokeInvite('admin', id, token);
-		expect(rooms.listInvites('owner', id, ORIGIN)).toEqual([]);
-		expect(failure(() => rooms.revokeInvite('owner', id, token)).status).toBe(404);
-		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 410, message: expect.stringMatching(/revoked/) });
+		const { token } = rooms.inviteLinks.create('owner', id, {}, ORIGIN);
+		expect(rooms.inviteLinks.list('admin', id, ORIGIN).map((i) => i.token)).toEqual([token]);
+		expect(failure(() => rooms.inviteLinks.revoke('member', id, token)).status).toBe(403);
+		rooms.inviteLinks.revoke('admin', id, token);
+		expect(rooms.inviteLinks.list('owner', id, ORIGIN)).toEqual([]);
+		expect(failure(() => rooms.inviteLinks.revoke('owner', id, token)).status).toBe(404);
+		expect(failure(() => rooms.inviteLinks.accept('outsider', token))).toMatchObject({ status: 410, message: expect.stringMatching(/revoked/) });
 	});
 
 	it('are refused when used up', () => {
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, { maxUses: 1 }, ORIGIN);
+		const { token } = rooms.inviteLinks.create('owner', id, { maxUses: 1 }, ORIGIN);
 		addUser('late');
-		rooms.accept('outsider', token);
-		expect(rooms.inviteInfo('late', token)).toMatchObject({ valid: false, reason: 'used-up' });
-		expect(failure(() => rooms.accept('late', token))).toMatchObject({ status: 410, message: expect.stringMatching(/used as many times/) });
+		rooms.inviteLinks.accept('outsider', token);
+		expect(rooms.inviteLinks.info('late', token)).toMatchObject({ valid: false, reason: 'used-up' });
+		expect(failure(() => rooms.inviteLinks.accept('late', token))).toMatchObject({ status: 410, message: expect.stringMatching(/used as many times/) });
 	});
 
 	it('are harmless for someone already a member, and do not count a use', () => {
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, { maxUses: 1 }, ORIGIN);
-		expect(rooms.inviteInfo('member', token).alreadyMember).toBe(true);
-		expect(rooms.accept('member', token)).toEqual({ roomId: id, alreadyMember: true });
-		expect(rooms.accept('outsider', token).alreadyMember).toBe(false);
+		const { token } = rooms.inviteLinks.create('owner', id, { maxUses: 1 }, ORIGIN);
+		expect(rooms.inviteLinks.info('member', token).alreadyMember).toBe(true);
+		expect(rooms.inviteLinks.accept('member', token)).toEqual({ roomId: id, alreadyMember: true });
+		expect(rooms.inviteLinks.accept('outsider', token).alreadyMember).toBe(false);
 	});
 
 	it('are refused when the room is full', () => {
 		setup({ memberLimit: 4 });
 		const id = group();
-		const { token } = rooms.createInvite('owner', id, {}, ORIGIN);
-		expect(rooms.inviteInfo('outsider', token)).toMatchObject({ valid: false, reason: 'room-full' });
-		expect(failure(() => rooms.accept('outsider', token))).toMatchObject({ status: 409, message: expect.stringMatching(/full/) });
+		const { token } = rooms.inviteLinks.create('owner', id, {}, ORIGIN);
+		expect(rooms.inviteLinks.info('outsider', token)).toMatchObject({ valid: false, reason: 'room-full' });
+		expect(failure(() => rooms.inviteLinks.accept('outsider', token))).toMatchObject({ status: 409, message: expect.stringMatching(/full/) });
 		expect(failure(() => rooms.addMember('owner', id, 'outsider')).status).toBe(409);
 	});
 
 	it('that do not exist are not found', () => {
-		expect(failure(() => rooms.inviteInfo('outsider', 'nope')).status).toBe(404);
-		expect(failure(() => rooms.accept('outsider', 'nope')).status).toBe(404);
+		expect(failure(() => rooms.inviteLinks.info('outsider', 'nope')).status).toBe(404);
+		expect(failure(() => rooms.inviteLinks.accept('outsider', 'nope')).status).toBe(404);
 	});
 });
 
@@ -437,28 +437,28 @@ describe('user search', () => {
 	});
 
 	it('finds people by the start of their name or of any word in it, case-insensitively', () => {
-		expect(rooms.searchUsers('owner', 'al').map((u) => u.id)).toEqual(['alan']);
-		expect(rooms.searchUsers('owner', 'LOVE').map((u) => u.id)).toEqual(['ada']);
-		expect(rooms.searchUsers('owner', 'ov')).toEqual([]);
+		expect(rooms.people.search('owner', 'al').map((u) => u.id)).toEqual(['alan']);
+		expect(rooms.people.search('owner', 'LOVE').map((u) => u.id)).toEqual(['ada']);
+		expect(rooms.people.search('owner', 'ov')).toEqual([]);
 	});
 
 	it('returns ids and names only, never emails, for a name search', () => {
-		expect(rooms.searchUsers('owner', 'grace')).toEqual([{ id: 'grace', name: 'Grace Hopper' }]);
+		expect(rooms.people.search('owner', 'grace')).toEqual([{ id: 'grace', name: 'Grace Hopper' }]);
 	});
 
 	it('finds someone by exact email, with the email', () => {
-		expect(rooms.searchUsers('owner', 'Ada@Example.org')).toEqual([{ id: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' }]);
-		expect(rooms.searchUsers('owner', 'ada@example')).toEqual([]);
+		expect(rooms.people.search('owner', 'Ada@Example.org')).toEqual([{ id: 'ada', name: 'Ada Lovelace', email: 'ada@example.org' }]);
+		expect(rooms.people.search('owner', 'ada@example')).toEqual([]);
 	});
 
 	it('treats % and _ literally and leaves out the searcher', () => {
-		expect(rooms.searchUsers('owner', '10').map((u) => u.id)).toEqual(['pct']);
-		expect(rooms.searchUsers('owner', '%')).toEqual([]);
-		expect(rooms.searchUsers('ada', 'ada')).toEqual([]);
+		expect(rooms.people.search('owner', '10').map((u) => u.id)).toEqual(['pct']);
+		expect(rooms.people.search('owner', '%')).toEqual([]);
+		expect(rooms.people.search('ada', 'ada')).toEqual([]);
 	});
 
 	it('returns at most 20 people', () => {
 		for (let i = 0; i < 30; i++) addUser(`sam${i}`, `Sam ${String(i).padStart(2, '0')}`);
-		expect(rooms.searchUsers('owner', 'sam')).toHaveLength(20);
+		expect(rooms.people.search('owner', 'sam')).toHaveLength(20);
 	});
 });

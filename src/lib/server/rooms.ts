@@ -1,132 +1,45 @@
 import { randomBytes } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
-import type { CreateInviteBody, Role } from '#lib/rooms/schemas.ts';
-import type { BannedPerson, Invitation, Invite, InviteInfo, Member, PendingMember, RoomDetail, RoomSummary, UserResult } from '#lib/rooms/types.ts';
-import { ApiFailure, forbidden, notFound } from './api-failure.ts';
-import { Blocks } from './blocks.ts';
-import type { RoomEvents } from './events.ts';
+import type { Role } from '#lib/rooms/schemas.ts';
+import type { BannedPerson, Invitation, Member, PendingMember, RoomDetail, RoomSummary } from '#lib/rooms/types.ts';
+import { ApiFailure, forbidden } from './api-failure.ts';
+import { transaction } from './db.ts';
+import { InviteLinks } from './invite-links.ts';
+import { People } from './people.ts';
+import { RoomAccess, type RoomAccessOptions } from './room-access.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 
-export const DEFAULT_INVITE_HOURS = 24 * 7;
-const SEARCH_LIMIT = 20;
-
-type RoomRow = { id: string; kind: 'group' | 'direct'; name: string; createdBy: string; createdAt: number; lastActivityAt: number };
-type InviteRow = { token: string; roomId: string; createdBy: string; createdAt: number; expiresAt: number; maxUses: number | null; useCount: number; revokedAt: number | null };
-
-export type RoomsOptions = {
-	db: DatabaseSync;
-	events: RoomEvents;
-	memberLimit: number;
-	createPerHour: number;
-	now?: () => number;
-};
+export type RoomsOptions = RoomAccessOptions & { createPerHour: number };
 
 const newId = () => randomBytes(16).toString('base64url');
-const newInviteToken = () => randomBytes(24).toString('base64url');
-const BANNED_MESSAGE = 'You were removed from this room and banned from joining it again. Ask its owner or an admin to lift the ban.';
 
 /** The other person of a direct room, from its key (the two ids sorted, joined by a space). */
 const DIRECT_PEER_SQL = `(select u.name from user u where u.id != m.userId and u.id in
 	(substr(r.directKey, 1, instr(r.directKey, ' ') - 1), substr(r.directKey, instr(r.directKey, ' ') + 1)))`;
 
 /**
- * Rooms, members, roles and invites. Every method takes the acting user's id and
- * enforces who may do what; failures are ApiFailures a person can read. A room the
- * actor is not a member of is "not found", so room ids do not leak.
+ * Rooms, members, roles and invitations. Every method takes the acting user's id and
+ * enforces who may do what; failures are ApiFailures a person can read. Invite links and
+ * people (search, blocks) are their own parts, reached as `rooms.inviteLinks` and `rooms.people`.
  */
-export class Rooms {
-	readonly #db: DatabaseSync;
-	readonly #events: RoomEvents;
-	readonly #now: () => number;
+export class Rooms extends RoomAccess {
 	readonly #createLimiter: SlidingWindowLimiter;
-	readonly memberLimit: number;
-	readonly blocks: Blocks;
+	readonly inviteLinks: InviteLinks;
+	readonly people: People;
 
 	constructor(options: RoomsOptions) {
-		this.#db = options.db;
-		this.blocks = new Blocks(options.db);
-		this.#events = options.events;
-		this.#now = options.now ?? Date.now;
-		this.memberLimit = options.memberLimit;
-		this.#createLimiter = new SlidingWindowLimiter(options.createPerHour, 60 * 60 * 1000, this.#now);
-	}
-
-	#transaction<T>(work: () => T): T {
-		this.#db.exec('begin immediate');
-		try {
-			const result = work();
-			this.#db.exec('commit');
-			return result;
-		} catch (error) {
-			this.#db.exec('rollback');
-			throw error;
-		}
-	}
-
-	#role(roomId: string, userId: string): Role | undefined {
-		const row = this.#db.prepare('select role from room_member where roomId = ? and userId = ?').get(roomId, userId) as { role: Role } | undefined;
-		return row?.role;
-	}
-
-	/** The actor's role in the room; "not found" when they are not a member. */
-	requireMember(roomId: string, userId: string): { room: RoomRow; role: Role; joinedAt: number } {
-		const row = this.#db
-			.prepare(
-				`select r.id, r.kind, r.name, r.createdBy, r.createdAt, r.lastActivityAt, m.role, m.joinedAt
-				 from room r join room_member m on m.roomId = r.id and m.userId = ? where r.id = ?`
-			)
-			.get(userId, roomId) as (RoomRow & { role: Role; joinedAt: number }) | undefined;
-		if (!row) throw notFound();
-		const { role, joinedAt, ...room } = row;
-		return { room, role, joinedAt };
-	}
-
-	#requireManager(roomId: string, userId: string, action: string) {
-		const found = this.requireMember(roomId, userId);
-		if (found.role === 'member') throw forbidden(`Only the room's owner and admins can ${action}.`);
-		return found;
-	}
-
-	#invited(roomId: string, userId: string): boolean {
-		return !!this.#db.prepare('select 1 from room_invitation where roomId = ? and userId = ?').get(roomId, userId);
-	}
-
-	#banned(roomId: string, userId: string): boolean {
-		return !!this.#db.prepare('select 1 from room_ban where roomId = ? and userId = ?').get(roomId, userId);
-	}
-
-	#pendingCount(roomId: string): number {
-		return (this.#db.prepare('select count(*) as n from room_invitation where roomId = ?').get(roomId) as { n: number }).n;
-	}
-
-	memberIds(roomId: string): string[] {
-		return (this.#db.prepare('select userId from room_member where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
-	}
-
-	#memberCount(roomId: string): number {
-		return (this.#db.prepare('select count(*) as n from room_member where roomId = ?').get(roomId) as { n: number }).n;
-	}
-
-	#requireUsers(userIds: string[]): void {
-		const unique = [...new Set(userIds)];
-		if (unique.length === 0) return;
-		const found = this.#db
-			.prepare(`select count(*) as n from user where id in (${unique.map(() => '?').join(',')})`)
-			.get(...unique) as { n: number };
-		if (found.n !== unique.length) throw new ApiFailure(400, 'One of the people you chose does not exist.', 'userId');
-	}
-
-	#touch(roomId: string): void {
-		this.#db.prepare('update room set lastActivityAt = ? where id = ?').run(this.#now(), roomId);
+		super(options);
+		this.#createLimiter = new SlidingWindowLimiter(options.createPerHour, 60 * 60 * 1000, this.now);
+		this.inviteLinks = new InviteLinks(this);
+		this.people = new People(this);
 	}
 
 	markRead(userId: string, roomId: string): void {
 		this.requireMember(roomId, userId);
-		this.#db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.#now(), roomId, userId);
+		this.db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.now(), roomId, userId);
 	}
 
 	listForUser(userId: string): RoomSummary[] {
-		return this.#db
+		return this.db
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
 					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > m.lastReadAt and c.authorId != m.userId) as unread,
@@ -144,7 +57,7 @@ export class Rooms {
 		if (others.length + 1 > this.memberLimit) {
 			throw new ApiFailure(400, `A room can have at most ${this.memberLimit} members.`, 'memberIds');
 		}
-		this.#requireUsers(others);
+		this.requireUsers(others);
 		if (this.blocks.notBlocking(userId, others).length !== others.length) {
 			throw forbidden('One of the people you chose does not accept invitations from you.');
 		}
@@ -152,16 +65,16 @@ export class Rooms {
 			throw new ApiFailure(429, 'You have created many rooms in the last hour. Wait a while before creating another.');
 		}
 		const id = newId();
-		const now = this.#now();
-		this.#transaction(() => {
-			this.#db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt) values (?, ?, ?, ?, ?, ?)').run(id, 'group', input.name, userId, now, now);
-			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'owner', now);
+		const now = this.now();
+		transaction(this.db, () => {
+			this.db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt) values (?, ?, ?, ?, ?, ?)').run(id, 'group', input.name, userId, now, now);
+			this.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'owner', now);
 			// The chosen people are invited: each becomes a member only by accepting.
-			const invite = this.#db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)');
+			const invite = this.db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)');
 			for (const other of others) invite.run(id, other, userId, now);
 		});
-		this.#events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
-		if (others.length) this.#events.emit({ roomId: id, kind: 'invited', notify: [userId, ...others], revoked: [] });
+		this.events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
+		if (others.length) this.events.emit({ roomId: id, kind: 'invited', notify: [userId, ...others], revoked: [] });
 		return this.get(userId, id);
 	}
 
@@ -172,41 +85,41 @@ export class Rooms {
 	 */
 	direct(userId: string, otherId: string): { room: RoomDetail; created: boolean } {
 		if (otherId === userId) throw new ApiFailure(400, 'A direct room needs another person.', 'userId');
-		this.#requireUsers([otherId]);
+		this.requireUsers([otherId]);
 		if (this.blocks.hasBlocked(userId, otherId)) throw forbidden('You blocked this person. Unblock them in Settings to message them.');
 		if (this.blocks.hasBlocked(otherId, userId)) throw forbidden('This person does not accept messages from you.');
 		const key = [userId, otherId].sort().join(' ');
-		const now = this.#now();
-		const { id, created, joined, invited } = this.#transaction(() => {
-			const existing = this.#db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
+		const now = this.now();
+		const { id, created, joined, invited } = transaction(this.db, () => {
+			const existing = this.db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
 			const id = existing?.id ?? newId();
 			if (!existing) {
-				this.#db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, directKey) values (?, ?, ?, ?, ?, ?, ?)').run(id, 'direct', '', userId, now, now, key);
+				this.db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, directKey) values (?, ?, ?, ?, ?, ?, ?)').run(id, 'direct', '', userId, now, now, key);
 			}
-			const joined = !this.#role(id, userId);
+			const joined = !this.role(id, userId);
 			if (joined) {
-				this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(id, userId);
-				this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'member', now);
+				this.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(id, userId);
+				this.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'member', now);
 			}
-			const invited = !this.#role(id, otherId) && !this.#invited(id, otherId);
-			if (invited) this.#db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(id, otherId, userId, now);
+			const invited = !this.role(id, otherId) && !this.invited(id, otherId);
+			if (invited) this.db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(id, otherId, userId, now);
 			return { id, created: !existing, joined, invited };
 		});
-		if (created) this.#events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
-		else if (joined) this.#events.emit({ roomId: id, kind: 'member-added', notify: [userId, otherId], revoked: [] });
-		if (invited) this.#events.emit({ roomId: id, kind: 'invited', notify: [userId, otherId], revoked: [] });
+		if (created) this.events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
+		else if (joined) this.events.emit({ roomId: id, kind: 'member-added', notify: [userId, otherId], revoked: [] });
+		if (invited) this.events.emit({ roomId: id, kind: 'invited', notify: [userId, otherId], revoked: [] });
 		return { room: this.get(userId, id), created };
 	}
 
 	get(userId: string, roomId: string): RoomDetail {
 		const { room, role } = this.requireMember(roomId, userId);
-		const members = this.#db
+		const members = this.db
 			.prepare(
 				`select m.userId, u.name, m.role, m.joinedAt from room_member m join user u on u.id = m.userId
 				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.name collate nocase`
 			)
 			.all(roomId) as Member[];
-		const invited = this.#db
+		const invited = this.db
 			.prepare(
 				`select i.userId, u.name, i.invitedBy, i.createdAt as invitedAt from room_invitation i join user u on u.id = i.userId
 				 where i.roomId = ? order by u.name collate nocase`
@@ -215,7 +128,7 @@ export class Rooms {
 		const bans =
 			role === 'member'
 				? []
-				: (this.#db
+				: (this.db
 						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ? order by u.name collate nocase')
 						.all(roomId) as BannedPerson[]);
 		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? room.name) : room.name;
@@ -223,15 +136,15 @@ export class Rooms {
 	}
 
 	#directPeerName(roomId: string, userId: string): string | undefined {
-		const row = this.#db.prepare(`select ${DIRECT_PEER_SQL} as name from room r, (select ? as userId) m where r.id = ?`).get(userId, roomId) as { name: string | null } | undefined;
+		const row = this.db.prepare(`select ${DIRECT_PEER_SQL} as name from room r, (select ? as userId) m where r.id = ?`).get(userId, roomId) as { name: string | null } | undefined;
 		return row?.name ?? undefined;
 	}
 
 	rename(userId: string, roomId: string, name: string): RoomDetail {
-		const { room } = this.#requireManager(roomId, userId, 'rename the room');
+		const { room } = this.requireManager(roomId, userId, 'rename the room');
 		if (room.kind === 'direct') throw forbidden('A direct room has no name of its own.');
-		this.#db.prepare('update room set name = ? where id = ?').run(name, roomId);
-		this.#events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
+		this.db.prepare('update room set name = ? where id = ?').run(name, roomId);
+		this.events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId);
 	}
 
@@ -239,30 +152,30 @@ export class Rooms {
 		const { role } = this.requireMember(roomId, userId);
 		if (role !== 'owner') throw forbidden('Only the owner can delete the room.');
 		const members = this.memberIds(roomId);
-		this.#db.prepare('delete from room where id = ?').run(roomId);
-		this.#events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
+		this.db.prepare('delete from room where id = ?').run(roomId);
+		this.events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
 	}
 
 	/** Invites someone to a group room: they become a member when they accept. */
 	addMember(userId: string, roomId: string, newMemberId: string): PendingMember {
-		const { room } = this.#requireManager(roomId, userId, 'add people');
+		const { room } = this.requireManager(roomId, userId, 'add people');
 		if (room.kind === 'direct') throw forbidden('A direct room is for two people; create a group room instead.');
-		this.#requireUsers([newMemberId]);
-		if (this.#role(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already a member of this room.', 'userId');
-		if (this.#invited(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already invited; they have not answered yet.', 'userId');
-		if (this.#banned(roomId, newMemberId)) throw new ApiFailure(409, 'That person is banned from this room. Lift the ban in room settings first.', 'userId');
+		this.requireUsers([newMemberId]);
+		if (this.role(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already a member of this room.', 'userId');
+		if (this.invited(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already invited; they have not answered yet.', 'userId');
+		if (this.banned(roomId, newMemberId)) throw new ApiFailure(409, 'That person is banned from this room. Lift the ban in room settings first.', 'userId');
 		if (this.blocks.hasBlocked(newMemberId, userId)) throw forbidden('That person does not accept invitations from you.');
-		if (this.#memberCount(roomId) + this.#pendingCount(roomId) >= this.memberLimit) {
+		if (this.memberCount(roomId) + this.pendingCount(roomId) >= this.memberLimit) {
 			throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members and invited people.`);
 		}
-		this.#db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(roomId, newMemberId, userId, this.#now());
-		this.#events.emit({ roomId, kind: 'invited', notify: [...this.memberIds(roomId), newMemberId], revoked: [] });
+		this.db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(roomId, newMemberId, userId, this.now());
+		this.events.emit({ roomId, kind: 'invited', notify: [...this.memberIds(roomId), newMemberId], revoked: [] });
 		return this.get(userId, roomId).invited.find((m) => m.userId === newMemberId)!;
 	}
 
 	/** The invitations waiting for this person's answer, newest first. */
 	invitationsFor(userId: string): Invitation[] {
-		return this.#db
+		return this.db
 			.prepare(
 				`select i.roomId, r.kind, case when r.kind = 'direct' then '' else r.name end as roomName,
 					i.invitedBy as inviterId, u.name as inviterName, i.createdAt as invitedAt
@@ -273,19 +186,19 @@ export class Rooms {
 	}
 
 	#requireInvitation(roomId: string, userId: string): void {
-		if (!this.#invited(roomId, userId)) throw new ApiFailure(404, 'You have no invitation to this room (it may have been cancelled).');
+		if (!this.invited(roomId, userId)) throw new ApiFailure(404, 'You have no invitation to this room (it may have been cancelled).');
 	}
 
 	/** The invitee says yes: they become a member. */
 	acceptInvitation(userId: string, roomId: string): RoomDetail {
-		this.#transaction(() => {
+		transaction(this.db, () => {
 			this.#requireInvitation(roomId, userId);
-			if (this.#memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members.`);
-			this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, userId);
-			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, userId, 'member', this.#now());
-			this.#touch(roomId);
+			if (this.memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members.`);
+			this.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, userId);
+			this.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, userId, 'member', this.now());
+			this.touch(roomId);
 		});
-		this.#events.emit({ roomId, kind: 'member-added', notify: this.memberIds(roomId), revoked: [] });
+		this.events.emit({ roomId, kind: 'member-added', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId);
 	}
 
@@ -294,19 +207,19 @@ export class Rooms {
 		if (inviteeId === userId) this.#requireInvitation(roomId, userId);
 		else {
 			const { room, role } = this.requireMember(roomId, userId);
-			const row = this.#db.prepare('select invitedBy from room_invitation where roomId = ? and userId = ?').get(roomId, inviteeId) as { invitedBy: string } | undefined;
+			const row = this.db.prepare('select invitedBy from room_invitation where roomId = ? and userId = ?').get(roomId, inviteeId) as { invitedBy: string } | undefined;
 			if (!row) throw new ApiFailure(404, 'That person has no pending invitation to this room.', 'userId');
 			const mayCancel = row.invitedBy === userId || room.kind === 'direct' || role !== 'member';
 			if (!mayCancel) throw forbidden('Only the person who invited them, or the room\'s owner and admins, can cancel this invitation.');
 		}
-		this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, inviteeId);
-		this.#events.emit({ roomId, kind: 'invitation-ended', notify: [...this.memberIds(roomId), inviteeId], revoked: [] });
+		this.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, inviteeId);
+		this.events.emit({ roomId, kind: 'invitation-ended', notify: [...this.memberIds(roomId), inviteeId], revoked: [] });
 	}
 
 	/** Removes someone (and, with `ban`, keeps them from coming back), or lets a member leave (target = actor). */
 	removeMember(userId: string, roomId: string, targetId: string, options: { ban?: boolean } = {}): void {
 		const { room, role } = this.requireMember(roomId, userId);
-		const targetRole = this.#role(roomId, targetId);
+		const targetRole = this.role(roomId, targetId);
 		if (!targetRole) throw new ApiFailure(404, 'That person is not a member of this room.', 'userId');
 		if (targetId === userId) {
 			if (role === 'owner') throw new ApiFailure(409, 'Make someone else the owner before you leave the room.');
@@ -317,50 +230,23 @@ export class Rooms {
 			if (role === 'admin' && targetRole !== 'member') throw forbidden('Admins can remove members, but not the owner or other admins.');
 		}
 		const before = this.memberIds(roomId);
-		const pending = (this.#db.prepare('select userId from room_invitation where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
-		this.#transaction(() => {
-			this.#db.prepare('delete from room_member where roomId = ? and userId = ?').run(roomId, targetId);
-			if (options.ban) this.#db.prepare('insert into room_ban (roomId, userId, bannedBy, createdAt) values (?, ?, ?, ?) on conflict do nothing').run(roomId, targetId, userId, this.#now());
+		const pending = (this.db.prepare('select userId from room_invitation where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
+		transaction(this.db, () => {
+			this.db.prepare('delete from room_member where roomId = ? and userId = ?').run(roomId, targetId);
+			if (options.ban) this.db.prepare('insert into room_ban (roomId, userId, bannedBy, createdAt) values (?, ?, ?, ?) on conflict do nothing').run(roomId, targetId, userId, this.now());
 			// A direct room's request came from the one leaving: it goes with them.
-			if (room.kind === 'direct') this.#db.prepare('delete from room_invitation where roomId = ?').run(roomId);
+			if (room.kind === 'direct') this.db.prepare('delete from room_invitation where roomId = ?').run(roomId);
 		});
 		const notify = room.kind === 'direct' ? [...new Set([...before, ...pending])] : before;
-		this.#events.emit({ roomId, kind: 'member-removed', notify, revoked: [targetId] });
+		this.events.emit({ roomId, kind: 'member-removed', notify, revoked: [targetId] });
 	}
 
 	/** Owners and admins let a banned person be invited again. */
 	liftBan(userId: string, roomId: string, targetId: string): void {
-		this.#requireManager(roomId, userId, 'lift bans');
-		const result = this.#db.prepare('delete from room_ban where roomId = ? and userId = ?').run(roomId, targetId);
+		this.requireManager(roomId, userId, 'lift bans');
+		const result = this.db.prepare('delete from room_ban where roomId = ? and userId = ?').run(roomId, targetId);
 		if (result.changes === 0) throw new ApiFailure(404, 'That person is not banned from this room.', 'userId');
-		this.#events.emit({ roomId, kind: 'ban-lifted', notify: this.memberIds(roomId), revoked: [] });
-	}
-
-	/**
-	 * Blocks someone: they can no longer invite, add, ring or message this person. Their
-	 * pending invitations to this person are withdrawn, and they lose the direct room between them.
-	 */
-	block(userId: string, otherId: string): void {
-		if (otherId === userId) throw new ApiFailure(400, 'You cannot block yourself.', 'userId');
-		this.#requireUsers([otherId]);
-		const key = [userId, otherId].sort().join(' ');
-		const { withdrawn, direct } = this.#transaction(() => {
-			this.blocks.add(userId, otherId, this.#now());
-			const withdrawn = (this.#db.prepare('select roomId from room_invitation where userId = ? and invitedBy = ?').all(userId, otherId) as { roomId: string }[]).map((r) => r.roomId);
-			this.#db.prepare('delete from room_invitation where userId = ? and invitedBy = ?').run(userId, otherId);
-			const room = this.#db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
-			if (room) {
-				this.#db.prepare('delete from room_member where roomId = ? and userId = ?').run(room.id, otherId);
-				this.#db.prepare('delete from room_invitation where roomId = ?').run(room.id);
-			}
-			return { withdrawn, direct: room?.id };
-		});
-		for (const roomId of withdrawn) this.#events.emit({ roomId, kind: 'invitation-ended', notify: [...this.memberIds(roomId), userId], revoked: [] });
-		if (direct) this.#events.emit({ roomId: direct, kind: 'member-removed', notify: [userId, otherId], revoked: [otherId] });
-	}
-
-	unblock(userId: string, otherId: string): void {
-		if (!this.blocks.remove(userId, otherId)) throw new ApiFailure(404, 'You have not blocked that person.', 'userId');
+		this.events.emit({ roomId, kind: 'ban-lifted', notify: this.memberIds(roomId), revoked: [] });
 	}
 
 	/** Owner only. Making someone owner hands ownership over: the old owner becomes an admin. */
@@ -368,121 +254,17 @@ export class Rooms {
 		const { room, role } = this.requireMember(roomId, userId);
 		if (role !== 'owner') throw forbidden('Only the owner can change roles.');
 		if (room.kind === 'direct') throw forbidden('A direct room has no roles.');
-		const targetRole = this.#role(roomId, targetId);
+		const targetRole = this.role(roomId, targetId);
 		if (!targetRole) throw new ApiFailure(404, 'That person is not a member of this room.', 'userId');
 		if (targetId === userId) {
 			if (newRole !== 'owner') throw new ApiFailure(409, 'A room always has an owner: make someone else the owner instead.', 'role');
 			return this.get(userId, roomId).members;
 		}
-		this.#transaction(() => {
-			this.#db.prepare('update room_member set role = ? where roomId = ? and userId = ?').run(newRole, roomId, targetId);
-			if (newRole === 'owner') this.#db.prepare("update room_member set role = 'admin' where roomId = ? and userId = ?").run(roomId, userId);
+		transaction(this.db, () => {
+			this.db.prepare('update room_member set role = ? where roomId = ? and userId = ?').run(newRole, roomId, targetId);
+			if (newRole === 'owner') this.db.prepare("update room_member set role = 'admin' where roomId = ? and userId = ?").run(roomId, userId);
 		});
-		this.#events.emit({ roomId, kind: 'role-changed', notify: this.memberIds(roomId), revoked: [] });
+		this.events.emit({ roomId, kind: 'role-changed', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId).members;
-	}
-
-	createInvite(userId: string, roomId: string, input: CreateInviteBody, origin: string): Invite {
-		const { room } = this.#requireManager(roomId, userId, 'create invite links');
-		if (room.kind === 'direct') throw forbidden('A direct room is for two people; create a group room to invite others.');
-		const now = this.#now();
-		const token = newInviteToken();
-		const expiresAt = now + Math.round((input.expiresInHours ?? DEFAULT_INVITE_HOURS) * 3600 * 1000);
-		this.#db
-			.prepare('insert into room_invite (token, roomId, createdBy, createdAt, expiresAt, maxUses) values (?, ?, ?, ?, ?, ?)')
-			.run(token, roomId, userId, now, expiresAt, input.maxUses ?? null);
-		return { token, url: `${origin}/invite/${token}`, createdBy: userId, createdAt: now, expiresAt, maxUses: input.maxUses ?? null, useCount: 0 };
-	}
-
-	/** The invites that can still be used, for the settings page. */
-	listInvites(userId: string, roomId: string, origin: string): Invite[] {
-		this.#requireManager(roomId, userId, 'see invite links');
-		const rows = this.#db
-			.prepare(
-				`select token, createdBy, createdAt, expiresAt, maxUses, useCount from room_invite
-				 where roomId = ? and revokedAt is null and expiresAt > ? and (maxUses is null or useCount < maxUses)
-				 order by createdAt desc`
-			)
-			.all(roomId, this.#now()) as Omit<Invite, 'url'>[];
-		return rows.map((r) => ({ ...r, url: `${origin}/invite/${r.token}` }));
-	}
-
-	revokeInvite(userId: string, roomId: string, token: string): void {
-		this.#requireManager(roomId, userId, 'revoke invite links');
-		const result = this.#db.prepare('update room_invite set revokedAt = ? where token = ? and roomId = ? and revokedAt is null').run(this.#now(), token, roomId);
-		if (result.changes === 0) throw new ApiFailure(404, 'No such invite link in this room (it may already be revoked).');
-	}
-
-	#invite(token: string): InviteRow {
-		const row = this.#db.prepare('select * from room_invite where token = ?').get(token) as InviteRow | undefined;
-		if (!row) throw new ApiFailure(404, 'This invite link does not exist. Ask for a new one.');
-		return row;
-	}
-
-	#inviteProblem(invite: InviteRow, userId: string): InviteInfo['reason'] {
-		if (this.#banned(invite.roomId, userId)) return 'banned';
-		if (invite.revokedAt !== null) return 'revoked';
-		if (invite.expiresAt <= this.#now()) return 'expired';
-		if (invite.maxUses !== null && invite.useCount >= invite.maxUses) return 'used-up';
-		if (this.#memberCount(invite.roomId) >= this.memberLimit) return 'room-full';
-		return undefined;
-	}
-
-	inviteInfo(userId: string, token: string): InviteInfo {
-		const invite = this.#invite(token);
-		const room = this.#db.prepare('select name from room where id = ?').get(invite.roomId) as { name: string };
-		const inviter = this.#db.prepare('select name from user where id = ?').get(invite.createdBy) as { name: string } | undefined;
-		const reason = this.#inviteProblem(invite, userId);
-		const alreadyMember = this.#role(invite.roomId, userId) !== undefined;
-		return {
-			roomId: invite.roomId,
-			roomName: room.name,
-			inviterName: inviter?.name ?? 'Someone',
-			valid: !reason,
-			...(reason ? { reason } : {}),
-			alreadyMember,
-			expiresAt: invite.expiresAt
-		};
-	}
-
-	accept(userId: string, token: string): { roomId: string; alreadyMember: boolean } {
-		return this.#transaction(() => {
-			const invite = this.#invite(token);
-			if (this.#role(invite.roomId, userId)) return { roomId: invite.roomId, alreadyMember: true };
-			const reason = this.#inviteProblem(invite, userId);
-			const messages: Record<NonNullable<InviteInfo['reason']>, string> = {
-				revoked: 'This invite link was revoked. Ask for a new one.',
-				expired: 'This invite link has expired. Ask for a new one.',
-				'used-up': 'This invite link has been used as many times as it allows. Ask for a new one.',
-				'room-full': `This room is full: it already has ${this.memberLimit} members.`,
-				banned: BANNED_MESSAGE
-			};
-			if (reason) throw new ApiFailure(reason === 'banned' ? 403 : reason === 'room-full' ? 409 : 410, messages[reason]);
-			const now = this.#now();
-			// Following a link is consent: a pending invitation to the room is answered by it.
-			this.#db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(invite.roomId, userId);
-			this.#db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(invite.roomId, userId, 'member', now);
-			this.#db.prepare('update room_invite set useCount = useCount + 1 where token = ?').run(token);
-			this.#touch(invite.roomId);
-			this.#events.emit({ roomId: invite.roomId, kind: 'member-added', notify: this.memberIds(invite.roomId), revoked: [] });
-			return { roomId: invite.roomId, alreadyMember: false };
-		});
-	}
-
-	/** People by name prefix (of the name or any word in it), or by exact email. Never lists emails otherwise. */
-	searchUsers(userId: string, query: string): UserResult[] {
-		if (query.includes('@')) {
-			const row = this.#db.prepare('select id, name, email from user where email = ? collate nocase and id != ?').get(query.toLowerCase(), userId) as UserResult | undefined;
-			return row && !this.blocks.between(userId, row.id) ? [row] : [];
-		}
-		const escaped = query.replace(/[\\%_]/g, (c) => '\\' + c);
-		return this.#db
-			.prepare(
-				`select id, name from user
-				 where id != ? and (name like ? escape '\\' or name like ? escape '\\')
-					and id not in (select blockedId from user_block where userId = ? union select userId from user_block where blockedId = ?)
-				 order by name collate nocase, id limit ?`
-			)
-			.all(userId, `${escaped}%`, `% ${escaped}%`, userId, userId, SEARCH_LIMIT) as UserResult[];
 	}
 }

@@ -23,12 +23,12 @@ export class UserSearch {
 	}
 
 	search(userId: string, query: string) {
-		if (!query.includes('@')) return this.#rooms.searchUsers(userId, query);
+		if (!query.includes('@')) return this.#rooms.people.search(userId, query);
 		if (!fullEmail.safeParse(query).success) return [];
 		if (!this.#limiter.take(userId)) {
 			const minutes = Math.ceil(secondsUntilAllowed(this.#limiter, userId) / 60);
 			throw new ApiFailure(429, `You have looked up ${this.#perHour} email addresses in the last hour; try again in ${minutes} minutes, or search by name.`, 'q');
 		}
-		return this.#rooms.searchUsers(userId, query);
+		return this.#rooms.people.search(userId, query);
 	}
 }

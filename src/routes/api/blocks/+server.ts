@@ -7,6 +7,6 @@ export const GET = api(({ user, context }) => ({ blocked: context.rooms.blocks.l
 /** Blocks someone: they can no longer invite, add, ring or message me. */
 export const POST = api(async ({ event, user, context }) => {
 	const { userId } = await readJsonBody(event.request, blockBody);
-	context.rooms.block(user.id, userId);
+	context.rooms.people.block(user.id, userId);
 	return noContent();
 });

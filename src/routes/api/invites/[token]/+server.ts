@@ -1,3 +1,3 @@
 import { api } from '#lib/server/api-handler.ts';
 
-export const GET = api(({ event, user, context }) => context.rooms.inviteInfo(user.id, event.params.token!));
+export const GET = api(({ event, user, context }) => context.rooms.inviteLinks.info(user.id, event.params.token!));
