@@ -2,8 +2,9 @@
 import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey, parseReactionKey, reactionKey } from '../core/chat/message-key.ts';
 import type { ConnectionStatus, RoomConnection } from './room-connection.ts';
-import { MAX_TEXT_LENGTH, MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../core/chat/schema.ts';
+import { MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../core/chat/schema.ts';
 import { SortedKeys } from '../core/chat/sorted-keys.ts';
+import { entryProblem } from '../core/chat/validate-update.ts';
 
 export type Reaction = { emoji: string; count: number; mine: boolean; userIds: string[] };
 
@@ -180,12 +181,16 @@ export class RoomChat {
 		return this.#message(key);
 	}
 
+	/** Whether the server's rules for the room document take this entry from me (see entryProblem). */
+	#allowed(root: string, key: string, value: unknown): boolean {
+		return entryProblem(root, key, value, { userId: this.#userId, now: Date.now(), notBefore: -Infinity }) === null;
+	}
+
 	send(text: string, replyTo?: string): string | null {
-		const trimmed = text.trim();
-		if (!trimmed || trimmed.length > MAX_TEXT_LENGTH) return null;
 		const key = newMessageKey(this.#userId);
-		const value: MessageValue = { text: trimmed, createdAt: parseMessageKey(key)!.time };
+		const value: MessageValue = { text: text.trim(), createdAt: parseMessageKey(key)!.time };
 		if (replyTo) value.replyTo = replyTo;
+		if (!this.#allowed(MESSAGES, key, value)) return null;
 		this.#map.set(key, value);
 		this.stopTyping();
 		return key;
@@ -193,9 +198,10 @@ export class RoomChat {
 
 	edit(key: string, text: string): boolean {
 		const current = this.#map.get(key);
-		const trimmed = text.trim();
-		if (!current || parseMessageKey(key)?.authorId !== this.#userId || !trimmed || trimmed.length > MAX_TEXT_LENGTH) return false;
-		if (trimmed !== current.text) this.#map.set(key, { ...current, text: trimmed, editedAt: Date.now() });
+		if (!current) return false;
+		const edited = { ...current, text: text.trim(), editedAt: Date.now() };
+		if (!this.#allowed(MESSAGES, key, edited)) return false;
+		if (edited.text !== current.text) this.#map.set(key, edited);
 		return true;
 	}
 
@@ -213,7 +219,7 @@ export class RoomChat {
 	toggleReaction(messageKey: string, emoji: string): void {
 		const key = reactionKey(messageKey, this.#userId, emoji);
 		if (this.#reactionsMap.has(key)) this.#reactionsMap.delete(key);
-		else this.#reactionsMap.set(key, { at: Date.now() });
+		else if (this.#allowed(REACTIONS, key, { at: Date.now() })) this.#reactionsMap.set(key, { at: Date.now() });
 	}
 
 	/** Tells others that I am typing; cheap to call on every keystroke. */

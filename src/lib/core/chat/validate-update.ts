@@ -145,10 +145,21 @@ function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: U
 	if (content instanceof Y.ContentDeleted) return checkOwnership(place, ctx, false);
 	if (content instanceof Y.ContentType) return 'nested Yjs types are not allowed';
 	if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) return 'values must be plain JSON';
-	const value = content.arr[0];
-	if (place.root === MESSAGES) {
-		const key = parseMessageKey(place.key);
-		if (!key) return `"${place.key}" is not a message key (<authorId>:<ulid>)`;
+	return entryProblem(place.root, place.key, content.arr[0], ctx);
+}
+
+/** Who is writing, and when: what the rules for one entry need. */
+export type WriteContext = Pick<UpdateContext, 'userId' | 'now' | 'notBefore'>;
+
+/**
+ * The rules for one entry of the room document (a message or a reaction, under its key):
+ * null when it may be written, else why not. The server applies them to every item of every
+ * update; the browser applies them before it writes, so what it sends is what the server takes.
+ */
+export function entryProblem(root: string, rawKey: string, value: unknown, ctx: WriteContext): string | null {
+	if (root === MESSAGES) {
+		const key = parseMessageKey(rawKey);
+		if (!key) return `"${rawKey}" is not a message key (<authorId>:<ulid>)`;
 		if (key.authorId !== ctx.userId) return 'you can only write messages under your own user id';
 		if (key.time > ctx.now + MAX_CLOCK_SKEW_MS) return 'the message is dated more than 5 minutes in the future';
 		if (key.time < ctx.notBefore) return 'the message is dated before you joined this room';
@@ -159,8 +170,9 @@ function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: U
 		if (parsed.data.replyTo !== undefined && !parseMessageKey(parsed.data.replyTo)) return 'replyTo must be a message key';
 		return null;
 	}
-	const key = parseReactionKey(place.key);
-	if (!key) return `"${place.key}" is not a reaction key (<messageKey>|<userId>|<emoji>)`;
+	if (root !== REACTIONS) return `unknown part of the document "${root}"`;
+	const key = parseReactionKey(rawKey);
+	if (!key) return `"${rawKey}" is not a reaction key (<messageKey>|<userId>|<emoji>)`;
 	if (key.userId !== ctx.userId) return 'you can only react as yourself';
 	if ([...key.emoji].length > MAX_EMOJI_LENGTH) return 'the reaction is too long';
 	const parsed = reactionValue.safeParse(value);
@@ -181,7 +193,7 @@ function checkDeletion(place: Place, ctx: UpdateContext): string | null {
 	return checkOwnership(place, ctx, true);
 }
 
-/** A DocumentView over a live Y.Doc (the server's copy, or the browser's before sending). */
+/** A DocumentView over a live Y.Doc (the server's copy of a room). */
 export function viewOf(doc: Y.Doc): DocumentView {
 	return {
 		stateOf(client) {
