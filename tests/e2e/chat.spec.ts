@@ -1,18 +1,13 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createRoomWith, signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, twoPeople } from './support/ui.ts';
 
 /** Two people in a new room, each with the room open. */
 async function twoInARoom(browser: Browser, roomName = 'Chat') {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pageA = await a.newPage();
-	const pageB = await b.newPage();
-	await signUpInBrowser(pageA, 'Alice');
-	const bob = await signUpInBrowser(pageB, 'Bob');
-	await createRoomWith(pageA, roomName, [bob]);
-	await pageB.getByRole('link', { name: new RegExp(roomName) }).click();
-	await expect(pageB.getByRole('heading', { name: roomName })).toBeVisible();
-	return { a, b, pageA, pageB, close: async () => (await a.close(), await b.close()) };
+	const people = await twoPeople(browser);
+	await createRoomWith(people.pageA, roomName, [people.second]);
+	await people.pageB.getByRole('link', { name: new RegExp(roomName) }).click();
+	await expect(people.pageB.getByRole('heading', { name: roomName })).toBeVisible();
+	return people;
 }
 
 const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });

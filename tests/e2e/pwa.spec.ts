@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer } from './support/server.ts';
-import { createRoomWith, signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, signUpInBrowser, twoPeople } from './support/ui.ts';
 
 const serviceWorkerReady = (page: Page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
 
@@ -160,12 +160,7 @@ test('the Notifications switch asks for permission only when clicked', async ({ 
 });
 
 test('declining a ring tells the people in the room', async ({ browser }) => {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pageA = await a.newPage();
-	const pageB = await b.newPage();
-	await signUpInBrowser(pageA, 'Caller');
-	const callee = await signUpInBrowser(pageB, 'Callee');
+	const { a, b, pageA, pageB, second: callee } = await twoPeople(browser, ['Caller', 'Callee']);
 	await createRoomWith(pageA, 'Ring ring', [callee]);
 	const roomId = new URL(pageA.url()).pathname.split('/').pop();
 	const post = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p, { method: 'POST' })).status, path);

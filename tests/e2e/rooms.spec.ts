@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { fillSignUp, signUpInBrowser } from './support/ui.ts';
+import { fillSignUp, signUpInBrowser, twoPeople } from './support/ui.ts';
 import { newPerson } from './support/users.ts';
 
 test('invite link: a new person signs up through it, is seen live, made admin, and leaves', async ({ browser }) => {
@@ -52,12 +52,7 @@ test('invite link: a new person signs up through it, is seen live, made admin, a
 });
 
 test('being added to or removed from a room shows up at once', async ({ browser }) => {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pageA = await a.newPage();
-	const pageB = await b.newPage();
-	const alice = await signUpInBrowser(pageA, 'Alice');
-	const bob = await signUpInBrowser(pageB, 'Bob');
+	const { a, b, pageA, pageB, first: alice, second: bob } = await twoPeople(browser);
 
 	// A creates a room with B, finding B by exact email.
 	await pageA.getByRole('button', { name: 'New room' }).click();
@@ -92,12 +87,7 @@ test('being added to or removed from a room shows up at once', async ({ browser 
 });
 
 test('an invitation can be declined or cancelled; a direct room is a message request, reopened after leaving, stopped by a block', async ({ browser }) => {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pageA = await a.newPage();
-	const pageB = await b.newPage();
-	const alice = await signUpInBrowser(pageA, 'Alice');
-	const bob = await signUpInBrowser(pageB, 'Bob');
+	const { a, b, pageA, pageB, first: alice, second: bob } = await twoPeople(browser);
 
 	await createRoomInviting(pageA, 'Quiet room', bob);
 	await pageA.getByRole('link', { name: 'Room settings' }).click();
@@ -146,12 +136,7 @@ test('an invitation can be declined or cancelled; a direct room is a message req
 });
 
 test('a member removed and banned cannot come back through the invite link they used, until the ban is lifted', async ({ browser }) => {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pageA = await a.newPage();
-	const pageB = await b.newPage();
-	await signUpInBrowser(pageA, 'Alice');
-	const bob = await signUpInBrowser(pageB, 'Bob');
+	const { a, b, pageA, pageB, second: bob } = await twoPeople(browser);
 	await createRoomInviting(pageA, 'Club');
 	await pageA.getByRole('link', { name: 'Room settings' }).click();
 	await pageA.getByRole('button', { name: 'Create invite link' }).click();

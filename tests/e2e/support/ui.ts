@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { CALL_UI_MS } from './bounds.ts';
 import { newPerson } from './users.ts';
 
@@ -21,6 +21,20 @@ export async function signUpInBrowser(page: Page, name?: string): Promise<Signed
 	await fillSignUp(page, person);
 	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
 	return { ...person, page };
+}
+
+/**
+ * Two people, each signed up in a browser context of their own (`first` gets `firstOptions`),
+ * both in the lobby. `close` closes both contexts.
+ */
+export async function twoPeople(browser: Browser, names: [string, string] = ['Alice', 'Bob'], firstOptions: BrowserContextOptions = {}) {
+	const a = await browser.newContext(firstOptions);
+	const b = await browser.newContext();
+	const pageA = await a.newPage();
+	const pageB = await b.newPage();
+	const first = await signUpInBrowser(pageA, names[0]);
+	const second = await signUpInBrowser(pageB, names[1]);
+	return { a, b, pageA, pageB, first, second, close: async () => (await a.close(), await b.close()) };
 }
 
 /** Accepts an invitation to the room as the person signed in on `page`, over the API (the page stays where it is). */
