@@ -1,0 +1,292 @@
+import type { Awareness } from 'y-protocols/awareness';
+import { participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from '../core/call/presence.ts';
+import { activeSpeaker } from './active-speaker.ts';
+import { issuePeer, ring, sfuJoin, stopRinging } from './call-api.ts';
+import { callReducer, type CallEvent, type CallState } from './call-machine.ts';
+import { readCallPreferences, videoSize, writeCallPreference, type ChosenDevices } from './call-preferences.ts';
+import { Call, preloadMesh, type RemotePeer } from './call.ts';
+import { inCallNames, memberName, type MemberName } from './member-names.ts';
+import { meterMicrophone } from './mic-meter.ts';
+import type { Quality } from './quality.ts';
+
+/** What the view needs from the page, read afresh each time (they are the component's props). */
+export type CallContext = { roomId: string; user: { id: string; name: string }; members: readonly MemberName[]; awareness: Awareness };
+
+/** The engine's state, copied on each of its changes: the engine mutates its own objects, a snapshot is new each time. */
+export type CallSnapshot = { localStream: MediaStream; presence: CallPresence; route: Call['route']; remotes: Map<string, RemotePeer>; error: string };
+
+export type CallTileView = { key: string; name: string; stream: MediaStream | null; local: boolean; audio: boolean; video: boolean; screen: boolean; quality: Quality; speaking: boolean };
+
+export type DeviceKind = keyof ChosenDevices;
+
+type WakeLock = { release(): Promise<void> };
+const requestWakeLock = async (): Promise<WakeLock | null> =>
+	(await (navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<WakeLock> } }).wakeLock?.request('screen').catch(() => null)) ?? null;
+
+/**
+ * The call as the UI sees it (after immich's managers): the pre-join preview, joining and leaving
+ * the `Call`, its API calls, wake lock and microphone meter, and `$state.raw` snapshots of the
+ * engine taken on each `onChange`. Components only read it and call its methods.
+ */
+export class CallView {
+	readonly #context: () => CallContext;
+	#state = $state.raw<CallState>({ phase: 'idle' });
+	#participants = $state.raw<CallParticipant[]>([]);
+	#server = $state.raw<ServerCall | null>(null);
+	#call: Call | null = null;
+	#snapshot = $state.raw<CallSnapshot | null>(null);
+	#preview = $state.raw<MediaStream | null>(null);
+	#devices = $state.raw<MediaDeviceInfo[]>([]);
+	#chosen = $state.raw<ChosenDevices>(readCallPreferences().devices);
+	#level = $state(0);
+	/** "Join muted" on the pre-join screen (bound to its checkbox). */
+	joinMuted = $state(false);
+	#wakeLock: WakeLock | null = null;
+	#stopMeter: (() => void) | null = null;
+	/** Counts preview requests, so a camera that arrives after Cancel or Leave is stopped at once. */
+	#previewRun = 0;
+
+	constructor(context: () => CallContext) {
+		this.#context = context;
+	}
+
+	get state(): CallState {
+		return this.#state;
+	}
+	get participants(): CallParticipant[] {
+		return this.#participants;
+	}
+	get server(): ServerCall | null {
+		return this.#server;
+	}
+	/** The joined (or joining) call's state; null outside a call. */
+	get snapshot(): CallSnapshot | null {
+		return this.#snapshot;
+	}
+	get preview(): MediaStream | null {
+		return this.#preview;
+	}
+	get devices(): MediaDeviceInfo[] {
+		return this.#devices;
+	}
+	get chosen(): ChosenDevices {
+		return this.#chosen;
+	}
+	/** The pre-join microphone level, 0–1. */
+	get level(): number {
+		return this.#level;
+	}
+
+	readonly inCall = $derived(this.#state.phase === 'in-call' || this.#state.phase === 'joining');
+	readonly callerNames = $derived.by(() => inCallNames(this.#participants, this.#context().members, this.#context().user.id));
+	readonly others = $derived(this.#participants.filter((p) => p.peerId !== this.#snapshot?.presence.peerId));
+	/** Past the mesh's size with no SFU on this server: the call works, but poorly. */
+	readonly overMeshLimit = $derived(!!this.#server && !this.#server.sfu && this.#participants.length >= SFU_FROM);
+
+	readonly tiles: CallTileView[] = $derived.by(() => {
+		const call = this.#snapshot;
+		if (!call) return [];
+		const { user, members } = this.#context();
+		const speaking = activeSpeaker(call.remotes.values());
+		return [
+			{ key: 'local', name: `${user.name} (you)`, stream: call.localStream, local: true, audio: call.presence.audio, video: call.presence.video, screen: call.presence.screen, quality: 'good' as const, speaking: false },
+			...this.others.map((p) => {
+				const remote = call.remotes.get(p.peerId);
+				return { key: p.peerId, name: memberName(members, p.userId), stream: remote?.stream ?? null, local: false, audio: p.audio, video: p.video, screen: p.screen, quality: remote?.quality ?? ('unknown' as const), speaking: speaking === p.peerId };
+			})
+		];
+	});
+
+	/** How the media flows, as the person should understand it. */
+	readonly route = $derived.by(() => {
+		const route = this.#snapshot?.route;
+		if (!route) return '';
+		if (route === 'switching') return this.#server?.topology === 'sfu' ? 'Moving the call to the server…' : 'Moving the call to peer-to-peer…';
+		return route === 'sfu' ? 'Through the server' : 'Peer-to-peer';
+	});
+
+	/** Follows the room's call on awareness, and leaves it when the page goes away. Returns the teardown. */
+	connect(): () => void {
+		const { awareness } = this.#context();
+		const update = () => {
+			this.#participants = participantsOf(awareness.getStates() as never);
+			this.#server = serverCallOf(awareness.getStates() as never);
+		};
+		awareness.on('change', update);
+		update();
+		const leaveOnExit = () => this.#call?.leave();
+		addEventListener('pagehide', leaveOnExit);
+		return () => {
+			awareness.off('change', update);
+			removeEventListener('pagehide', leaveOnExit);
+			this.leave();
+			this.#releasePreview();
+		};
+	}
+
+	#dispatch(event: CallEvent) {
+		this.#state = callReducer(this.#state, event);
+	}
+
+	async openPrejoin() {
+		this.#dispatch({ type: 'open-prejoin', callInProgress: this.#participants.length > 0 });
+		preloadMesh();
+		await this.#startPreview();
+	}
+
+	async #startPreview() {
+		this.#releasePreview();
+		const run = this.#previewRun;
+		const chosen = this.#chosen;
+		try {
+			const stream = await navigator.mediaDevices.getUserMedia({
+				audio: chosen.audio ? { deviceId: { ideal: chosen.audio } } : true,
+				video: { ...(chosen.video ? { deviceId: { ideal: chosen.video } } : {}), ...videoSize(readCallPreferences().dataSaver) }
+			});
+			// Cancelled, left or asked again meanwhile: this camera is nobody's.
+			if (run !== this.#previewRun || this.#state.phase !== 'prejoin') {
+				for (const track of stream.getTracks()) track.stop();
+				return;
+			}
+			this.#preview = stream;
+			const devices = (this.#devices = await navigator.mediaDevices.enumerateDevices());
+			// Show the devices actually in use (the browser may pick others than asked for).
+			this.#chosen = {
+				...this.#chosen,
+				audio: stream.getAudioTracks()[0]?.getSettings().deviceId ?? this.#chosen.audio,
+				video: stream.getVideoTracks()[0]?.getSettings().deviceId ?? this.#chosen.video,
+				speaker: this.#chosen.speaker ?? devices.find((d) => d.kind === 'audiooutput')?.deviceId
+			};
+			this.#stopMeter = meterMicrophone(stream, (level) => (this.#level = level));
+		} catch (error) {
+			this.#dispatch({ type: 'failed', reason: `Camera or microphone unavailable: ${(error as Error).message}` });
+		}
+	}
+
+	#stopPreviewMeter() {
+		this.#stopMeter?.();
+		this.#stopMeter = null;
+	}
+
+	/** Lets go of the pre-join camera and microphone: the meter, every track, and any request still under way. */
+	#releasePreview() {
+		this.#previewRun++;
+		this.#stopPreviewMeter();
+		for (const track of this.#preview?.getTracks() ?? []) track.stop();
+		this.#preview = null;
+	}
+
+	async join() {
+		if (!this.#preview) return;
+		const { roomId, user, awareness } = this.#context();
+		const count = this.#participants.length;
+		const starting = count === 0;
+		const limit = this.#server?.limit ?? null;
+		if (limit !== null && count >= limit) {
+			this.#releasePreview();
+			return this.#dispatch({ type: 'join', peerId: '', participants: count, limit });
+		}
+		const issued = await issuePeer(roomId);
+		if (!issued.ok) return this.#dispatch({ type: 'failed', reason: issued.error });
+		if (!this.#preview) return;
+		this.#dispatch({ type: 'join', peerId: issued.data.peerId, participants: this.#participants.length, limit });
+		if (this.#state.phase !== 'joining') return this.#releasePreview();
+		// The call owns the preview's tracks from here on (and stops them when it is left).
+		const stream = this.#preview;
+		this.#stopPreviewMeter();
+		this.#preview = null;
+		this.#previewRun++;
+		writeCallPreference('devices', this.#chosen);
+		const call = new Call({
+			awareness,
+			peerId: issued.data.peerId,
+			userId: user.id,
+			stream,
+			iceServers: issued.data.iceServers,
+			audio: !this.joinMuted,
+			video: true,
+			relayOnly: readCallPreferences().relayOnly,
+			getSfuJoin: () => sfuJoin(roomId)
+		});
+		const refresh = () => (this.#snapshot = { localStream: call.localStream, presence: call.presence, route: call.route, remotes: call.remotes, error: call.error });
+		call.onChange(refresh);
+		this.#call = call;
+		refresh();
+		try {
+			await call.join();
+			this.#dispatch({ type: 'joined', at: Date.now() });
+			this.#wakeLock = await requestWakeLock();
+			if (starting) void ring(roomId);
+		} catch (error) {
+			call.leave();
+			this.#dropCall();
+			this.#dispatch({ type: 'failed', reason: (error as Error).message });
+		}
+	}
+
+	#dropCall() {
+		this.#call = null;
+		this.#snapshot = null;
+	}
+
+	leave() {
+		if (!this.#call) return;
+		const last = this.others.length === 0;
+		this.#call.leave();
+		this.#dropCall();
+		void this.#wakeLock?.release();
+		this.#wakeLock = null;
+		this.#dispatch({ type: 'leave' });
+		// The call ended: close ringing notifications on everyone's devices.
+		if (last) void stopRinging(this.#context().roomId);
+	}
+
+	/** Cancel on the pre-join screen, or OK on "This call is full". */
+	cancel() {
+		this.#releasePreview();
+		this.#dispatch({ type: 'cancel' });
+	}
+
+	/** OK on a failure. */
+	dismiss() {
+		this.#dispatch({ type: 'cancel' });
+	}
+
+	toggleAudio() {
+		this.#call?.setAudio(!this.#call.presence.audio);
+	}
+
+	toggleVideo() {
+		this.#call?.setVideo(!this.#call.presence.video);
+	}
+
+	async toggleScreen() {
+		const call = this.#call;
+		if (!call) return;
+		try {
+			if (call.presence.screen) await call.stopSharing();
+			else await call.shareScreen();
+		} catch {
+			// The person closed the browser's picker: nothing to do.
+		}
+	}
+
+	async chooseDevice(kind: DeviceKind, deviceId: string) {
+		this.#chosen = { ...this.#chosen, [kind]: deviceId };
+		writeCallPreference('devices', this.#chosen);
+		const call = this.#call;
+		if (call && kind === 'audio') await call.useMicrophone(deviceId);
+		else if (call && kind === 'video') await call.useCamera(deviceId);
+		else if (!call && kind !== 'speaker') await this.#startPreview();
+	}
+
+	/** Lists the devices again (for the in-call pickers: some may have come or gone). */
+	async refreshDevices() {
+		this.#devices = await navigator.mediaDevices.enumerateDevices();
+	}
+
+	/** Tiles are this tall: on the SFU, receive the simulcast layer that fits. */
+	setTileHeight(px: number) {
+		this.#call?.setTileHeight(px);
+	}
+}

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ring, stopRinging } from './call-api.ts';
+import { CallView, type CallContext } from './call-view.svelte.ts';
+
+/** The engine, faked: what the view model asks of `Call` and the changes it announces. */
+const { calls, FakeCall } = vi.hoisted(() => {
+	const calls: FakeCall[] = [];
+	class FakeCall {
+		listeners = new Set<() => void>();
+		presence = { peerId: '', joinedAt: 0, audio: true, video: true, screen: false, device: 'desktop', route: 'mesh' as const };
+		route: 'mesh' | 'sfu' | 'switching' = 'mesh';
+		remotes = new Map();
+		error = '';
+		left = false;
+		readonly options: { peerId: string; stream: unknown; audio: boolean; relayOnly?: boolean };
+		constructor(options: FakeCall['options']) {
+			this.options = options;
+			this.presence = { ...this.presence, peerId: options.peerId, audio: options.audio };
+			calls.push(this);
+		}
+		get localStream() {
+			return this.options.stream;
+		}
+		onChange(listener: () => void) {
+			this.listeners.add(listener);
+			return () => this.listeners.delete(listener);
+		}
+		emit() {
+			for (const listener of this.listeners) listener();
+		}
+		async join() {}
+		setAudio(on: boolean) {
+			this.presence = { ...this.presence, audio: on };
+			this.emit();
+		}
+		leave() {
+			this.left = true;
+			this.emit();
+		}
+	}
+	return { calls, FakeCall };
+});
+type FakeCall = InstanceType<typeof FakeCall>;
+
+vi.mock('./call.ts', () => ({ Call: FakeCall, preloadMesh: () => {} }));
+vi.mock('./call-api.ts', () => ({
+	issuePeer: vi.fn(async () => ({ ok: true, data: { peerId: 'me', iceServers: [] } })),
+	sfuJoin: vi.fn(),
+	ring: vi.fn(async () => ({ ok: true })),
+	stopRinging: vi.fn(async () => ({ ok: true }))
+}));
+
+const track = () => ({ stop: vi.fn(), getSettings: () => ({ deviceId: 'cam-1' }) });
+const stream = () => {
+	const video = track();
+	return { video, getTracks: () => [video], getAudioTracks: () => [], getVideoTracks: () => [video] };
+};
+
+/** A room's awareness with the people in its call (client id → user id and peer id). */
+function awareness(people: [number, string, string][]) {
+	const states = new Map<number, unknown>(people.map(([client, userId, peerId]) => [client, { user: { id: userId }, call: { peerId, joinedAt: client } }]));
+	const listeners = new Set<() => void>();
+	return {
+		states,
+		getStates: () => states,
+		on: (_: string, listener: () => void) => listeners.add(listener),
+		off: (_: string, listener: () => void) => listeners.delete(listener),
+		change: () => listeners.forEach((listener) => listener())
+	};
+}
+
+function viewOf(room: ReturnType<typeof awareness>) {
+	const context: CallContext = { roomId: 'r1', user: { id: 'u-me', name: 'Me' }, members: [{ userId: 'u-ann', name: 'Ann' }], awareness: room as never };
+	const view = new CallView(() => context);
+	return { view, disconnect: view.connect() };
+}
+
+beforeEach(() => {
+	calls.length = 0;
+	vi.clearAllMocks();
+	const items = new Map<string, string>([['parley:relay-only', '1']]);
+	vi.stubGlobal('localStorage', { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value) });
+	vi.stubGlobal('navigator', { mediaDevices: { getUserMedia: vi.fn(async () => stream()), enumerateDevices: async () => [] } });
+	vi.stubGlobal('addEventListener', () => {});
+	vi.stubGlobal('removeEventListener', () => {});
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('CallView', () => {
+	it('starts a call from the pre-join screen, hands the preview to the Call and rings', async () => {
+		const { view } = viewOf(awareness([]));
+		await view.openPrejoin();
+		expect(view.state.phase).toBe('prejoin');
+		const preview = view.preview;
+		expect(preview).not.toBeNull();
+		view.joinMuted = true;
+		await view.join();
+		expect(view.state.phase).toBe('in-call');
+		expect(calls[0].options).toMatchObject({ peerId: 'me', stream: preview, audio: false, relayOnly: true });
+		expect(view.preview).toBeNull();
+		expect(ring).toHaveBeenCalledWith('r1');
+		expect(view.tiles.map((t) => [t.name, t.audio])).toEqual([['Me (you)', false]]);
+	});
+
+	it('shows the engine as it changes: a snapshot per onChange, no re-render counter', async () => {
+		const room = awareness([[1, 'u-ann', 'ann']]);
+		const { view } = viewOf(room);
+		await view.openPrejoin();
+		await view.join();
+		expect(ring).not.toHaveBeenCalled();
+		const first = view.snapshot;
+		view.toggleAudio();
+		expect(view.snapshot).not.toBe(first);
+		expect(view.snapshot?.presence.audio).toBe(false);
+		expect(view.tiles.map((t) => t.name)).toEqual(['Me (you)', 'Ann']);
+		calls[0].route = 'switching';
+		calls[0].emit();
+		expect(view.route).toBe('Moving the call to peer-to-peer…');
+	});
+
+	it('leaving stops ringing only when nobody else is in the call', async () => {
+		const room = awareness([[1, 'u-ann', 'ann']]);
+		const { view } = viewOf(room);
+		await view.openPrejoin();
+		await view.join();
+		view.leave();
+		expect(calls[0].left).toBe(true);
+		expect(view.snapshot).toBeNull();
+		expect(view.state.phase).toBe('idle');
+		expect(stopRinging).not.toHaveBeenCalled();
+
+		room.states.clear();
+		room.change();
+		await view.openPrejoin();
+		await view.join();
+		view.leave();
+		expect(stopRinging).toHaveBeenCalledWith('r1');
+	});
+
+	it('stops a camera that arrives after Cancel', async () => {
+		const { view } = viewOf(awareness([]));
+		let arrive!: (s: ReturnType<typeof stream>) => void;
+		(navigator.mediaDevices.getUserMedia as ReturnType<typeof vi.fn>).mockImplementationOnce(() => new Promise((resolve) => (arrive = resolve)));
+		const opening = view.openPrejoin();
+		view.cancel();
+		const late = stream();
+		arrive(late);
+		await opening;
+		expect(late.video.stop).toHaveBeenCalled();
+		expect(view.preview).toBeNull();
+		expect(view.state.phase).toBe('idle');
+	});
+
+	it('says the call is full instead of joining past the server limit', async () => {
+		const room = awareness([[1, 'u-ann', 'ann']]);
+		room.states.set(9, { server: { call: { topology: 'mesh', sfu: false, limit: 1 } } });
+		const { view } = viewOf(room);
+		await view.openPrejoin();
+		const preview = view.preview as unknown as ReturnType<typeof stream>;
+		await view.join();
+		expect(view.state).toEqual({ phase: 'full', limit: 1 });
+		expect(calls).toHaveLength(0);
+		expect(preview.video.stop).toHaveBeenCalled();
+	});
+});
