@@ -14,16 +14,16 @@
 // Needs `npm run build` first. RUNS (default 5) offline reloads, COLD_RUNS (default 2) browser
 // restarts and SERVER_RUNS (default 5) server loads per room. Takes about a minute and a half.
 // PROFILE_DIR=<folder> also profiles one offline open of the 100k room in Chromium (see the end of stderr).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { indexedDbUsage, instrumentContext, profileReload, summariseProfile, waitForPainted, waitUntilKeptOffline, type OpenMarks } from './support/history-browser.ts';
 import { buildHistoryRoom, storeHistoryRoom, type HistoryRoom } from './support/history-room.ts';
+import { call, serverLoad, startServer, stopServer, type Server } from './support/history-server.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -44,87 +44,6 @@ const OPEN_TIMEOUT_MS = 180_000;
 const log = (...args: unknown[]) => console.error('[history-open]', ...args);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x);
-
-type Server = { url: string; child: ChildProcess; exited: Promise<void>; lines: string[] };
-
-/** `node server/main.ts` on a free port; its JSON log lines are kept (and copied to stderr). */
-function startServer(dataDir: string): Promise<Server> {
-	const child = spawn(process.execPath, ['server/main.ts'], {
-		cwd: ROOT,
-		// Rooms unload 1 s after their last connection, so that the server can be made to load them again.
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', SIGNIN_RATE_LIMIT: '1000', ROOM_IDLE_SECONDS: '1' },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const lines: string[] = [];
-	let pending = '';
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('the server did not start within 30 s'))), 30_000);
-		const onData = (chunk: Buffer) => {
-			pending += chunk.toString();
-			const parts = pending.split('\n');
-			pending = parts.pop()!;
-			for (const line of parts) {
-				lines.push(line);
-				process.stderr.write(`[server] ${line}\n`);
-				if (line.includes('"server.listening"')) {
-					clearTimeout(timer);
-					const { port } = JSON.parse(line) as { port: number };
-					resolve({ url: `http://127.0.0.1:${port}`, child, exited, lines });
-				}
-			}
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the server exited with ${code} before listening`))));
-	});
-}
-
-async function stopServer(server: Server): Promise<void> {
-	if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
-	await server.exited;
-}
-
-async function call(server: Server, method: string, path: string, body: unknown, cookie?: string): Promise<{ json: unknown; cookies: string[] }> {
-	const response = await fetch(server.url + path, {
-		method,
-		headers: { 'content-type': 'application/json', origin: server.url, ...(cookie ? { cookie } : {}) },
-		body: JSON.stringify(body)
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-	return { json: JSON.parse(text), cookies: response.headers.getSetCookie() };
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
-/**
- * One cold load of a room in the running server: connects to /sync/<room> (the server loads the
- * document, then sends its sync step 1), disconnects, and waits until the server has unloaded it
- * again. Returns what the server logged as `sync.room_loaded`.
- */
-async function serverLoad(server: Server, roomId: string, cookie: string): Promise<number> {
-	const from = server.lines.length;
-	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${roomId}`, { headers: { cookie, origin: server.url } });
-	await new Promise<void>((resolve, reject) => {
-		ws.once('message', () => resolve());
-		ws.once('error', reject);
-		ws.once('close', (code, reason) => reject(new Error(`the server closed the connection: ${code} ${reason.toString()}`)));
-	});
-	ws.removeAllListeners('close');
-	ws.close();
-	const logged = (event: string) => server.lines.slice(from).find((line) => line.includes(`"${event}"`) && line.includes(roomId));
-	await until(() => logged('sync.room_unloaded') !== undefined, 15_000, `room ${roomId} to unload`);
-	const line = logged('sync.room_loaded');
-	if (!line) throw new Error(`the server did not log loading room ${roomId}`);
-	return (JSON.parse(line) as { ms: number }).ms;
-}
 
 /** The Node-side figures for one room, from a fresh process (see bench/support/history-node.ts). */
 function nodeFigures(file: string, roomId: string, userId: string): Record<string, number> {
