@@ -20,15 +20,27 @@ function stream(...tracks: FakeTrack[]) {
 	} as unknown as MediaStream;
 }
 
-/** Mesh links that link at once to whoever is dialled; each carries a stream of its own. */
-class FakeMesh implements MeshRoute {
-	started = false;
+/** What both fakes share: the context the call gave, the tracks it sent, whether it closed them. */
+class FakeLinks<Context> {
 	closed = false;
-	readonly linked = new Map<string, MediaStream>();
-	readonly context: MeshContext;
-	constructor(context: MeshContext) {
+	readonly sent: [string, MediaStreamTrack][] = [];
+	readonly context: Context;
+	constructor(context: Context) {
 		this.context = context;
 	}
+	async readStats() {}
+	async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack) {
+		this.sent.push([kind, track]);
+	}
+	close() {
+		this.closed = true;
+	}
+}
+
+/** Mesh links that link at once to whoever is dialled; each carries a stream of its own. */
+class FakeMesh extends FakeLinks<MeshContext> implements MeshRoute {
+	started = false;
+	readonly linked = new Map<string, MediaStream>();
 	async start() {
 		this.started = true;
 	}
@@ -48,23 +60,17 @@ class FakeMesh implements MeshRoute {
 	async decoding(devices: readonly Device[]) {
 		return new Set(devices.filter((d) => this.linked.has(d.peerId)).map((d) => d.peerId));
 	}
-	async readStats() {}
-	async replaceTrack() {}
 	close() {
-		this.closed = true;
+		super.close();
 		this.linked.clear();
 	}
 }
 
 /** SFU links that receive (and decode) everyone else in the call once started. */
-class FakeSfu implements SfuRoute {
+class FakeSfu extends FakeLinks<SfuContext> implements SfuRoute {
 	room = 0;
-	closed = false;
+	screen: MediaStreamTrack | null = null;
 	readonly streams = new Map<string, MediaStream>();
-	readonly context: SfuContext;
-	constructor(context: SfuContext) {
-		this.context = context;
-	}
 	async start() {
 		this.room = (await this.context.getJoin()).janusRoom;
 	}
@@ -76,14 +82,13 @@ class FakeSfu implements SfuRoute {
 	async decoding(devices: readonly Device[]) {
 		return new Set(devices.map((d) => d.peerId));
 	}
-	async readStats() {}
-	async replaceTrack() {}
-	async publishScreen() {}
-	unpublishScreen() {}
-	setTileHeight() {}
-	close() {
-		this.closed = true;
+	async publishScreen(track: MediaStreamTrack) {
+		this.screen = track;
 	}
+	unpublishScreen() {
+		this.screen = null;
+	}
+	setTileHeight() {}
 }
 
 const sfuCall = (room: number): ServerCall => ({ topology: 'sfu', janusRoom: room, sfu: true, limit: null });
@@ -250,6 +255,33 @@ describe('Call', () => {
 		expect(sfus).toHaveLength(2);
 		expect(call.error).toBe('');
 		expect(call.route).toBe('switching');
+	});
+
+	it('a shared screen takes the camera’s place on mesh links and is a feed of its own on the SFU; a new camera goes where the camera is sent', async () => {
+		const screen = track('video');
+		const camera = local.getVideoTracks()[0];
+		const newCamera = track('video');
+		vi.stubGlobal('navigator', {
+			userAgent: 'test',
+			mediaDevices: { getDisplayMedia: async () => stream(screen), getUserMedia: async () => stream(newCamera) }
+		});
+		const call = await joinedThenMovedToSfu();
+		await call.shareScreen();
+		expect(mine()?.screen).toBe(true);
+		expect(mesh.sent).toEqual([['video', screen]]);
+		expect(sfus[0].sent).toEqual([]);
+		expect(sfus[0].screen).toBe(screen);
+		expect(call.localStream.getVideoTracks()).toEqual([screen]);
+		// While sharing, a new camera goes to the SFU camera feed only.
+		await call.useCamera('cam2');
+		expect(sfus[0].sent).toEqual([['video', newCamera]]);
+		expect((camera as unknown as FakeTrack).stopped).toBe(true);
+		await call.stopSharing();
+		expect(mine()?.screen).toBe(false);
+		expect(sfus[0].screen).toBeNull();
+		expect((screen as unknown as FakeTrack).stopped).toBe(true);
+		expect(mesh.sent.at(-1)).toEqual(['video', newCamera]);
+		expect(call.localStream.getVideoTracks()).toEqual([newCamera]);
 	});
 
 	it('leaving takes its presence off awareness, closes both paths and stops every track', async () => {

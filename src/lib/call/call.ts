@@ -53,11 +53,10 @@ export type CallOptions = {
 export class Call {
 	readonly #awareness: Awareness;
 	readonly #peerId: string;
-	readonly #getSfuJoin: () => Promise<SfuJoin>;
-	readonly #context: LinkContext;
 	readonly #media: LocalMedia;
 	readonly #mesh: MeshRoute;
-	readonly #makeSfu: (context: SfuContext) => SfuRoute;
+	/** New SFU links, for one videoroom. */
+	readonly #newSfu: (onLost: (reason: string) => void) => SfuRoute;
 	readonly #preloadSfu: () => void;
 	#sfu: SfuRoute | null = null;
 	#route: RouteState;
@@ -76,12 +75,12 @@ export class Call {
 	constructor(options: CallOptions) {
 		this.#awareness = options.awareness;
 		this.#peerId = options.peerId;
-		this.#getSfuJoin = options.getSfuJoin;
 		this.#media = new LocalMedia(options.stream, options, () => ({ mesh: this.#mesh, sfu: this.#sfu }));
-		this.#context = { peerId: options.peerId, relayOnly: options.relayOnly ?? false, participants: () => this.participants, onChange: () => this.#emit() };
+		const context: LinkContext = { peerId: options.peerId, relayOnly: options.relayOnly ?? false, participants: () => this.participants, onChange: () => this.#emit() };
 		const makeMesh = options.mesh ?? ((context) => new MeshLinks(context));
-		this.#mesh = makeMesh({ ...this.#context, userId: options.userId, stream: this.#media.stream, iceServers: options.iceServers, onLinkFailed: this.#onAwareness });
-		this.#makeSfu = options.sfu ?? ((context) => new SfuLinks(context));
+		this.#mesh = makeMesh({ ...context, userId: options.userId, stream: this.#media.stream, iceServers: options.iceServers, onLinkFailed: this.#onAwareness });
+		const makeSfu = options.sfu ?? ((context) => new SfuLinks(context));
+		this.#newSfu = (onLost) => makeSfu({ ...context, getJoin: options.getSfuJoin, onLost });
 		this.#preloadSfu = options.sfu ? () => {} : preloadSfu;
 		this.#route = initialRoute(options.peerId);
 		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh' };
@@ -214,16 +213,12 @@ export class Call {
 	/** Joins the videoroom the server announced; the current SFU links (if any) are kept until the new ones are up. */
 	async #startSfu() {
 		clearTimeout(this.#retry);
-		const links = this.#makeSfu({
-			...this.#context,
-			getJoin: this.#getSfuJoin,
-			onLost: (reason) => {
-				if (this.#sfu !== links) return;
-				console.warn('Lost the SFU:', reason);
-				links.close();
-				this.#sfu = null;
-				this.#step({ type: 'sfu-lost' });
-			}
+		const links = this.#newSfu((reason) => {
+			if (this.#sfu !== links) return;
+			console.warn('Lost the SFU:', reason);
+			links.close();
+			this.#sfu = null;
+			this.#step({ type: 'sfu-lost' });
 		});
 		try {
 			await links.start(this.#media.tracks);
