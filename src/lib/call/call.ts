@@ -1,10 +1,17 @@
-import type { MediaConnection, Peer as PeerType } from 'peerjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
-import { deviceKind, participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from '../core/call/presence.ts';
-import { lossBetween, scoreQuality, type Quality } from './quality.ts';
-import { sfuKey } from '../core/call/sfu-display.ts';
-import { preloadSfu, SfuLinks, type SfuJoin } from './sfu-links.ts';
+import { deviceKind, participantsOf, serverCallOf, type CallParticipant, type CallPresence } from '../core/call/presence.ts';
+import type { Quality } from './quality.ts';
+import type { LinkContext, MeshContext, MeshRoute, SfuContext, SfuRoute } from './call-links.ts';
+import { LocalMedia } from './local-media.ts';
+import { MeshLinks } from './mesh-links.ts';
+import { SfuLinks, type SfuJoin } from './sfu-links.ts';
+import { preloadSfu } from './sfu-session.ts';
+import { STATS_MS } from './rtc-stats.ts';
+import { initialRoute, prefersSfu, routeReducer, routeShown, SWITCH_POLL_MS, type RouteEffect, type RouteEvent, type RouteState } from './route-switch.ts';
+
+/** The call UI loads PeerJS through the call's own module. */
+export { preloadMesh } from './mesh-links.ts';
 
 export type RemotePeer = {
 	peerId: string;
@@ -19,102 +26,68 @@ export type RemotePeer = {
 	viaSfu?: boolean;
 };
 
-type Connection = { media: MediaConnection; stats?: { lost: number; received: number; bytes: number } };
-
-const STATS_MS = 2000;
-/** After this long, a move to the SFU shows what decodes there even if not everyone does yet. */
-const SWITCH_TIMEOUT_MS = 8000;
-/** After losing the SFU, try again this often until the server announces a new videoroom. */
-const SFU_RETRY_MS = 1500;
-const SWITCH_POLL_MS = 200;
-const WAIT_FOR_SFU_MS = 3000;
-/**
- * A caller's offer (signalling) can arrive before their presence (awareness, through the sync
- * service): their call waits this long to be answered instead of being refused, which would leave
- * the caller waiting for an answer that never comes.
- */
-const UNKNOWN_CALLER_MS = 10_000;
-
-/** Loads PeerJS ahead of need (on the pre-join screen), so that Join does not wait for it. */
-export function preloadMesh(): void {
-	void import('peerjs');
-}
+export type CallOptions = {
+	awareness: Awareness;
+	peerId: string;
+	userId: string;
+	stream: MediaStream;
+	iceServers: RTCIceServer[];
+	audio: boolean;
+	video: boolean;
+	relayOnly?: boolean;
+	/** Asks the app server for tokens to join the call's videoroom. */
+	getSfuJoin: () => Promise<SfuJoin>;
+	/** Makes the mesh links (default: PeerJS, `MeshLinks`); tests give fakes. */
+	mesh?: (context: MeshContext) => MeshRoute;
+	/** Makes SFU links for one videoroom (default: janus.js, `SfuLinks`); tests give fakes. */
+	sfu?: (context: SfuContext) => SfuRoute;
+};
 
 /**
  * One person's call: publishes their call state on the room's awareness and carries the media
- * the way the server says (its `server.call` awareness entry): peer-to-peer (PeerJS mesh; the
- * newer participant dials the older ones) or through the SFU (`SfuLinks`). A switch is
- * make-before-break: the new path is set up, and the old one is closed only once everyone is
- * seen on the new one. Framework-free; the Svelte side only renders `onChange` state.
+ * the way the server says (its `server.call` awareness entry): peer-to-peer (`MeshLinks`; the
+ * newer participant dials the older ones) or through the SFU (`SfuLinks`). When to move between
+ * them is `route-switch.ts`; this class carries out what it says. Framework-free; the Svelte
+ * side only renders `onChange` state.
  */
 export class Call {
 	readonly #awareness: Awareness;
 	readonly #peerId: string;
-	readonly #userId: string;
-	#peer: PeerType | null = null;
-	#local: MediaStream;
-	#camera: MediaStreamTrack | null;
-	#screen: MediaStream | null = null;
-	readonly #connections = new Map<string, Connection>();
-	readonly #meshRemotes = new Map<string, RemotePeer>();
-	/** Calls from peers not yet on awareness, answered once they are there (or closed after UNKNOWN_CALLER_MS). */
-	readonly #heldCalls = new Map<string, MediaConnection>();
-	/** Whether this client dials mesh links (false once the call has moved to the SFU). */
-	#meshOn = true;
-	#sfu: SfuLinks | null = null;
-	#sfuRetry: ReturnType<typeof setTimeout> | undefined;
-	readonly #getSfuJoin: () => Promise<SfuJoin>;
+	readonly #media: LocalMedia;
+	readonly #mesh: MeshRoute;
+	/** New SFU links, for one videoroom. */
+	readonly #newSfu: (onLost: (reason: string) => void) => SfuRoute;
+	readonly #preloadSfu: () => void;
+	#sfu: SfuRoute | null = null;
+	#route: RouteState;
+	#retry: ReturnType<typeof setTimeout> | undefined;
+	#revisit: ReturnType<typeof setTimeout> | undefined;
+	/** Polls a switch under way until it completes. */
+	#poll: ReturnType<typeof setInterval> | undefined;
+	#statsTimer: ReturnType<typeof setInterval> | undefined;
 	#tileHeight = 480;
-	/** What the server says about this call (topology, videoroom, limit). */
-	#server: ServerCall | null = null;
 	readonly #listeners = new Set<() => void>();
 	#presence: CallPresence;
-	#statsTimer: ReturnType<typeof setInterval> | undefined;
-	#iceServers: RTCIceServer[];
+	#left = false;
 	participants: CallParticipant[] = [];
 	error = '';
 
-	#relayOnly: boolean;
-	#left = false;
-	#sfuStarting = false;
-	/** A switch is being watched: until everyone's video decodes on the new path, or the deadline. */
-	#switchPoll: ReturnType<typeof setInterval> | undefined;
-	#switchDeadline = 0;
-	#checking = false;
-	/** Devices (`sfuKey`s) whose video decodes on the SFU (checked while mesh links are still open). */
-	#sfuDecoding = new Set<string>();
-	/** Until then, a fifth joiner waits for the SFU instead of dialling mesh links. */
-	#sfuWaitUntil = 0;
-	/** Back on mesh, still publishing to the SFU until everyone has moved back. */
-	#leavingSfu = false;
-
-	constructor(options: {
-		awareness: Awareness;
-		peerId: string;
-		userId: string;
-		stream: MediaStream;
-		iceServers: RTCIceServer[];
-		audio: boolean;
-		video: boolean;
-		relayOnly?: boolean;
-		/** Asks the app server for tokens to join the call's videoroom. */
-		getSfuJoin: () => Promise<SfuJoin>;
-	}) {
-		this.#relayOnly = options.relayOnly ?? false;
-		this.#getSfuJoin = options.getSfuJoin;
+	constructor(options: CallOptions) {
 		this.#awareness = options.awareness;
 		this.#peerId = options.peerId;
-		this.#userId = options.userId;
-		this.#local = options.stream;
-		this.#iceServers = options.iceServers;
-		this.#camera = options.stream.getVideoTracks()[0] ?? null;
-		for (const track of options.stream.getAudioTracks()) track.enabled = options.audio;
-		for (const track of options.stream.getVideoTracks()) track.enabled = options.video;
+		this.#media = new LocalMedia(options.stream, options, () => ({ mesh: this.#mesh, sfu: this.#sfu }));
+		const context: LinkContext = { peerId: options.peerId, relayOnly: options.relayOnly ?? false, participants: () => this.participants, onChange: () => this.#emit() };
+		const makeMesh = options.mesh ?? ((context) => new MeshLinks(context));
+		this.#mesh = makeMesh({ ...context, userId: options.userId, stream: this.#media.stream, iceServers: options.iceServers, onLinkFailed: this.#onAwareness });
+		const makeSfu = options.sfu ?? ((context) => new SfuLinks(context));
+		this.#newSfu = (onLost) => makeSfu({ ...context, getJoin: options.getSfuJoin, onLost });
+		this.#preloadSfu = options.sfu ? () => {} : preloadSfu;
+		this.#route = initialRoute(options.peerId);
 		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh' };
 	}
 
 	get localStream(): MediaStream {
-		return this.#local;
+		return this.#media.stream;
 	}
 
 	get presence(): CallPresence {
@@ -123,9 +96,7 @@ export class Call {
 
 	/** How the media flows right now, as the person should understand it. */
 	get route(): 'mesh' | 'sfu' | 'switching' {
-		if (this.#sfu && this.#meshOn && !this.#leavingSfu) return 'switching';
-		if (this.#leavingSfu) return 'mesh';
-		return this.#sfu ? 'sfu' : 'mesh';
+		return routeShown(this.#route);
 	}
 
 	/**
@@ -134,19 +105,16 @@ export class Call {
 	 */
 	get remotes(): Map<string, RemotePeer> {
 		const merged = new Map<string, RemotePeer>();
-		const links = this.#sfu;
 		for (const p of this.participants) {
 			if (p.peerId === this.#peerId) continue;
-			const mesh = this.#meshRemotes.get(p.peerId);
-			// A feed counts only for the person the server named in it (its display), on this device.
-			const key = sfuKey(p.userId, p.peerId);
-			const sfu = links?.remotes.get(key);
-			const sfuStream = sfu ? (sfu.screen ?? sfu.camera) : null;
+			const mesh = this.#mesh.remote(p);
+			// A feed counts only for the person the server named in it, on this device (the SFU links match both).
+			const sfu = this.#sfu?.remote(p);
 			// The SFU's stream once its video decodes (or when there is no mesh stream to show instead).
-			if (links && sfu && sfuStream && (!mesh?.stream || (!this.#meshOn && this.#sfuDecoding.has(key)))) {
-				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfuStream, quality: sfu.quality, audioLevel: 0, talking: links.isTalking(key), viaSfu: true });
+			if (sfu?.stream && (!mesh?.stream || prefersSfu(this.#route, p.peerId))) {
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfu.stream, quality: sfu.quality, audioLevel: 0, talking: sfu.talking, viaSfu: true });
 			} else if (mesh) {
-				merged.set(p.peerId, mesh);
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: mesh.stream, quality: mesh.quality, audioLevel: mesh.audioLevel });
 			}
 		}
 		return merged;
@@ -157,6 +125,7 @@ export class Call {
 		this.#tileHeight = px;
 		this.#sfu?.setTileHeight(px);
 	}
+
 	onChange(listener: () => void): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
@@ -168,38 +137,8 @@ export class Call {
 
 	/** Connects to the signalling server, announces the call on awareness and calls the people already in it. */
 	async join(): Promise<void> {
-		if (serverCallOf(this.#awareness.getStates() as never)?.sfu) preloadSfu();
-		const { Peer } = await import('peerjs');
-		const secure = location.protocol === 'https:';
-		const peer = new Peer(this.#peerId, {
-			host: location.hostname,
-			port: Number(location.port || (secure ? 443 : 80)),
-			path: '/peerjs/',
-			secure,
-			key: 'parley',
-			// "Always relay" hides one's IP address from the others, at the cost of going through TURN.
-			config: { iceServers: this.#iceServers, iceTransportPolicy: this.#relayOnly ? 'relay' : 'all' },
-			debug: 0
-		});
-		this.#peer = peer;
-		await new Promise<void>((resolve, reject) => {
-			peer.once('open', () => resolve());
-			peer.once('error', (error) => reject(new Error(`Could not reach the call server: ${error.message}`)));
-		});
-		peer.on('call', (media) => {
-			// Only people in this room's call (on its awareness) are answered; their presence may still be on its way.
-			if (this.participants.some((p) => p.peerId === media.peer)) return this.#answer(media);
-			this.#heldCalls.get(media.peer)?.close();
-			this.#heldCalls.set(media.peer, media);
-			setTimeout(() => {
-				if (this.#heldCalls.get(media.peer) !== media) return;
-				this.#heldCalls.delete(media.peer);
-				media.close();
-			}, UNKNOWN_CALLER_MS);
-		});
-		peer.on('disconnected', () => {
-			if (!peer.destroyed) peer.reconnect();
-		});
+		if (serverCallOf(this.#awareness.getStates() as never)?.sfu) this.#preloadSfu();
+		await this.#mesh.start();
 		addEventListener('online', this.#onAwareness);
 		this.#awareness.on('change', this.#onAwareness);
 		this.#awareness.setLocalStateField('call', this.#presence);
@@ -207,231 +146,101 @@ export class Call {
 		this.#statsTimer = setInterval(() => void this.#readStats(), STATS_MS);
 	}
 
-	#answer(media: MediaConnection) {
-		media.answer(this.#local);
-		this.#track(media);
-	}
-
 	#onAwareness = () => {
+		if (this.#left) return;
 		const states = this.#awareness.getStates() as never;
 		this.participants = participantsOf(states);
-		this.#server = serverCallOf(states);
-		const me = this.participants.find((p) => p.peerId === this.#peerId);
-		const present = new Set(this.participants.map((p) => p.peerId));
-		for (const [peerId, media] of this.#heldCalls) {
-			if (!present.has(peerId)) continue;
-			this.#heldCalls.delete(peerId);
-			this.#answer(media);
-		}
-		// Hang up on people who left.
-		for (const [peerId, connection] of this.#connections) {
-			if (!present.has(peerId)) {
-				connection.media.close();
-				this.#connections.delete(peerId);
-				this.#meshRemotes.delete(peerId);
-			}
-		}
-		this.#followServer();
-		this.#closeOldPath();
-		// The fifth joiner need not build mesh links the server is about to replace: it waits a moment for the SFU.
-		const sfuComing = this.#server?.sfu === true && this.#server.topology === 'mesh' && this.participants.length >= SFU_FROM;
-		if (sfuComing && this.#sfuWaitUntil === 0) {
-			this.#sfuWaitUntil = Date.now() + WAIT_FOR_SFU_MS;
-			setTimeout(() => this.#onAwareness(), WAIT_FOR_SFU_MS);
-		}
-		const waiting = sfuComing && Date.now() < this.#sfuWaitUntil;
-		if (!waiting && me && this.#peer && this.#meshOn && this.#server?.topology !== 'sfu') {
-			for (const peerId of peersToCall(me, this.participants)) {
-				if (this.#connections.has(peerId)) continue;
-				const media = this.#peer.call(peerId, this.#local, { metadata: { userId: this.#userId } });
-				if (media) this.#track(media);
-			}
-		}
-		this.#emit();
+		this.#mesh.follow(this.participants);
+		this.#step({ type: 'awareness', participants: this.participants, server: serverCallOf(states), now: Date.now() });
 	};
 
-	/** Moves to the topology the server announced: onto the (new) videoroom, or back to mesh. */
-	#followServer() {
-		const wanted = this.#server?.topology === 'sfu' ? this.#server.janusRoom : null;
-		if (wanted !== null && this.#sfu?.room !== wanted && !this.#sfuStarting) {
-			void this.#startSfu();
-		} else if (wanted === null && this.#sfu && !this.#meshOn) {
-			// Back to mesh: dial (below) while the SFU still carries everyone.
-			this.#meshOn = true;
-			this.#armSwitchTimeout();
+	/** Feeds the route switch an event, carries out what it says, and tells the UI. */
+	#step(event: RouteEvent) {
+		if (this.#left) return;
+		const { state, effects } = routeReducer(this.#route, event);
+		this.#route = state;
+		for (const effect of effects) this.#do(effect);
+		if (event.type !== 'tick') this.#emit();
+	}
+
+	#do(effect: RouteEffect) {
+		switch (effect.type) {
+			case 'start-sfu':
+				return void this.#startSfu();
+			case 'close-sfu':
+				this.#sfu?.close();
+				this.#sfu = null;
+				return;
+			case 'retry':
+				clearTimeout(this.#retry);
+				this.#retry = setTimeout(this.#onAwareness, effect.after);
+				return;
+			case 'revisit':
+				this.#revisit = setTimeout(this.#onAwareness, effect.after);
+				return;
+			case 'watch':
+				clearInterval(this.#poll);
+				this.#poll = setInterval(() => this.#step({ type: 'tick' }), SWITCH_POLL_MS);
+				return;
+			case 'unwatch':
+				return clearInterval(this.#poll);
+			case 'check':
+				return void this.#check(effect.path);
+			case 'publish':
+				return this.#publish({ route: effect.route });
+			case 'hang-up-all-but':
+				return this.#mesh.hangUpAllBut(effect.keep);
+			case 'dial': {
+				const me = this.participants.find((p) => p.peerId === this.#peerId);
+				if (me) this.#mesh.dial(peersToCall(me, this.participants));
+			}
 		}
 	}
 
+	/** Finds whose video decodes on `path`, for the route switch. */
+	async #check(path: 'mesh' | 'sfu') {
+		const links = path === 'sfu' ? this.#sfu : this.#mesh;
+		const others = this.participants.filter((p) => p.peerId !== this.#peerId);
+		try {
+			const arrived = links ? await links.decoding(others) : new Set<string>();
+			this.#step({ type: 'checked', path, arrived, now: Date.now() });
+		} catch (error) {
+			console.warn('Could not read which videos decode', error);
+			this.#step({ type: 'check-failed' });
+		}
+	}
+
+	/** Joins the videoroom the server announced; the current SFU links (if any) are kept until the new ones are up. */
 	async #startSfu() {
-		this.#sfuStarting = true;
-		clearTimeout(this.#sfuRetry);
-		const old = this.#sfu;
-		const links = new SfuLinks({ peerId: this.#peerId, getJoin: this.#getSfuJoin, relayOnly: this.#relayOnly });
-		links.onChange = () => this.#emit();
-		links.videoExpected = (key) => this.participants.find((p) => sfuKey(p.userId, p.peerId) === key)?.video ?? true;
-		links.onLost = (reason) => {
+		clearTimeout(this.#retry);
+		const links = this.#newSfu((reason) => {
 			if (this.#sfu !== links) return;
 			console.warn('Lost the SFU:', reason);
 			links.close();
 			this.#sfu = null;
-			this.#emit();
-			// Janus restarts and the server announces a new videoroom; until then, keep trying this one.
-			this.#sfuRetry = setTimeout(() => this.#onAwareness(), SFU_RETRY_MS);
-		};
+			this.#step({ type: 'sfu-lost' });
+		});
 		try {
-			await links.start({ audio: this.#local.getAudioTracks()[0] ?? null, camera: this.#camera });
+			await links.start(this.#media.tracks);
 			if (this.#left) return links.close();
-			if (this.#screen) void links.publishScreen(this.#screen.getVideoTracks()[0]).catch(() => undefined);
+			const screen = this.#media.screen;
+			if (screen) void links.publishScreen(screen).catch(() => undefined);
 			links.setTileHeight(this.#tileHeight);
+			const old = this.#sfu;
 			this.#sfu = links;
-			this.#leavingSfu = false;
 			old?.close();
 			this.error = '';
-			if (this.#meshOn) this.#armSwitchTimeout();
+			this.#step({ type: 'sfu-up', room: links.room, now: Date.now() });
 		} catch (error) {
 			links.close();
 			this.error = `Could not move the call to the server: ${(error as Error).message}`;
-			this.#sfuRetry = setTimeout(() => this.#onAwareness(), SFU_RETRY_MS);
-		} finally {
-			this.#sfuStarting = false;
-			this.#emit();
-			// The server announced another videoroom meanwhile (Janus restarted): go there now, not at the next retry.
-			const wanted = this.#server?.topology === 'sfu' ? this.#server.janusRoom : null;
-			if (!this.#left && wanted !== null && wanted !== links.room && this.#sfu?.room !== wanted) {
-				clearTimeout(this.#sfuRetry);
-				this.#sfuRetry = setTimeout(() => this.#onAwareness(), 0);
-			}
+			this.#step({ type: 'sfu-failed', room: links.room });
 		}
-	}
-
-	/** Starts watching a switch: polls until everyone's video decodes on the new path (the deadline is checked there too). */
-	#armSwitchTimeout() {
-		clearInterval(this.#switchPoll);
-		this.#switchDeadline = Date.now() + SWITCH_TIMEOUT_MS;
-		this.#switchPoll = setInterval(() => void this.#finishSwitch(), SWITCH_POLL_MS);
-	}
-
-	/** People whose video is being decoded on a mesh link. */
-	async #meshDecoding(): Promise<Set<string>> {
-		const peers = new Set<string>();
-		await Promise.all(
-			[...this.#connections].map(async ([peerId, c]) => {
-				const report = await c.media.peerConnection?.getStats();
-				report?.forEach((s) => {
-					if (s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) peers.add(peerId);
-				});
-			})
-		);
-		return peers;
-	}
-
-	/**
-	 * Closes what nobody needs any more. A mesh link has two ends: it goes once both have said they
-	 * receive everyone from the SFU (`route: 'sfu'` on their presence). The SFU goes once everyone
-	 * has said they are back on mesh.
-	 */
-	#closeOldPath() {
-		const others = this.participants.filter((p) => p.peerId !== this.#peerId);
-		if (!this.#meshOn && this.#presence.route === 'sfu') {
-			for (const [peerId, connection] of this.#connections) {
-				if (others.find((p) => p.peerId === peerId)?.route === 'mesh') continue;
-				connection.media.close();
-				this.#connections.delete(peerId);
-				this.#meshRemotes.delete(peerId);
-			}
-		}
-		if (this.#leavingSfu && this.#sfu && others.every((p) => p.route === 'mesh')) {
-			this.#leavingSfu = false;
-			this.#sfu.close();
-			this.#sfu = null;
-			this.#emit();
-		}
-	}
-
-	/**
-	 * Watches a switch until everyone's video decodes on the new path; only then says so on
-	 * awareness (so the old path can close). Past the deadline, a move to the SFU shows the SFU
-	 * streams that do decode and dials no more mesh links, but keeps the links it has.
-	 */
-	async #finishSwitch() {
-		if (!this.#sfu || this.#leavingSfu || this.#checking) return;
-		this.#checking = true;
-		try {
-			const toSfu = this.#server?.topology === 'sfu';
-			const arrived = toSfu ? await this.#sfu.decodingPeers() : await this.#meshDecoding();
-			if (!this.#sfu) return;
-			if (toSfu) this.#sfuDecoding = arrived;
-			const all = this.participants.every((p) => p.peerId === this.#peerId || arrived.has(toSfu ? sfuKey(p.userId, p.peerId) : p.peerId));
-			if (toSfu && (all || Date.now() >= this.#switchDeadline)) this.#meshOn = false;
-			if (all) {
-				clearInterval(this.#switchPoll);
-				this.#publish({ route: toSfu ? 'sfu' : 'mesh' });
-				if (!toSfu) this.#leavingSfu = true;
-				this.#closeOldPath();
-			}
-			this.#emit();
-		} finally {
-			this.#checking = false;
-		}
-	}
-
-	#track(media: MediaConnection) {
-		const userId = this.participants.find((p) => p.peerId === media.peer)?.userId ?? '';
-		this.#connections.set(media.peer, { media });
-		this.#meshRemotes.set(media.peer, { peerId: media.peer, userId, stream: null, quality: 'unknown', audioLevel: 0 });
-		media.on('stream', (stream) => {
-			const remote = this.#meshRemotes.get(media.peer);
-			if (remote) remote.stream = stream;
-			this.#emit();
-		});
-		media.on('close', () => {
-			if (this.#connections.get(media.peer)?.media !== media) return;
-			this.#connections.delete(media.peer);
-			this.#meshRemotes.delete(media.peer);
-			this.#emit();
-		});
-		media.peerConnection?.addEventListener('connectionstatechange', () => {
-			// A failed path (e.g. after a network change): hang up this link; the newer of the two
-			// dials again at once (see #onAwareness), so the call comes back within seconds.
-			if (media.peerConnection.connectionState === 'failed') {
-				media.close();
-				this.#connections.delete(media.peer);
-				this.#meshRemotes.delete(media.peer);
-				setTimeout(this.#onAwareness, 500);
-			}
-		});
-		this.#emit();
 	}
 
 	async #readStats() {
-		for (const [peerId, connection] of this.#connections) {
-			const pc = connection.media.peerConnection;
-			if (!pc) continue;
-			const report = await pc.getStats();
-			let rtt: number | undefined;
-			let lost = 0;
-			let received = 0;
-			let bytes = 0;
-			let level = 0;
-			report.forEach((s) => {
-				if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) rtt = s.currentRoundTripTime;
-				if (s.type === 'inbound-rtp') {
-					lost += s.packetsLost ?? 0;
-					received += s.packetsReceived ?? 0;
-					if (s.kind === 'video') bytes += s.bytesReceived ?? 0;
-					if (s.kind === 'audio') level = Math.max(level, s.audioLevel ?? 0);
-				}
-			});
-			const remote = this.#meshRemotes.get(peerId);
-			if (!remote) continue;
-			const before = connection.stats;
-			const sample = { lost, received, bytes };
-			const bitrate = before ? (((bytes - before.bytes) * 8) / STATS_MS) * 1000 : undefined;
-			const expectVideo = this.participants.find((p) => p.peerId === peerId)?.video ?? true;
-			remote.quality = scoreQuality({ rttSeconds: rtt, lossFraction: before ? lossBetween(before, sample) : undefined, bitrateBps: bitrate, expectVideo });
-			remote.audioLevel = level;
-			connection.stats = sample;
-		}
+		await this.#mesh.readStats();
+		await this.#sfu?.readStats();
 		this.#emit();
 	}
 
@@ -442,37 +251,20 @@ export class Call {
 	}
 
 	setAudio(on: boolean) {
-		for (const track of this.#local.getAudioTracks()) track.enabled = on;
+		this.#media.setAudio(on);
 		this.#publish({ audio: on });
 	}
 
 	setVideo(on: boolean) {
-		if (this.#camera) this.#camera.enabled = on;
+		this.#media.setVideo(on);
 		this.#publish({ video: on });
 	}
 
-	#meshSenders(kind: 'audio' | 'video'): RTCRtpSender[] {
-		return [...this.#connections.values()].flatMap((c) => c.media.peerConnection?.getSenders().filter((s) => s.track?.kind === kind || (s.track === null && kind === 'video')) ?? []);
-	}
-
-	/** Sends `track` instead of the current one: on mesh links, and on the SFU camera feed unless `meshOnly`. */
-	async #replace(kind: 'audio' | 'video', track: MediaStreamTrack, meshOnly = false) {
-		const senders = [...this.#meshSenders(kind), ...(meshOnly ? [] : (this.#sfu?.senders(kind) ?? []))];
-		await Promise.all(senders.map((sender) => sender.replaceTrack(track)));
-		const old = kind === 'audio' ? this.#local.getAudioTracks()[0] : this.#local.getVideoTracks()[0];
-		if (old && old !== track) this.#local.removeTrack(old);
-		if (!this.#local.getTracks().includes(track)) this.#local.addTrack(track);
-	}
-
 	async shareScreen(): Promise<void> {
-		const screen = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-		const track = screen.getVideoTracks()[0];
-		this.#screen = screen;
-		// The browser's own "Stop sharing" ends the track: go back to the camera.
-		track.addEventListener('ended', () => void this.stopSharing());
-		// Peer-to-peer, the screen takes the camera's place; on the SFU it is a feed of its own.
-		await this.#replace('video', track, true);
+		// The browser's own "Stop sharing" goes back to the camera.
+		const track = await this.#media.shareScreen(() => void this.stopSharing());
 		this.#publish({ screen: true });
+		// Peer-to-peer the screen took the camera's place; on the SFU it is a feed of its own.
 		this.#sfu?.publishScreen(track).catch((error: Error) => {
 			this.error = `Could not share the screen through the server: ${error.message}`;
 			void this.stopSharing();
@@ -480,51 +272,31 @@ export class Call {
 	}
 
 	async stopSharing(): Promise<void> {
-		if (!this.#screen) return;
-		for (const track of this.#screen.getTracks()) track.stop();
-		this.#screen = null;
-		this.#sfu?.unpublishScreen();
-		if (this.#camera) await this.#replace('video', this.#camera, true);
-		this.#publish({ screen: false });
+		if (await this.#media.stopSharing()) this.#publish({ screen: false });
 	}
 
 	async useMicrophone(deviceId: string): Promise<void> {
-		const stream = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: deviceId } } });
-		const track = stream.getAudioTracks()[0];
-		track.enabled = this.#presence.audio;
-		const old = this.#local.getAudioTracks()[0];
-		await this.#replace('audio', track);
-		old?.stop();
+		await this.#media.useMicrophone(deviceId, this.#presence.audio);
 	}
 
 	async useCamera(deviceId: string): Promise<void> {
-		const stream = await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: deviceId }, width: { ideal: 640 }, height: { ideal: 480 } } });
-		const track = stream.getVideoTracks()[0];
-		track.enabled = this.#presence.video;
-		const old = this.#camera;
-		this.#camera = track;
-		if (!this.#screen) await this.#replace('video', track);
-		else await Promise.all((this.#sfu?.senders('video') ?? []).map((sender) => sender.replaceTrack(track)));
-		old?.stop();
+		await this.#media.useCamera(deviceId, this.#presence.video);
 	}
 
 	leave(): void {
 		this.#left = true;
 		clearInterval(this.#statsTimer);
-		clearTimeout(this.#sfuRetry);
-		clearInterval(this.#switchPoll);
+		clearTimeout(this.#retry);
+		clearTimeout(this.#revisit);
+		clearInterval(this.#poll);
 		this.#sfu?.close();
 		this.#sfu = null;
+		this.#route = initialRoute(this.#peerId);
 		removeEventListener('online', this.#onAwareness);
 		this.#awareness.off('change', this.#onAwareness);
 		this.#awareness.setLocalStateField('call', null);
-		for (const connection of this.#connections.values()) connection.media.close();
-		for (const media of this.#heldCalls.values()) media.close();
-		this.#heldCalls.clear();
-		this.#connections.clear();
-		this.#meshRemotes.clear();
-		this.#peer?.destroy();
-		for (const track of [...this.#local.getTracks(), ...(this.#screen?.getTracks() ?? []), ...(this.#camera ? [this.#camera] : [])]) track.stop();
+		this.#mesh.close();
+		this.#media.stop();
 		this.#emit();
 	}
 }
