@@ -1,11 +1,8 @@
 import { apiCall, type ApiResult } from '../rooms/api-client.ts';
-import type { Call } from './call.ts';
+import type { SfuJoin } from './sfu-session.ts';
 
 /** The app server's call endpoints for one room (src/routes/api/rooms/[id]/call and ring). */
 export type PeerIssue = { peerId: string; iceServers: RTCIceServer[] };
-/** What the call asks for to join the SFU's videoroom. */
-type SfuJoin = Awaited<ReturnType<ConstructorParameters<typeof Call>[0]['getSfuJoin']>>;
-
 /** A peer id for this device's call, with the ICE servers (and TURN credentials) to use. */
 export const issuePeer = (roomId: string): Promise<ApiResult<PeerIssue>> => apiCall<PeerIssue>('POST', `/api/rooms/${roomId}/call/peer`);
 

@@ -5,13 +5,13 @@ import type { Quality } from './quality.ts';
 import type { LinkContext, MeshContext, MeshRoute, SfuContext, SfuRoute } from './call-links.ts';
 import { LocalMedia } from './local-media.ts';
 import { MeshLinks } from './mesh-links.ts';
-import { SfuLinks, type SfuJoin } from './sfu-links.ts';
+import { SfuLinks } from './sfu-links.ts';
+import type { SfuJoin } from './sfu-session.ts';
 import { preloadSfu } from './sfu-session.ts';
 import { STATS_MS } from './rtc-stats.ts';
 import { initialRoute, prefersSfu, routeReducer, routeShown, SWITCH_POLL_MS, type RouteEffect, type RouteEvent, type RouteState } from './route-switch.ts';
 
 /** The call UI loads PeerJS through the call's own module. */
-export { preloadMesh } from './mesh-links.ts';
 
 export type RemotePeer = {
 	peerId: string;

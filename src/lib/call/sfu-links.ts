@@ -13,9 +13,6 @@ import { SfuSubscription, type Feed } from './sfu-subscription.ts';
 import { TalkingFeeds } from './talking-feeds.ts';
 import type { Quality } from './quality.ts';
 
-/** The app server's answer the UI passes on to `getSfuJoin` (defined with the session that uses it). */
-export type { SfuJoin } from './sfu-session.ts';
-
 /** One person's device as received from the SFU (keyed by `sfuKey`): their camera feed and, while they share it, their screen feed. */
 export type SfuRemote = { userId: string; peerId: string; camera: MediaStream | null; screen: MediaStream | null; quality: Quality };
 
