@@ -9,6 +9,7 @@ import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import { TokenBucket } from '../src/lib/server/rate-limit.ts';
 import type { Role } from '../src/lib/rooms/schemas.ts';
+import type { CallMembers } from '../sfu/call-router.ts';
 import { guardAwareness, type AwarenessEntry } from './awareness-guard.ts';
 import { MessageIndex, type IndexedMessage } from './message-index.ts';
 import { ack, awarenessMessage, deny, readAwarenessEntries, syncStep1, syncStep2, updateMessage, writeAwarenessEntries } from './protocol.ts';
@@ -39,6 +40,10 @@ export type RoomSessionOptions = {
 	log: Logger;
 	limits: SyncLimits;
 	onActivity: (added: { key: string; authorId: string }[]) => void;
+	/** Someone appeared in this room's call (their awareness gained a `call`). */
+	onCallJoin?: (userId: string) => void;
+	/** Who is in this room's call, each time that (or their number of devices) changes. */
+	onCall?: (members: CallMembers) => void;
 	/** The rules an update must pass before it is applied (the shared chat rules; replaceable in tests). */
 	validate?: (update: Uint8Array, ctx: UpdateContext) => Verdict;
 };
@@ -72,10 +77,8 @@ export class RoomSession {
 	#compacting = false;
 	/** While an update is being applied: what it would relay and index, released only once it is stored. */
 	#staged: Staged | null = null;
-	/** Called when someone appears in this room's call (their awareness gained a `call`). */
-	onCallJoin: (userId: string) => void = () => {};
-	/** Called when the number of call participants (devices) changes. */
-	onCallSize: (count: number) => void = () => {};
+	readonly #onCallJoin: (userId: string) => void;
+	readonly #onCall: (members: CallMembers) => void;
 	#inCall = new Set<string>();
 	#callSize = 0;
 
@@ -85,6 +88,8 @@ export class RoomSession {
 		this.#log = options.log;
 		this.#limits = options.limits;
 		this.#validate = options.validate ?? validateUpdate;
+		this.#onCallJoin = options.onCallJoin ?? (() => {});
+		this.#onCall = options.onCall ?? (() => {});
 		this.#writes = new WriteLimits(this.roomId, this.#store, this.#limits);
 		this.#index = new MessageIndex(this.roomId, this.#store, this.#log, options.onActivity);
 		this.#load();
@@ -150,22 +155,12 @@ export class RoomSession {
 			users.add(peer.userId);
 			devices++;
 		}
-		for (const userId of users) if (!this.#inCall.has(userId)) this.onCallJoin(userId);
+		const joined = [...users].filter((userId) => !this.#inCall.has(userId));
+		for (const userId of joined) this.#onCallJoin(userId);
+		const changed = devices !== this.#callSize || joined.length > 0 || users.size !== this.#inCall.size;
 		this.#inCall = users;
-		if (devices !== this.#callSize) {
-			this.#callSize = devices;
-			this.onCallSize(devices);
-		}
-	}
-
-	/** People the server counts in this room's call. */
-	usersInCall(): Set<string> {
-		return this.#inCall;
-	}
-
-	/** Call participants, counting each device. */
-	callSize(): number {
-		return this.#callSize;
+		this.#callSize = devices;
+		if (changed) this.#onCall({ devices, users });
 	}
 
 	/** The server's own awareness entry, `{ server: … }`: what it tells everyone in the room (e.g. how the call runs). */

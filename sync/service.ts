@@ -4,15 +4,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/core/chat/protocol.ts';
 import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
-import type { Auth } from '../src/lib/server/auth.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
-import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
+import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
+import type { CallRouter } from '../sfu/call-router.ts';
 import { RoomSession, type Peer } from './room-session.ts';
 import { SyncStore } from './store.ts';
-import { headersOf, sameOriginUpgrade } from '../server/http.ts';
 import { refuseUpgrade, upgradePath } from '../server/upgrade.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
@@ -20,24 +19,23 @@ export const SYNC_PREFIX = '/sync/';
 
 export type SyncOptions = {
 	db: DatabaseSync;
-	auth: Auth;
+	/** Checks the origin and sign-in session of each connection (and ends it when that session ends). */
+	authenticate: UpgradeAuth;
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
-	liveSessions: LiveSessions;
 	limits: SyncLimits;
+	/**
+	 * The server's call policy: told who is in each room's call (from awareness), and what the
+	 * server tells each room about its call (read when the room loads, and on each announcement).
+	 */
+	calls: Pick<CallRouter, 'update' | 'announcement' | 'onAnnounce'>;
 	/** How long a room document stays loaded after its last connection closes. */
 	idleMs?: number;
-	/** Public origin, when configured: WebSocket upgrades from other sites are refused. */
-	origin?: string;
 	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
 	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
 	/** Someone joined a room's call (on any of their devices). */
 	onCallJoin?: (roomId: string, userId: string) => void;
-	/** The number of devices in a room's call changed. */
-	onCallSize?: (roomId: string, count: number) => void;
-	/** What the server tells a room (its awareness entry): read when the room loads and on `announce`. */
-	serverState?: (roomId: string) => Record<string, unknown>;
 };
 
 const PING_MS = 30_000;
@@ -63,7 +61,7 @@ const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
  * people off the moment they lose access.
  */
 export function createSyncService(options: SyncOptions) {
-	const { auth, rooms, events, log } = options;
+	const { authenticate, rooms, events, log, calls } = options;
 	const idleMs = options.idleMs ?? 30_000;
 	const store = new SyncStore(options.db);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
@@ -72,16 +70,25 @@ export function createSyncService(options: SyncOptions) {
 	const sockets = new Map<Peer, WebSocket>();
 	const activityTimers = new Map<string, NodeJS.Timeout>();
 
+	/** What the server says about a room's call goes to everyone in the room, on its awareness. */
+	const tellCall = (s: RoomSession) => s.setServerState({ call: calls.announcement(s.roomId) });
+
 	function session(roomId: string): RoomSession {
 		clearTimeout(idleTimers.get(roomId));
 		idleTimers.delete(roomId);
 		let s = sessions.get(roomId);
 		if (!s) {
 			const started = performance.now();
-			s = new RoomSession({ roomId, store, log, limits: options.limits, onActivity: (added) => activity(roomId, added) });
-			s.onCallJoin = (userId) => options.onCallJoin?.(roomId, userId);
-			s.onCallSize = (count) => options.onCallSize?.(roomId, count);
-			if (options.serverState) s.setServerState(options.serverState(roomId));
+			s = new RoomSession({
+				roomId,
+				store,
+				log,
+				limits: options.limits,
+				onActivity: (added) => activity(roomId, added),
+				onCallJoin: (userId) => options.onCallJoin?.(roomId, userId),
+				onCall: (members) => calls.update(roomId, members)
+			});
+			tellCall(s);
 			sessions.set(roomId, s);
 			log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
 		}
@@ -131,6 +138,11 @@ export function createSyncService(options: SyncOptions) {
 		);
 	}
 
+	const stopAnnouncing = calls.onAnnounce((roomId) => {
+		const s = sessions.get(roomId);
+		if (s) tellCall(s);
+	});
+
 	const stopListening = events.onChange((change) => {
 		const s = sessions.get(change.roomId);
 		if (!s) return;
@@ -154,10 +166,10 @@ export function createSyncService(options: SyncOptions) {
 		const hold = (data: Buffer) => early.push(new Uint8Array(data));
 		ws.on('message', hold);
 
-		if (!sameOriginUpgrade(req, options.origin)) return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
-		const authSession = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
-		if (!authSession) return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
-		const userId = authSession.user.id;
+		const caller = await authenticate(req);
+		if (caller === 'cross-site') return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
+		if (caller === 'signed-out') return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
+		const userId = caller.userId;
 		let member;
 		try {
 			member = rooms.requireMember(roomId, userId);
@@ -186,7 +198,7 @@ export function createSyncService(options: SyncOptions) {
 			close: (code, reason) => ws.close(code, reason)
 		};
 		sockets.set(peer, ws);
-		const unwatch = options.liveSessions.add({ sessionId: authSession.session.id, userId, end: (reason) => ws.close(CLOSE_UNAUTHENTICATED, reason) });
+		const unwatch = caller.watch((reason) => ws.close(CLOSE_UNAUTHENTICATED, reason));
 		room.join(peer);
 		log.info('sync.connected', { roomId, userId });
 
@@ -229,25 +241,9 @@ export function createSyncService(options: SyncOptions) {
 		},
 		/** Loaded room documents, for tests and benchmarks. */
 		loadedRooms: () => [...sessions.keys()],
-		usersInCall: (roomId: string) => sessions.get(roomId)?.usersInCall() ?? new Set<string>(),
-		/** Resolves true once the person is in the room's call (as the server counts it), false after `timeoutMs`. */
-		async whenInCall(roomId: string, userId: string, timeoutMs: number): Promise<boolean> {
-			const deadline = Date.now() + timeoutMs;
-			while (!sessions.get(roomId)?.usersInCall().has(userId)) {
-				if (Date.now() > deadline) return false;
-				await new Promise((resolve) => setTimeout(resolve, 50));
-			}
-			return true;
-		},
-		/** Devices in a room's call. */
-		callSize: (roomId: string) => sessions.get(roomId)?.callSize() ?? 0,
-		/** Tells a loaded room what the server now says about it (see `serverState`). */
-		announce(roomId: string) {
-			const s = sessions.get(roomId);
-			if (s && options.serverState) s.setServerState(options.serverState(roomId));
-		},
 		close() {
 			stopListening();
+			stopAnnouncing();
 			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');
 			for (const roomId of [...sessions.keys()]) unload(roomId);
 			for (const timer of [...idleTimers.values(), ...activityTimers.values()]) clearTimeout(timer);
@@ -255,3 +251,5 @@ export function createSyncService(options: SyncOptions) {
 		}
 	};
 }
+
+export type SyncService = ReturnType<typeof createSyncService>;

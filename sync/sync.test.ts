@@ -252,7 +252,7 @@ describe('memory', () => {
 		const snapshot = () => db.prepare('select seq from sync_snapshot where roomId = ?').get(room) as { seq: number } | undefined;
 		await waitFor(() => (snapshot()?.seq ?? 0) >= 200, 5000, 'background compaction');
 		expect(count()).toBeLessThan(100);
-		const sync = idle.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[] };
+		const sync = idle.parley.sync;
 		expect(sync.loadedRooms()).toContain(room);
 		a.provider.destroy();
 		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
@@ -300,7 +300,7 @@ describe('message index', () => {
 		const indexed = () => (db.prepare('select count(*) as n from chat_message where roomId = ?').get(room) as { n: number }).n;
 		await waitFor(() => indexed() === 5, 5000, 'index');
 		a.provider.destroy();
-		const sync = idle.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[] };
+		const sync = idle.parley.sync;
 		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
 		// As if the last index batch had been lost in a crash.
 		db.prepare('delete from chat_message where roomId = ?').run(room);
