@@ -131,17 +131,17 @@ export class RoomSession {
 
 	/** Handles one binary frame from a peer; a malformed frame is answered, never fatal. */
 	receive(peer: Peer, data: Uint8Array): void {
-		let message;
+		// Not only decoding throws on garbage: so does answering a state vector that is not one.
 		try {
-			message = readClientMessage(data);
+			const message = readClientMessage(data);
+			if (message.type === 'sync-step1') peer.send(syncStep2(this.#doc, message.stateVector));
+			else if (message.type === 'update') this.#receiveUpdate(peer, message.update);
+			else if (message.type === 'awareness') this.presence.receive(peer, message.entries);
+			else if (message.type === 'query-awareness') peer.send(this.presence.everyone());
+			else if (message.type === 'unknown') peer.send(deny(message.reason));
 		} catch {
-			return peer.send(deny('malformed message'));
+			peer.send(deny('malformed message'));
 		}
-		if (message.type === 'sync-step1') peer.send(syncStep2(this.#doc, message.stateVector));
-		else if (message.type === 'update') this.#receiveUpdate(peer, message.update);
-		else if (message.type === 'awareness') this.presence.receive(peer, message.entries);
-		else if (message.type === 'query-awareness') peer.send(this.presence.everyone());
-		else if (message.type === 'unknown') peer.send(deny(message.reason));
 	}
 
 	#refuse(peer: Peer, reason: string, bytes: number): void {
