@@ -83,26 +83,3 @@ export function clientAddress(req: IncomingMessage, config: Pick<Config, 'addres
 	}
 	return req.socket.remoteAddress ?? 'unknown';
 }
-
-/** A Node request's headers as Fetch Headers (what better-auth reads the session from). */
-export function headersOf(req: IncomingMessage): Headers {
-	const headers = new Headers();
-	for (const [name, value] of Object.entries(req.headers)) {
-		if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-		else if (value !== undefined) headers.set(name, value);
-	}
-	return headers;
-}
-
-/**
- * Whether a WebSocket upgrade comes from Parley's own pages: browsers always send Origin, so a
- * foreign one means another site is using the visitor's cookies. (Clients that are not browsers
- * send none.) Checked against the configured public origin, or else the request's own host.
- */
-export function sameOriginUpgrade(req: IncomingMessage, origin: string | undefined): boolean {
-	const from = req.headers.origin;
-	if (!from) return true;
-	const host = req.headers.host;
-	const expected = origin ? [origin] : host ? [`http://${host}`, `https://${host}`] : [];
-	return expected.includes(from);
-}

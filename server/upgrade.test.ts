@@ -3,8 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createLogger } from '../src/lib/server/log.ts';
-import type { UpgradeRoute } from './app.ts';
-import { routeUpgrade } from './upgrade.ts';
+import { routeUpgrade, type UpgradeRoute } from './upgrade.ts';
 
 const lines: string[] = [];
 const log = createLogger('debug', (line) => lines.push(line));

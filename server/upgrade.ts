@@ -1,7 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../src/lib/server/log.ts';
-import type { UpgradeRoute } from './app.ts';
+
+/** A WebSocket service mounted under a path prefix (`/sync/`, `/peerjs`, `/sfu`). */
+export type UpgradeRoute = {
+	prefix: string;
+	/** May throw or reject: the router turns that into a refusal (see routeUpgrade). */
+	handle(req: IncomingMessage, socket: Duplex, head: Buffer): void | Promise<void>;
+};
 
 /** A close frame with 1011 (server error), for a socket that was already upgraded when its handler failed. */
 const CLOSE_SERVER_ERROR = Buffer.from([0x88, 0x02, 0x03, 0xf3]);

@@ -27,16 +27,14 @@ class SlowRooms implements SfuRooms {
 	}
 }
 
+/** `devices` devices in the call, of nobody in particular. */
+const members = (devices: number) => ({ devices, users: new Set<string>() });
+
 function setup(options: { delayMs?: number; available?: boolean } = {}) {
 	const rooms = new SlowRooms(options.delayMs ?? 50);
 	const told: ServerCall[] = [];
-	const router: CallRouter = new CallRouter({
-		rooms,
-		available: () => options.available ?? true,
-		announce: (roomId) => told.push(router.announcement(roomId)),
-		publishers: 100,
-		log: createLogger('error')
-	});
+	const router = new CallRouter({ rooms, available: () => options.available ?? true, publishers: 100, log: createLogger('error') });
+	router.onAnnounce((roomId) => told.push(router.announcement(roomId)));
 	return { rooms, told, router };
 }
 
@@ -46,10 +44,10 @@ describe('CallRouter', () => {
 
 	it('moves a call to a new videoroom with the fifth participant and tells the call once', async () => {
 		const { rooms, told, router } = setup();
-		for (let n = 1; n <= 4; n++) router.update('r', n);
+		for (let n = 1; n <= 4; n++) router.update('r', members(n));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 1);
 		expect(told.at(-1)).toEqual({ topology: 'mesh', janusRoom: null, sfu: true, limit: null });
-		router.update('r', 5);
+		router.update('r', members(5));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 100);
 		expect(told.at(-1)).toEqual({ topology: 'sfu', janusRoom: 1, sfu: true, limit: null });
 		expect(router.janusRoom('r')?.id).toBe(1);
@@ -58,7 +56,7 @@ describe('CallRouter', () => {
 
 	it('decides a burst of joins and leaves once, on the settled count', async () => {
 		const { rooms, told, router } = setup();
-		for (const n of [3, 4, 5, 6, 5, 4]) router.update('r', n);
+		for (const n of [3, 4, 5, 6, 5, 4]) router.update('r', members(n));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 100);
 		expect(told).toEqual([{ topology: 'mesh', janusRoom: null, sfu: true, limit: null }]);
 		expect(rooms.created).toBe(0);
@@ -71,7 +69,7 @@ describe('CallRouter', () => {
 			let count = 0;
 			for (let step = 0; step < 60; step++) {
 				count = Math.max(0, Math.min(8, count + prng.int32(random, -2, 2)));
-				router.update('r', count);
+				router.update('r', members(count));
 				await vi.advanceTimersByTimeAsync(prng.uint32(random, 0, 300));
 				// While a videoroom is being made, at most one exists or is on its way.
 				expect(rooms.live.size).toBeLessThanOrEqual(1);
@@ -90,9 +88,9 @@ describe('CallRouter', () => {
 
 	it('goes back to mesh after 30 s at three or fewer, and removes the videoroom after the handover', async () => {
 		const { rooms, told, router } = setup();
-		router.update('r', 5);
+		router.update('r', members(5));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 100);
-		router.update('r', 3);
+		router.update('r', members(3));
 		await vi.advanceTimersByTimeAsync(MESH_AGAIN_AFTER_MS - 1000);
 		expect(told.at(-1)?.topology).toBe('sfu');
 		await vi.advanceTimersByTimeAsync(2000);
@@ -104,9 +102,9 @@ describe('CallRouter', () => {
 
 	it('removes the videoroom at once when everyone has left', async () => {
 		const { rooms, router } = setup();
-		router.update('r', 5);
+		router.update('r', members(5));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 100);
-		router.update('r', 0);
+		router.update('r', members(0));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 10);
 		expect(rooms.live.size).toBe(0);
 		expect(router.announcement('r')).toMatchObject({ topology: 'mesh' });
@@ -114,7 +112,7 @@ describe('CallRouter', () => {
 
 	it('gives calls on the SFU a new videoroom when Janus restarts, and keeps a call mesh while Janus cannot make one', async () => {
 		const { rooms, told, router } = setup();
-		router.update('r', 5);
+		router.update('r', members(5));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 100);
 		rooms.live.clear();
 		router.sfuRestarted();
@@ -123,15 +121,42 @@ describe('CallRouter', () => {
 
 		const other = setup();
 		other.rooms.failing = true;
-		other.router.update('r', 5);
+		other.router.update('r', members(5));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 100);
 		expect(other.told.at(-1)).toMatchObject({ topology: 'mesh', janusRoom: null });
 	});
 
 	it('without an SFU, stays mesh and announces the limit of six', async () => {
 		const { told, router } = setup({ available: false });
-		router.update('r', 6);
+		router.update('r', members(6));
 		await vi.advanceTimersByTimeAsync(COALESCE_MS + 1);
 		expect(told.at(-1)).toEqual({ topology: 'mesh', janusRoom: null, sfu: false, limit: 6 });
+	});
+
+	it('admits a sixth person without an SFU and refuses a seventh; with an SFU, admits everyone', () => {
+		const { router } = setup({ available: false });
+		router.update('r', members(5));
+		expect(() => router.admit('r')).not.toThrow();
+		router.update('r', members(6));
+		expect(() => router.admit('r')).toThrow(expect.objectContaining({ status: 409, message: expect.stringMatching(/at most 6 people/) }));
+		expect(() => router.admit('other')).not.toThrow();
+		const withSfu = setup();
+		withSfu.router.update('r', members(20));
+		expect(() => withSfu.router.admit('r')).not.toThrow();
+	});
+
+	it('knows who is in each call, and waits for someone to arrive', async () => {
+		const { router } = setup();
+		router.update('r', { devices: 2, users: new Set(['ann']) });
+		expect([...router.usersInCall('r')]).toEqual(['ann']);
+		expect(router.callSize('r')).toBe(2);
+		expect(router.usersInCall('other').size).toBe(0);
+		const bob = router.whenInCall('r', 'bob', 1000);
+		const late = router.whenInCall('r', 'cat', 1000);
+		await vi.advanceTimersByTimeAsync(100);
+		router.update('r', { devices: 3, users: new Set(['ann', 'bob']) });
+		await vi.advanceTimersByTimeAsync(1100);
+		expect(await bob).toBe(true);
+		expect(await late).toBe(false);
 	});
 });

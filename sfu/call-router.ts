@@ -1,16 +1,20 @@
 import type { ServerCall } from '../src/lib/core/call/presence.ts';
+import { ApiFailure } from '../src/lib/server/api-failure.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { JanusRoom, SfuRooms } from './janus-rooms.ts';
 import { decideTopology, MESH_AGAIN_AFTER_MS, MESH_ONLY_LIMIT, type Topology } from '../src/lib/core/call/topology.ts';
-
 
 /** Changes arriving within this window are decided together, on the settled count. */
 export const COALESCE_MS = 150;
 /** After moving back to mesh, the videoroom stays this long so clients can make their mesh links first. */
 export const MESH_HANDOVER_MS = 15_000;
 
+/** Who the server counts in a room's call (from its awareness): the people, and their devices. */
+export type CallMembers = { devices: number; users: ReadonlySet<string> };
+
 type CallEntry = {
 	count: number;
+	users: ReadonlySet<string>;
 	topology: Topology;
 	room: JanusRoom | null;
 	/** Decisions for one call run one after another, never interleaved with a room being created. */
@@ -20,26 +24,36 @@ type CallEntry = {
 };
 
 /**
- * The single decider of every call's topology: fed call membership from the rooms' awareness, it
- * coalesces bursts of joins and leaves, decides with `decideTopology`, creates or destroys the
- * call's videoroom, and announces the outcome to the call. A call is never split: everyone gets
- * the same announcement from the same place.
+ * The server's one home for call policy. Fed call membership from the rooms' awareness, it knows
+ * who is in each call, admits newcomers (`decideTopology`'s `admit`), coalesces bursts of joins and
+ * leaves, decides the topology, creates or destroys the call's videoroom, and announces the outcome
+ * to whoever listens (the sync service tells the room). A call is never split: everyone gets the
+ * same announcement from the same place.
  */
 export class CallRouter {
 	readonly #rooms: SfuRooms | null;
 	readonly #available: () => boolean;
-	readonly #announce: (roomId: string) => void;
 	readonly #publishers: number;
 	readonly #log: Logger;
 	readonly #calls = new Map<string, CallEntry>();
+	readonly #listeners = new Set<(roomId: string) => void>();
 	#closed = false;
 
-	constructor(options: { rooms: SfuRooms | null; available: () => boolean; announce: (roomId: string) => void; publishers: number; log: Logger }) {
+	constructor(options: { rooms: SfuRooms | null; available: () => boolean; publishers: number; log: Logger }) {
 		this.#rooms = options.rooms;
 		this.#available = options.available;
-		this.#announce = options.announce;
 		this.#publishers = options.publishers;
 		this.#log = options.log;
+	}
+
+	/** Calls `listener` with the room whenever what its call is told (`announcement`) may have changed; returns the function that stops it. */
+	onAnnounce(listener: (roomId: string) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#announce(roomId: string): void {
+		for (const listener of this.#listeners) listener(roomId);
 	}
 
 	/** What the call in `roomId` is told right now. */
@@ -60,16 +74,47 @@ export class CallRouter {
 		return call?.topology.mode === 'sfu' ? call.room : null;
 	}
 
-	/** Call membership changed: `count` people (devices) are in the call now. */
-	update(roomId: string, count: number): void {
+	/** People the server counts in the room's call. */
+	usersInCall(roomId: string): ReadonlySet<string> {
+		return this.#calls.get(roomId)?.users ?? new Set();
+	}
+
+	/** Devices in the room's call. */
+	callSize(roomId: string): number {
+		return this.#calls.get(roomId)?.count ?? 0;
+	}
+
+	/** Resolves true once the person is in the room's call, false after `timeoutMs` (their presence may arrive just after a request). */
+	async whenInCall(roomId: string, userId: string, timeoutMs: number): Promise<boolean> {
+		const deadline = Date.now() + timeoutMs;
+		while (!this.usersInCall(roomId).has(userId)) {
+			if (Date.now() > deadline) return false;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		return true;
+	}
+
+	/** Refuses (409) one more person the call cannot take: without an SFU, mesh calls stop at MESH_ONLY_LIMIT. */
+	admit(roomId: string): void {
+		const call = this.#calls.get(roomId);
+		const decision = decideTopology(call?.topology ?? { mode: 'mesh' }, (call?.count ?? 0) + 1, Date.now(), this.#available());
+		if (!decision.admit) throw new ApiFailure(409, `This call is full: without an SFU on this server, calls can have at most ${MESH_ONLY_LIMIT} people.`);
+	}
+
+	/** Call membership changed; a new device count is decided again (after coalescing). */
+	update(roomId: string, members: CallMembers): void {
 		if (this.#closed) return;
+		const { devices: count, users } = members;
 		let call = this.#calls.get(roomId);
-		if (!call) {
+		if (call) {
+			call.users = users;
+			if (call.count === count) return;
+			call.count = count;
+		} else {
 			if (count === 0) return;
-			call = { count, topology: { mode: 'mesh' }, room: null, chain: Promise.resolve(), coalesce: undefined, later: undefined };
+			call = { count, users, topology: { mode: 'mesh' }, room: null, chain: Promise.resolve(), coalesce: undefined, later: undefined };
 			this.#calls.set(roomId, call);
 		}
-		call.count = count;
 		clearTimeout(call.coalesce);
 		call.coalesce = setTimeout(() => this.#queue(roomId), COALESCE_MS);
 	}
@@ -143,6 +188,7 @@ export class CallRouter {
 			if (call.room) rooms.push(call.room);
 		}
 		this.#calls.clear();
+		this.#listeners.clear();
 		await Promise.all(rooms.map((room) => this.#rooms?.destroy(room)));
 	}
 }

@@ -3,15 +3,13 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { Auth } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
-import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { Secrets } from '../src/lib/server/secrets.ts';
+import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
-import { headersOf, sameOriginUpgrade } from '../server/http.ts';
 import { defaultInterface, writeJanusConfig } from './janus-config.ts';
 import { janusInstalled, JanusProcess } from './janus-process.ts';
 import { freePort } from '../server/free-port.ts';
@@ -21,6 +19,7 @@ import { JanusRooms, type JanusRoom } from './janus-rooms.ts';
 import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
 import { SfuConnection } from './sfu-connection.ts';
 import { SfuTickets } from './sfu-tickets.ts';
+import type { SfuJoin } from '../src/lib/core/call/presence.ts';
 import { parseFeedDisplay } from '../src/lib/core/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
@@ -33,9 +32,8 @@ const CLOSE_SESSION_ENDED = 4401;
 const TOKEN_TTL_S = 60;
 /** Close code for a connection whose person lost access to the room (as on /sync and /peerjs). */
 const NO_LONGER_MEMBER = 4403;
-
-/** What a browser needs to open its call's videoroom: the id, and a single-use ticket for one /sfu connection. */
-export type SfuJoin = { janusRoom: number; ticket: string };
+/** How long a request for SFU credentials waits for its sender's call presence to arrive. */
+const CALL_PRESENCE_WAIT_MS = 3000;
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
 const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
 
@@ -47,8 +45,8 @@ const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
  * connections, and kicks their feeds, when they lose access to the room. Janus itself listens
  * on 127.0.0.1 and checks the signed tokens the proxy adds.
  */
-export function createSfuService(options: { config: Config; secrets: Secrets; auth: Auth; rooms: Rooms; events: RoomEvents; liveSessions: LiveSessions; log: Logger; announce: (roomId: string) => void }) {
-	const { config, secrets, auth, log } = options;
+export function createSfuService(options: { config: Config; secrets: Secrets; authenticate: UpgradeAuth; rooms: Rooms; events: RoomEvents; log: Logger }) {
+	const { config, secrets, authenticate, log } = options;
 	const maxPayload = config.sfu.maxMessageBytes;
 	const wss = new WebSocketServer({ noServer: true, maxPayload, handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false) });
 	let janus: JanusProcess | null = null;
@@ -56,7 +54,7 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 	const dir = join(config.dataDir, 'janus');
 	const pidFile = join(dir, 'janus.pid');
 	const rooms = new JanusRooms({ url: () => url, adminKey: secrets.janusAdminKey, tokenSecret: secrets.janusTokenSecret, log, bitrate: config.sfu.publisherBitrate });
-	const router = new CallRouter({ rooms, available: () => url !== undefined, announce: options.announce, publishers: config.roomMemberLimit, log });
+	const router = new CallRouter({ rooms, available: () => url !== undefined, publishers: config.roomMemberLimit, log });
 	const tickets = new SfuTickets();
 	/** Open /sfu connections, with the videoroom each was opened for. */
 	const connections = new Map<SfuConnection, JanusRoom>();
@@ -138,19 +136,28 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 			if (!room) return [];
 			return (await rooms.participants(room)).map((p) => ({ id: p.id, userId: parseFeedDisplay(p.display)?.userId ?? null }));
 		},
-		/** A ticket for one person to open the videoroom of a call on the SFU (who may have one is checked by the caller). */
-		join(roomId: string, userId: string): SfuJoin {
+		/**
+		 * A ticket for a member to open the videoroom of their call, only while it is on the SFU (409
+		 * otherwise) and only for people the server counts in the call (403): their presence comes over
+		 * their own connection, which may arrive just after this request.
+		 */
+		async join(roomId: string, userId: string): Promise<SfuJoin> {
+			options.rooms.requireMember(roomId, userId);
+			const offSfu = () => new ApiFailure(409, 'This call is not on the SFU right now.');
+			if (!router.janusRoom(roomId)) throw offSfu();
+			if (!(await router.whenInCall(roomId, userId, CALL_PRESENCE_WAIT_MS))) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');
+			// Checked again: the call may have moved back to mesh during the wait.
 			const room = router.janusRoom(roomId);
-			if (!room) throw new ApiFailure(409, 'This call is not on the SFU right now.');
+			if (!room) throw offSfu();
 			return { janusRoom: room.id, ticket: tickets.issue({ roomId, userId, janusRoom: room.id }) };
 		},
 		async handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
-			if (!sameOriginUpgrade(req, config.origin)) return refuseUpgrade(socket, 403, 'Forbidden', 'Cross-site connection refused');
-			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
-			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to join calls');
+			const caller = await authenticate(req);
+			if (caller === 'cross-site') return refuseUpgrade(socket, 403, 'Forbidden', 'Cross-site connection refused');
+			if (caller === 'signed-out') return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to join calls');
 			if (!url) return refuseUpgrade(socket, 503, 'Service Unavailable', 'This Parley has no SFU; calls stay peer-to-peer');
 			const ticket = tickets.take(new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('ticket') ?? '');
-			if (!ticket || ticket.userId !== session.user.id) return refuseUpgrade(socket, 403, 'Forbidden', 'Ask for a fresh SFU ticket (POST /api/rooms/<id>/call/sfu) and connect with it once');
+			if (!ticket || ticket.userId !== caller.userId) return refuseUpgrade(socket, 403, 'Forbidden', 'Ask for a fresh SFU ticket (POST /api/rooms/<id>/call/sfu) and connect with it once');
 			const room = router.janusRoom(ticket.roomId);
 			if (!room || room.id !== ticket.janusRoom) return refuseUpgrade(socket, 409, 'Conflict', 'This call is not on that videoroom any more; ask for a fresh ticket');
 			if (!isMember(ticket.roomId, ticket.userId)) return refuseUpgrade(socket, 403, 'Forbidden', 'You are not a member of this room');
@@ -177,7 +184,7 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 					const connection = new SfuConnection({ client, upstream, binding, tokens, log });
 					connections.set(connection, room);
 					// Signing out (or a revoked or expired session) ends the call on this device: Janus drops its session with the socket.
-					const unwatch = options.liveSessions.add({ sessionId: session.session.id, userId: binding.userId, end: (reason) => connection.end(CLOSE_SESSION_ENDED, reason) });
+					const unwatch = caller.watch((reason) => connection.end(CLOSE_SESSION_ENDED, reason));
 					client.on('close', (code) => {
 						unwatch();
 						connections.delete(connection);

@@ -64,7 +64,7 @@ describe.skipIf(!janusInstalled())('the /sfu proxy', () => {
 
 	beforeAll(async () => {
 		server = await startSyncTestServer({ SFU: 'auto', JANUS_RTP_PORTS: '42000-42200', SFU_MAX_MESSAGE_BYTES: String(64 * 1024) });
-		sfu = server.parley.upgradeRoutes.find((r) => r.prefix === '/sfu') as unknown as SfuService;
+		sfu = server.parley.sfu;
 		await waitFor(() => sfu.available(), 20_000, 'Janus');
 		people = [];
 		for (const name of ['Ann', 'Bob', 'Cat', 'Dan', 'Eve']) people.push(await server.signUp(name));

@@ -4,12 +4,10 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Auth } from '../src/lib/server/auth.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
-import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
-import { headersOf } from '../server/http.ts';
+import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
 
 export const SIGNAL_PREFIX = '/peerjs';
@@ -45,18 +43,17 @@ type Issued = { peerId: string; userId: string; roomId: string; issuedAt: number
  * and signalling messages only reach peers of the same room.
  */
 export function createSignalService(options: {
-	auth: Auth;
+	/** Checks the origin and sign-in session of each socket (and ends it when that session ends). */
+	authenticate: UpgradeAuth;
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
-	/** Ends signalling sockets whose sign-in session ended. */
-	liveSessions: LiveSessions;
 	/** Asked before a member is given a peer id; throws (an ApiFailure) to refuse, e.g. when the call is full. */
 	admit?: (roomId: string) => void;
 	/** Largest frame a signalling socket may send; a bigger one closes that socket (1009). */
 	maxFrameBytes?: number;
 }) {
-	const { auth, rooms, events, log } = options;
+	const { authenticate, rooms, events, log } = options;
 	const issued = new Map<string, Issued>();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
 
@@ -125,10 +122,11 @@ export function createSignalService(options: {
 			if (typeof query === 'string') return refuseUpgrade(socket, 400, 'Bad Request', `${query}: a signalling socket takes key, id and token once each`);
 			if (query.key !== PEERJS_KEY) return refuseUpgrade(socket, 400, 'Bad Request', 'Unknown signalling key');
 			const peerId = query.id;
-			const session = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
-			if (!session) return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to take part in calls');
+			const caller = await authenticate(req);
+			if (caller === 'cross-site') return refuseUpgrade(socket, 403, 'Forbidden', 'Cross-site connection refused');
+			if (caller === 'signed-out') return refuseUpgrade(socket, 401, 'Unauthorized', 'Sign in to take part in calls');
 			const entry = issued.get(peerId);
-			if (!entry || entry.userId !== session.user.id) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id was not issued to you');
+			if (!entry || entry.userId !== caller.userId) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id was not issued to you');
 			if (entry.used) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id was already used; ask for a new one');
 			if (Date.now() - entry.issuedAt > ISSUE_TTL_MS) return refuseUpgrade(socket, 403, 'Forbidden', 'This peer id has expired; ask for a new one');
 			try {
@@ -142,7 +140,7 @@ export function createSignalService(options: {
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				entry.socket = ws;
 				guard(ws, entry);
-				const unwatch = options.liveSessions.add({ sessionId: session.session.id, userId: entry.userId, end: (reason) => ws.close(4401, reason) });
+				const unwatch = caller.watch((reason) => ws.close(4401, reason));
 				ws.on('close', () => {
 					issued.delete(peerId);
 					unwatch();
@@ -158,3 +156,5 @@ export function createSignalService(options: {
 		}
 	};
 }
+
+export type SignalService = ReturnType<typeof createSignalService>;

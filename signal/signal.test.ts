@@ -23,9 +23,9 @@ const issue = (roomId: string, user: TestUser) => server.parley.context.issuePee
 const token = () => `t${Math.random().toString(36).slice(2)}`;
 
 /** A PeerJS client's signalling socket, by hand (`query` replaces the one peerjs 1.5.5 sends). */
-function peerSocket(user: TestUser | null, peerId: string, query = `key=parley&id=${peerId}&token=${token()}&version=1.5.5`, on = server) {
+function peerSocket(user: TestUser | null, peerId: string, query = `key=parley&id=${peerId}&token=${token()}&version=1.5.5`, on = server, origin?: string) {
 	const url = `${on.wsUrl.replace('/sync', '/peerjs')}/peerjs?${query}`;
-	const ws = new WebSocket(url, user ? { headers: { cookie: user.cookie } } : {});
+	const ws = new WebSocket(url, { headers: { ...(user ? { cookie: user.cookie } : {}), ...(origin ? { origin } : {}) } });
 	const received: { type: string; src?: string; payload?: unknown }[] = [];
 	ws.on('message', (data) => received.push(JSON.parse(String(data))));
 	const refused = new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
@@ -59,6 +59,15 @@ describe('signalling', () => {
 		await waitFor(() => first.opened());
 		expect(await peerSocket(ann, id).refused).toBe(403);
 		first.ws.close();
+	});
+
+	it('refuses a connection from another site’s page (403), and takes one from Parley’s own', async () => {
+		const id = issue(room, ann);
+		expect(await peerSocket(ann, id, undefined, server, 'https://evil.example').refused).toBe(403);
+		// The refusal did not use up the id.
+		const a = peerSocket(ann, id, undefined, server, 'http://localhost');
+		await waitFor(() => a.opened(), 5000, 'OPEN');
+		a.ws.close();
 	});
 
 	it('drops signalling addressed to a peer of another room', async () => {

@@ -25,8 +25,6 @@ export type AwarenessVerdict = {
 	bound: number | undefined;
 	/** Why entries were dropped, for the log and for the sender. */
 	refusals: string[];
-	/** Echoes of states the room already has: skipped quietly. */
-	echoes: number;
 };
 
 type State = { user?: { id?: unknown }; server?: unknown; call?: unknown } | null;
@@ -41,13 +39,10 @@ export function guardAwareness(entries: AwarenessEntry[], ctx: AwarenessContext)
 	const kept: AwarenessEntry[] = [];
 	const refusals: string[] = [];
 	let bound = ctx.bound;
-	let echoes = 0;
 	for (const entry of entries) {
+		// An echo of a state the room already has: skipped quietly.
 		const known = ctx.knownClock(entry.client);
-		if (known !== undefined && entry.clock <= known) {
-			echoes++;
-			continue;
-		}
+		if (known !== undefined && entry.clock <= known) continue;
 		const problem = check(entry, bound, ctx);
 		if (problem) {
 			refusals.push(problem);
@@ -56,7 +51,7 @@ export function guardAwareness(entries: AwarenessEntry[], ctx: AwarenessContext)
 		if (bound === undefined && entry.json !== 'null') bound = entry.client;
 		kept.push(entry);
 	}
-	return { kept, bound, refusals, echoes };
+	return { kept, bound, refusals };
 }
 
 function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessContext): string | null {

@@ -29,7 +29,8 @@ afterAll(() => server.close());
 const newRoom = (name: string) => createRoomWithMembers(server.parley.context.rooms, alice.id, { name, memberIds: [mallory.id] }).id;
 const storedUpdates = (room: string) => (server.parley.context.db.prepare('select count(*) as n from sync_update where roomId = ?').get(room) as { n: number }).n;
 const storedBytes = (room: string) => (server.parley.context.db.prepare('select coalesce(sum(length(data)), 0) as n from sync_update where roomId = ?').get(room) as { n: number }).n;
-const sync = () => server.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[]; callSize(roomId: string): number };
+/** The server's call policy, which counts each call's devices. */
+const calls = () => server.parley.sfu.router;
 const quiet = createLogger('error');
 /** A server of its own with these settings, and Ann and Bo in a room there. */
 async function pairOnOwnServer(env: Record<string, string>) {
@@ -303,9 +304,9 @@ describe('calls are counted from connections', () => {
 		const room = newRoom('Five');
 		const attacker = await rawSyncClient(server.wsUrl, room, mallory);
 		attacker.sendRaw(awarenessFrame([1, 2, 3, 4, 5].map((n) => callState(mallory.id, `p${n}`))).frame);
-		await waitFor(() => sync().callSize(room) > 0, 5000, 'in call');
+		await waitFor(() => calls().callSize(room) > 0, 5000, 'in call');
 		await new Promise((r) => setTimeout(r, 200));
-		expect(sync().callSize(room)).toBe(1);
+		expect(calls().callSize(room)).toBe(1);
 		attacker.ws.close();
 	});
 
@@ -316,10 +317,10 @@ describe('calls are counted from connections', () => {
 			const d = await rawSyncClient(server.wsUrl, room, mallory);
 			d.sendRaw(awarenessFrame([callState(mallory.id, `d${i}`)]).frame);
 			devices.push(d);
-			await waitFor(() => sync().callSize(room) === Math.min(i + 1, 2) && (i < 2 || d.denied.length > 0), 5000, `device ${i}`);
+			await waitFor(() => calls().callSize(room) === Math.min(i + 1, 2) && (i < 2 || d.denied.length > 0), 5000, `device ${i}`);
 		}
 		expect(devices[2].denied[0]).toMatch(/already in this call on 2 devices/);
-		expect(sync().callSize(room)).toBe(2);
+		expect(calls().callSize(room)).toBe(2);
 		for (const d of devices) d.ws.close();
 	});
 
@@ -328,7 +329,7 @@ describe('calls are counted from connections', () => {
 		try {
 			const people = await Promise.all(['A', 'B', 'C', 'D', 'E', 'Watcher'].map((n) => withSfu.signUp(n)));
 			const room = createRoomWithMembers(withSfu.parley.context.rooms, people[0].id, { name: 'Big call', memberIds: people.slice(1).map((p) => p.id) }).id;
-			const sfuOf = withSfu.parley.upgradeRoutes.find((r) => r.prefix === '/sfu') as unknown as { available(): boolean; router: { janusRoom(roomId: string): unknown } };
+			const sfuOf = withSfu.parley.sfu;
 			await waitFor(() => sfuOf.available(), 20_000, 'Janus');
 			// Five people in the call, each on their own connection: the call moves to the SFU.
 			const inCall = await Promise.all(people.slice(0, 5).map((p) => rawSyncClient(withSfu.wsUrl, room, p)));

@@ -5,20 +5,29 @@ import type { SyncStore } from './store.ts';
 
 export type IndexedMessage = { key: string; authorId: string; createdAt: number };
 
+/** Index writes wait this long, so a burst of messages is one write. */
+export const INDEX_BATCH_MS = 100;
+/** New messages are announced (lobbies, notifications) at most this often per room, after the latest. */
+export const ACTIVITY_BATCH_MS = 300;
+
 /**
  * The per-message index of a room (unread counts, last activity): derived from the document,
  * written in batches off the relay path, caught up on load (a crash can lose its last batch).
+ * New messages are announced in batches too, once the index has them.
  */
 export class MessageIndex {
 	readonly #roomId: string;
 	readonly #store: SyncStore;
 	readonly #log: Logger;
-	readonly #onActivity: (added: { key: string; authorId: string }[]) => void;
+	readonly #onActivity: (added: IndexedMessage[]) => void;
 	#added: IndexedMessage[] = [];
 	#removed: string[] = [];
 	#timer: ReturnType<typeof setTimeout> | undefined;
+	#activity: IndexedMessage[] = [];
+	#activityTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: { key: string; authorId: string }[]) => void) {
+	/** `onActivity` hears of the messages added since it last did, every ACTIVITY_BATCH_MS at most. */
+	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: IndexedMessage[]) => void) {
 		this.#roomId = roomId;
 		this.#store = store;
 		this.#log = log;
@@ -53,8 +62,16 @@ export class MessageIndex {
 		if (!added.length && !removed.length) return;
 		this.#added.push(...added);
 		this.#removed.push(...removed);
-		this.#timer ??= setTimeout(() => this.flush(), 100);
-		if (added.length) this.#onActivity(added);
+		this.#timer ??= setTimeout(() => this.flush(), INDEX_BATCH_MS);
+		if (!added.length) return;
+		this.#activity.push(...added);
+		this.#activityTimer ??= setTimeout(() => {
+			this.#activityTimer = undefined;
+			const batch = this.#activity;
+			this.#activity = [];
+			this.flush();
+			this.#onActivity(batch);
+		}, ACTIVITY_BATCH_MS).unref();
 	}
 
 	/** Writes the pending changes now. */
@@ -75,5 +92,6 @@ export class MessageIndex {
 
 	destroy(): void {
 		clearTimeout(this.#timer);
+		clearTimeout(this.#activityTimer);
 	}
 }

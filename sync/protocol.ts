@@ -4,10 +4,10 @@ import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
 import type { AwarenessEntry } from './awareness-guard.ts';
 
-/** Encoders and decoders of the y-websocket messages the sync service sends and reads. */
+/** Encoders and decoders of the y-websocket messages the sync service sends and reads: the only place their bytes are made or read. */
 
 const message = (type: number, write: (encoder: encoding.Encoder) => void): Uint8Array => {
 	const encoder = encoding.createEncoder();
@@ -46,4 +46,31 @@ export function writeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
 		encoding.writeVarString(encoder, json);
 	}
 	return encoding.toUint8Array(encoder);
+}
+
+/** A frame from a client, decoded: what the room does with it depends only on this. */
+export type ClientMessage =
+	| { type: 'sync-step1'; stateVector: Uint8Array }
+	/** Sync step 2 and plain updates are handled alike: an update to validate and apply. */
+	| { type: 'update'; update: Uint8Array }
+	| { type: 'awareness'; entries: AwarenessEntry[] }
+	| { type: 'query-awareness' }
+	/** y-websocket's auth message: the server's to send, ignored from clients. */
+	| { type: 'auth' }
+	| { type: 'unknown'; reason: string };
+
+/** Decodes one frame from a client. Throws on a malformed one. */
+export function readClientMessage(data: Uint8Array): ClientMessage {
+	const decoder = decoding.createDecoder(data);
+	const type = decoding.readVarUint(decoder);
+	if (type === MESSAGE_SYNC) {
+		const kind = decoding.readVarUint(decoder);
+		if (kind === syncProtocol.messageYjsSyncStep1) return { type: 'sync-step1', stateVector: decoding.readVarUint8Array(decoder) };
+		if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) return { type: 'update', update: decoding.readVarUint8Array(decoder) };
+		return { type: 'unknown', reason: `unknown sync message ${kind}` };
+	}
+	if (type === MESSAGE_AWARENESS) return { type: 'awareness', entries: readAwarenessEntries(decoding.readVarUint8Array(decoder)) };
+	if (type === MESSAGE_QUERY_AWARENESS) return { type: 'query-awareness' };
+	if (type === MESSAGE_AUTH) return { type: 'auth' };
+	return { type: 'unknown', reason: `unknown message type ${type}` };
 }

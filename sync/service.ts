@@ -4,15 +4,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/core/chat/protocol.ts';
 import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
-import type { Auth } from '../src/lib/server/auth.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
-import type { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
-import { RoomSession, type Peer } from './room-session.ts';
+import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
+import { RoomRegistry, type RoomRegistryOptions } from './room-registry.ts';
+import type { Peer } from './room-session.ts';
 import { SyncStore } from './store.ts';
-import { headersOf, sameOriginUpgrade } from '../server/http.ts';
 import { refuseUpgrade, upgradePath } from '../server/upgrade.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
@@ -20,25 +19,17 @@ export const SYNC_PREFIX = '/sync/';
 
 export type SyncOptions = {
 	db: DatabaseSync;
-	auth: Auth;
+	/** Checks the origin and sign-in session of each connection (and ends it when that session ends). */
+	authenticate: UpgradeAuth;
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
-	liveSessions: LiveSessions;
 	limits: SyncLimits;
-	/** How long a room document stays loaded after its last connection closes. */
+	/** How long a room document stays loaded after its last connection closes (30 s). */
 	idleMs?: number;
-	/** Public origin, when configured: WebSocket upgrades from other sites are refused. */
-	origin?: string;
 	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
 	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
-	/** Someone joined a room's call (on any of their devices). */
-	onCallJoin?: (roomId: string, userId: string) => void;
-	/** The number of devices in a room's call changed. */
-	onCallSize?: (roomId: string, count: number) => void;
-	/** What the server tells a room (its awareness entry): read when the room loads and on `announce`. */
-	serverState?: (roomId: string) => Record<string, unknown>;
-};
+} & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin'>;
 
 const PING_MS = 30_000;
 /** Close code when a person has the room open on more connections than allowed. */
@@ -58,83 +49,35 @@ export function roomIdOf(url: string | undefined): string | null {
 const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
 
 /**
- * The y-websocket service at /sync/<roomId>: authenticates the session and room
- * membership, loads room documents on first use and unloads them when idle, and cuts
- * people off the moment they lose access.
+ * The y-websocket service at /sync/<roomId>, per connection: authenticates the session and room
+ * membership, holds each person to their number of connections, joins them to the loaded room
+ * (`room-registry.ts`), keeps the socket alive, and cuts people off the moment they lose access.
  */
 export function createSyncService(options: SyncOptions) {
-	const { auth, rooms, events, log } = options;
-	const idleMs = options.idleMs ?? 30_000;
-	const store = new SyncStore(options.db);
+	const { authenticate, rooms, events, log } = options;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-	const sessions = new Map<string, RoomSession>();
-	const idleTimers = new Map<string, NodeJS.Timeout>();
 	const sockets = new Map<Peer, WebSocket>();
-	const activityTimers = new Map<string, NodeJS.Timeout>();
-
-	function session(roomId: string): RoomSession {
-		clearTimeout(idleTimers.get(roomId));
-		idleTimers.delete(roomId);
-		let s = sessions.get(roomId);
-		if (!s) {
-			const started = performance.now();
-			s = new RoomSession({ roomId, store, log, limits: options.limits, onActivity: (added) => activity(roomId, added) });
-			s.onCallJoin = (userId) => options.onCallJoin?.(roomId, userId);
-			s.onCallSize = (count) => options.onCallSize?.(roomId, count);
-			if (options.serverState) s.setServerState(options.serverState(roomId));
-			sessions.set(roomId, s);
-			log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
+	const registry = new RoomRegistry({
+		store: new SyncStore(options.db),
+		log,
+		limits: options.limits,
+		idleMs: options.idleMs ?? 30_000,
+		calls: options.calls,
+		onCallJoin: options.onCallJoin,
+		// Members' lobbies refresh (unread counts, order); people away may be notified of the latest message.
+		onActivity(room, added) {
+			const { roomId } = room;
+			events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
+			const latest = added.at(-1);
+			const value = latest && (room.doc.getMap(MESSAGES).get(latest.key) as { text?: string } | undefined);
+			if (latest && value?.text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text: value.text }, added.length, room.usersPresent());
 		}
-		return s;
-	}
-
-	/** Lets members' lobbies refresh (unread counts, order) at most once a second per room, after the latest message. */
-	const pendingMessages = new Map<string, { key: string; authorId: string }[]>();
-	function activity(roomId: string, added: { key: string; authorId: string }[]) {
-		pendingMessages.set(roomId, [...(pendingMessages.get(roomId) ?? []), ...added]);
-		if (activityTimers.has(roomId)) return;
-		activityTimers.set(
-			roomId,
-			setTimeout(() => {
-				activityTimers.delete(roomId);
-				const batch = pendingMessages.get(roomId) ?? [];
-				pendingMessages.delete(roomId);
-				sessions.get(roomId)?.flushIndex();
-				events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
-				const session = sessions.get(roomId);
-				const latest = batch.at(-1);
-				const value = latest && (session?.doc.getMap(MESSAGES).get(latest.key) as { text?: string } | undefined);
-				if (latest && value?.text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text: value.text }, batch.length, session!.usersPresent());
-			}, 300).unref()
-		);
-	}
-
-	function unload(roomId: string, keep = true) {
-		const s = sessions.get(roomId);
-		if (!s) return;
-		if (keep) s.compact();
-		s.destroy(keep);
-		sessions.delete(roomId);
-		log.info('sync.room_unloaded', { roomId });
-	}
-
-	function scheduleUnload(roomId: string) {
-		const s = sessions.get(roomId);
-		if (!s || s.peers.size > 0) return;
-		clearTimeout(idleTimers.get(roomId));
-		idleTimers.set(
-			roomId,
-			setTimeout(() => {
-				idleTimers.delete(roomId);
-				if (sessions.get(roomId)?.peers.size === 0) unload(roomId);
-			}, idleMs).unref()
-		);
-	}
+	});
 
 	const stopListening = events.onChange((change) => {
-		const s = sessions.get(change.roomId);
-		if (!s) return;
-		for (const peer of [...s.peers.keys()]) {
+		const room = registry.get(change.roomId);
+		if (!room) return;
+		for (const peer of [...room.peers]) {
 			if (change.kind === 'deleted') peer.close(CLOSE_NOT_FOUND, 'This room was deleted');
 			else if (change.revoked.includes(peer.userId)) peer.close(CLOSE_FORBIDDEN, 'You are no longer a member of this room');
 			else if (change.kind === 'role-changed') {
@@ -145,7 +88,7 @@ export function createSyncService(options: SyncOptions) {
 				}
 			}
 		}
-		if (change.kind === 'deleted') unload(change.roomId, false);
+		if (change.kind === 'deleted') registry.unload(change.roomId, false);
 	});
 
 	async function accept(ws: WebSocket, req: IncomingMessage, roomId: string) {
@@ -154,10 +97,10 @@ export function createSyncService(options: SyncOptions) {
 		const hold = (data: Buffer) => early.push(new Uint8Array(data));
 		ws.on('message', hold);
 
-		if (!sameOriginUpgrade(req, options.origin)) return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
-		const authSession = await auth.api.getSession({ headers: headersOf(req) }).catch(() => null);
-		if (!authSession) return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
-		const userId = authSession.user.id;
+		const caller = await authenticate(req);
+		if (caller === 'cross-site') return ws.close(CLOSE_FORBIDDEN, 'Cross-site connection refused');
+		if (caller === 'signed-out') return ws.close(CLOSE_UNAUTHENTICATED, 'Sign in to sync this room');
+		const userId = caller.userId;
 		let member;
 		try {
 			member = rooms.requireMember(roomId, userId);
@@ -166,11 +109,11 @@ export function createSyncService(options: SyncOptions) {
 			return ws.close(CLOSE_NOT_FOUND, 'No such room, or you are not a member of it');
 		}
 		if (ws.readyState !== ws.OPEN) return;
-		const room = session(roomId);
-		const open = [...room.peers.keys()].filter((p) => p.userId === userId).length;
+		const room = registry.open(roomId);
+		const open = registry.connections(roomId, userId);
 		if (open >= options.limits.connectionsPerRoom) {
 			log.warn('sync.too_many_connections', { roomId, userId, open });
-			scheduleUnload(roomId);
+			registry.release(roomId);
 			return ws.close(CLOSE_TOO_MANY, `You have this room open ${open} times already; close it somewhere else first`);
 		}
 
@@ -186,7 +129,7 @@ export function createSyncService(options: SyncOptions) {
 			close: (code, reason) => ws.close(code, reason)
 		};
 		sockets.set(peer, ws);
-		const unwatch = options.liveSessions.add({ sessionId: authSession.session.id, userId, end: (reason) => ws.close(CLOSE_UNAUTHENTICATED, reason) });
+		const unwatch = caller.watch((reason) => ws.close(CLOSE_UNAUTHENTICATED, reason));
 		room.join(peer);
 		log.info('sync.connected', { roomId, userId });
 
@@ -209,7 +152,7 @@ export function createSyncService(options: SyncOptions) {
 			unwatch();
 			sockets.delete(peer);
 			room.leave(peer);
-			scheduleUnload(roomId);
+			registry.release(roomId);
 			log.info('sync.disconnected', { roomId, userId });
 		});
 	}
@@ -228,30 +171,14 @@ export function createSyncService(options: SyncOptions) {
 			});
 		},
 		/** Loaded room documents, for tests and benchmarks. */
-		loadedRooms: () => [...sessions.keys()],
-		usersInCall: (roomId: string) => sessions.get(roomId)?.usersInCall() ?? new Set<string>(),
-		/** Resolves true once the person is in the room's call (as the server counts it), false after `timeoutMs`. */
-		async whenInCall(roomId: string, userId: string, timeoutMs: number): Promise<boolean> {
-			const deadline = Date.now() + timeoutMs;
-			while (!sessions.get(roomId)?.usersInCall().has(userId)) {
-				if (Date.now() > deadline) return false;
-				await new Promise((resolve) => setTimeout(resolve, 50));
-			}
-			return true;
-		},
-		/** Devices in a room's call. */
-		callSize: (roomId: string) => sessions.get(roomId)?.callSize() ?? 0,
-		/** Tells a loaded room what the server now says about it (see `serverState`). */
-		announce(roomId: string) {
-			const s = sessions.get(roomId);
-			if (s && options.serverState) s.setServerState(options.serverState(roomId));
-		},
+		loadedRooms: () => registry.loaded(),
 		close() {
 			stopListening();
 			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');
-			for (const roomId of [...sessions.keys()]) unload(roomId);
-			for (const timer of [...idleTimers.values(), ...activityTimers.values()]) clearTimeout(timer);
+			registry.close();
 			wss.close();
 		}
 	};
 }
+
+export type SyncService = ReturnType<typeof createSyncService>;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { newMessageKey } from '../src/lib/core/chat/message-key.ts';
-import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE } from '../src/lib/core/chat/protocol.ts';
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
@@ -147,7 +147,18 @@ describe('malicious clients', () => {
 				/limit is 262144 bytes/
 			],
 			['random bytes as an update', () => new Uint8Array(200).map((_, i) => (i * 151 + 7) % 256), /not a valid Yjs update|malformed/],
-			['random bytes as a frame', () => new Uint8Array(200).map((_, i) => (i * 151 + 7) % 256), /unknown message type|malformed/]
+			['random bytes as a frame', () => new Uint8Array(200).map((_, i) => (i * 151 + 7) % 256), /unknown message type|malformed/],
+			[
+				'a sync step 1 frame whose state vector is not one',
+				() => {
+					const e = encoding.createEncoder();
+					encoding.writeVarUint(e, MESSAGE_SYNC);
+					encoding.writeVarUint(e, 0);
+					encoding.writeVarUint8Array(e, new Uint8Array([5, 1]));
+					return encoding.toUint8Array(e);
+				},
+				/malformed/
+			]
 		];
 
 		send(honestA.doc, alice.id, 'before the attack');
@@ -156,7 +167,7 @@ describe('malicious clients', () => {
 
 		for (const [name, make, reason] of attacks) {
 			const count = attacker.denied.length;
-			if (name === 'random bytes as a frame') attacker.sendRaw(make());
+			if (name.includes(' frame')) attacker.sendRaw(make());
 			else attacker.sendUpdate(make());
 			await waitFor(() => attacker.denied.length > count, 5000, `refusal of ${name} (denied so far: ${attacker.denied.join(' / ')})`);
 			expect(attacker.denied.at(-1), name).toMatch(reason);
@@ -252,7 +263,7 @@ describe('memory', () => {
 		const snapshot = () => db.prepare('select seq from sync_snapshot where roomId = ?').get(room) as { seq: number } | undefined;
 		await waitFor(() => (snapshot()?.seq ?? 0) >= 200, 5000, 'background compaction');
 		expect(count()).toBeLessThan(100);
-		const sync = idle.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[] };
+		const sync = idle.parley.sync;
 		expect(sync.loadedRooms()).toContain(room);
 		a.provider.destroy();
 		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
@@ -300,7 +311,7 @@ describe('message index', () => {
 		const indexed = () => (db.prepare('select count(*) as n from chat_message where roomId = ?').get(room) as { n: number }).n;
 		await waitFor(() => indexed() === 5, 5000, 'index');
 		a.provider.destroy();
-		const sync = idle.parley.upgradeRoutes[0] as unknown as { loadedRooms(): string[] };
+		const sync = idle.parley.sync;
 		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
 		// As if the last index batch had been lost in a crash.
 		db.prepare('delete from chat_message where roomId = ?').run(room);

@@ -106,7 +106,7 @@ describe('ringing', () => {
 		const bob = browserSubscription('bob');
 		await push.subscribe('bob', bob.body);
 		await push.subscribe('cid', browserSubscription('cid').body);
-		push.inCall = () => new Set(['cid']);
+		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true, inCall: () => new Set(['cid']) });
 		expect(await push.ring(room, { id: 'ann', name: 'Ann' }).sent).toBe(1);
 		received.length = 0;
 		await push.endRing(room, ['bob']);

@@ -40,7 +40,7 @@ export type PushOptions = {
 	log: Logger;
 	vapid: Vapid;
 	/** People in a room's call right now (from the sync service's awareness); they are not rung. */
-	inCall?: (roomId: string) => Set<string>;
+	inCall?: (roomId: string) => ReadonlySet<string>;
 	limits?: PushLimits;
 	/**
 	 * For tests and development only: send to any https endpoint, private addresses and any port
@@ -72,7 +72,7 @@ export class Push {
 	readonly #roomRings: SlidingWindowLimiter;
 	readonly #ringEnds: SlidingWindowLimiter;
 	readonly #declines: SlidingWindowLimiter;
-	inCall: (roomId: string) => Set<string>;
+	readonly #inCall: (roomId: string) => ReadonlySet<string>;
 
 	constructor(options: PushOptions) {
 		this.#db = options.db;
@@ -90,7 +90,7 @@ export class Push {
 		this.#roomRings = new SlidingWindowLimiter(this.#limits.roomRingsPerMinute, MINUTE_MS);
 		this.#ringEnds = new SlidingWindowLimiter(this.#limits.ringsPerMinute, MINUTE_MS);
 		this.#declines = new SlidingWindowLimiter(this.#limits.ringsPerMinute, MINUTE_MS);
-		this.inCall = options.inCall ?? (() => new Set());
+		this.#inCall = options.inCall ?? (() => new Set());
 	}
 
 	get publicKey(): string {
@@ -185,7 +185,7 @@ export class Push {
 			[this.#rings, caller.id, (s) => `You have rung too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} rings a minute).`],
 			[this.#roomRings, roomId, (s) => `This room has rung too often; try again in ${s} seconds (at most ${this.#limits.roomRingsPerMinute} rings a minute per room).`]
 		);
-		const inCall = this.inCall(roomId);
+		const inCall = this.#inCall(roomId);
 		// People who blocked the caller are simply not rung.
 		const others = this.#rooms.blocks.notBlocking(caller.id, this.#rooms.memberIds(roomId)).filter((id) => id !== caller.id && !inCall.has(id));
 		const roomName = room.kind === 'direct' ? caller.name : room.name;

@@ -50,6 +50,9 @@ export const SFU_FROM = 5;
 /** What the server announces about the room's call (sfu/call-router.ts): its topology, its videoroom, and the size limit when there is no SFU. */
 export type ServerCall = { topology: 'mesh' | 'sfu'; janusRoom: number | null; sfu: boolean; limit: number | null };
 
+/** What a person in a call on the SFU is given to open its videoroom (sfu/service.ts): the id, and a single-use ticket for one /sfu connection. */
+export type SfuJoin = { janusRoom: number; ticket: string };
+
 /** The server's entry on awareness (`{ server: { call } }`; the server refuses it from anyone else). */
 export function serverCallOf(states: Map<number, { server?: { call?: Partial<ServerCall> } }>): ServerCall | null {
 	for (const state of states.values()) {

@@ -1,0 +1,147 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { SyncLimits } from '../src/lib/server/config.ts';
+import type { Logger } from '../src/lib/server/log.ts';
+import { TokenBucket } from '../src/lib/server/rate-limit.ts';
+import type { CallMembers } from '../sfu/call-router.ts';
+import { guardAwareness, type AwarenessEntry } from './awareness-guard.ts';
+import { awarenessMessage, deny, writeAwarenessEntries } from './protocol.ts';
+
+/** What presence needs of a connection. */
+export type PresencePeer = { userId: string; send(message: Uint8Array): void };
+
+/** Per connection: its one awareness client, its allowance, and the states held back until the allowance lets them through. */
+type PeerPresence = { client: number | undefined; budget: TokenBucket; held: Map<number, AwarenessEntry>; flush?: NodeJS.Timeout };
+
+export type RoomPresenceOptions = {
+	roomId: string;
+	log: Logger;
+	limits: Pick<SyncLimits, 'awarenessUpdatesPerMinute' | 'awarenessStateBytes' | 'callDevicesPerPerson'>;
+	/** The person a Yjs client id is bound to in the room document, if any. */
+	clientOwner(client: number): string | undefined;
+	/** Someone appeared in this room's call (their awareness gained a `call`). */
+	onCallJoin?: (userId: string) => void;
+	/** Who is in this room's call, each time that (or their number of devices) changes. */
+	onCall?: (members: CallMembers) => void;
+};
+
+const MINUTE_MS = 60_000;
+
+const inCall = (state: unknown) => !!(state as { call?: unknown } | undefined)?.call;
+
+/**
+ * A room's presence (y-protocols awareness), relayed as far as each person may claim it
+ * (`awareness-guard.ts`): one client per connection, within an allowance per minute, plus the
+ * server's own entry. Counts who is in the room's call from it.
+ */
+export class RoomPresence {
+	/** The server's presence, with an identity of its own (the room document can be rebuilt under it). */
+	readonly awareness = new awarenessProtocol.Awareness(new Y.Doc());
+	readonly #peers = new Map<PresencePeer, PeerPresence>();
+	readonly #options: RoomPresenceOptions;
+	#inCall = new Set<string>();
+	#callSize = 0;
+
+	constructor(options: RoomPresenceOptions) {
+		this.#options = options;
+		this.awareness.setLocalState(null);
+		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+			const bytes = awarenessMessage(this.awareness, [...added, ...updated, ...removed]);
+			for (const peer of this.#peers.keys()) peer.send(bytes);
+			this.#countCall();
+		});
+	}
+
+	/** A new connection gets everyone's presence. */
+	join(peer: PresencePeer): void {
+		this.#peers.set(peer, { client: undefined, budget: new TokenBucket(this.#options.limits.awarenessUpdatesPerMinute, MINUTE_MS), held: new Map() });
+		const states = [...this.awareness.getStates().keys()];
+		if (states.length) peer.send(awarenessMessage(this.awareness, states));
+	}
+
+	/** A connection closed: its presence leaves with it. */
+	leave(peer: PresencePeer): void {
+		const state = this.#peers.get(peer);
+		this.#peers.delete(peer);
+		clearTimeout(state?.flush);
+		if (state?.client !== undefined && this.awareness.getStates().has(state.client)) awarenessProtocol.removeAwarenessStates(this.awareness, [state.client], null);
+	}
+
+	/** Everyone's presence, for a client that asks. */
+	everyone(): Uint8Array {
+		return awarenessMessage(this.awareness, [...this.awareness.getStates().keys()]);
+	}
+
+	/** The server's own awareness entry, `{ server: … }`: what it tells everyone in the room (e.g. how the call runs). */
+	setServerState(server: Record<string, unknown>): void {
+		this.awareness.setLocalState({ server });
+	}
+
+	/** Passes on only the presence a connection may claim; a connection over its allowance has its latest states held back. */
+	receive(peer: PresencePeer, entries: AwarenessEntry[]): void {
+		const state = this.#peers.get(peer);
+		if (!state) return;
+		const { limits, clientOwner, roomId, log } = this.#options;
+		const verdict = guardAwareness(entries, {
+			userId: peer.userId,
+			bound: state.client,
+			serverClient: this.awareness.clientID,
+			knownClock: (client) => this.awareness.meta.get(client)?.clock,
+			clientOwner,
+			heldByOther: (client) => [...this.#peers].some(([p, s]) => p.userId !== peer.userId && s.client === client),
+			callDevicesElsewhere: (client) =>
+				[...this.#peers].filter(([p, s]) => p.userId === peer.userId && s.client !== undefined && s.client !== client && inCall(this.awareness.getStates().get(s.client))).length,
+			maxStateBytes: limits.awarenessStateBytes,
+			maxCallDevices: limits.callDevicesPerPerson
+		});
+		if (verdict.bound !== state.client && verdict.bound !== undefined) {
+			// The same person's newer connection (a reconnect racing the old socket's close) takes the presence over.
+			for (const [p, s] of this.#peers) if (p !== peer && s.client === verdict.bound) s.client = undefined;
+		}
+		state.client = verdict.bound;
+		if (verdict.refusals.length) {
+			log.warn('sync.awareness_dropped', { roomId, userId: peer.userId, dropped: verdict.refusals.length, reason: verdict.refusals[0] });
+			peer.send(deny(`presence refused: ${verdict.refusals[0]}`));
+		}
+		if (!verdict.kept.length) return;
+		for (const entry of verdict.kept) state.held.set(entry.client, entry);
+		this.#release(peer, state);
+	}
+
+	#release(peer: PresencePeer, state: PeerPresence): void {
+		if (!state.held.size || state.flush) return;
+		const allowed = state.budget.take();
+		if (!allowed.ok) {
+			state.flush = setTimeout(() => {
+				state.flush = undefined;
+				if (this.#peers.get(peer) === state) this.#release(peer, state);
+			}, allowed.retryMs).unref();
+			return;
+		}
+		const entries = [...state.held.values()];
+		state.held.clear();
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, writeAwarenessEntries(entries), peer);
+	}
+
+	/** Who is in this room's call (awareness states with a `call` published by a connection), and on how many devices. */
+	#countCall(): void {
+		const users = new Set<string>();
+		let devices = 0;
+		for (const [peer, { client }] of this.#peers) {
+			if (client === undefined || !inCall(this.awareness.getStates().get(client))) continue;
+			users.add(peer.userId);
+			devices++;
+		}
+		const joined = [...users].filter((userId) => !this.#inCall.has(userId));
+		for (const userId of joined) this.#options.onCallJoin?.(userId);
+		const changed = devices !== this.#callSize || joined.length > 0 || users.size !== this.#inCall.size;
+		this.#inCall = users;
+		this.#callSize = devices;
+		if (changed) this.#options.onCall?.({ devices, users });
+	}
+
+	destroy(): void {
+		for (const state of this.#peers.values()) clearTimeout(state.flush);
+		this.awareness.destroy();
+	}
+}
