@@ -19,7 +19,7 @@ import { JanusRooms, type JanusRoom } from './janus-rooms.ts';
 import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
 import { SfuConnection } from './sfu-connection.ts';
 import { SfuTickets } from './sfu-tickets.ts';
-import type { SfuJoin } from '../src/lib/core/call/presence.ts';
+import type { SfuTicket } from '../src/lib/core/call/presence.ts';
 import { parseFeedDisplay } from '../src/lib/core/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
@@ -141,7 +141,7 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		 * otherwise) and only for people the server counts in the call (403): their presence comes over
 		 * their own connection, which may arrive just after this request.
 		 */
-		async join(roomId: string, userId: string): Promise<SfuJoin> {
+		async join(roomId: string, userId: string): Promise<SfuTicket> {
 			options.rooms.requireMember(roomId, userId);
 			const offSfu = () => new ApiFailure(409, 'This call is not on the SFU right now.');
 			if (!router.janusRoom(roomId)) throw offSfu();

@@ -1,5 +1,5 @@
 import { apiCall, type ApiResult } from '../rooms/api-client.ts';
-import type { SfuJoin } from './sfu-session.ts';
+import type { SfuJoin } from '../core/call/presence.ts';
 
 /** The app server's call endpoints for one room (src/routes/api/rooms/[id]/call and ring). */
 export type PeerIssue = { peerId: string; iceServers: RTCIceServer[] };

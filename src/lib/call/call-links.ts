@@ -4,7 +4,7 @@
  * (`sfu-links.ts`). The call decides which one each person is shown from (`route-switch.ts`).
  */
 import type { CallParticipant } from '../core/call/presence.ts';
-import type { SfuJoin } from './sfu-session.ts';
+import type { SfuJoin } from '../core/call/presence.ts';
 import type { Quality } from './quality.ts';
 
 /** One person's device in the call; both parts must match for media to be shown as theirs. */

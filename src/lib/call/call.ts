@@ -6,7 +6,7 @@ import type { LinkContext, MeshContext, MeshRoute, SfuContext, SfuRoute } from '
 import { LocalMedia } from './local-media.ts';
 import { MeshLinks } from './mesh-links.ts';
 import { SfuLinks } from './sfu-links.ts';
-import type { SfuJoin } from './sfu-session.ts';
+import type { SfuJoin } from '../core/call/presence.ts';
 import { preloadSfu } from './sfu-session.ts';
 import { STATS_MS } from './rtc-stats.ts';
 import { initialRoute, prefersSfu, routeReducer, routeShown, SWITCH_POLL_MS, type RouteEffect, type RouteEvent, type RouteState } from './route-switch.ts';

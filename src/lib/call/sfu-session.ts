@@ -3,12 +3,7 @@
  * on its videoroom plugin. The browser holds no Janus credential: the proxy adds Janus' tokens.
  */
 import type { JanusJS } from 'janus-gateway';
-
-/**
- * What opens the call's videoroom: its id and a single-use ticket for one `/sfu` connection
- * (fetched right before connecting; it lasts a minute).
- */
-export type SfuJoin = { janusRoom: number; ticket: string; iceServers: RTCIceServer[] };
+import type { SfuJoin } from '../core/call/presence.ts';
 
 export type Handle = JanusJS.PluginHandle;
 /** A publisher as Janus lists it; `talking` says whether they talk right now (events only say when it changes). */

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { SfuJoin } from '../core/call/presence.ts';
+import type { SfuTicket } from '../core/call/presence.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { RoomEvents } from './events.ts';
@@ -29,7 +29,7 @@ export type AppContext = {
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */
 	issuePeerId(roomId: string, userId: string): string;
 	/** A single-use ticket for a member in the call to open its videoroom through /sfu, when the call is on the SFU (sfu/service.ts). */
-	sfuJoin(roomId: string, userId: string): Promise<SfuJoin>;
+	sfuJoin(roomId: string, userId: string): Promise<SfuTicket>;
 };
 
 // The SvelteKit bundle and the server entry each load their own copy of this module,

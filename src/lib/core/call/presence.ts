@@ -44,14 +44,17 @@ export function deviceKind(userAgent: string): string {
 	return /Mobi|Android|iPhone|iPad/i.test(userAgent) ? 'phone' : 'desktop';
 }
 
-/** The server moves a call to the SFU when it reaches this many participants (sfu/topology.ts decides). */
+/** The server moves a call to the SFU when it reaches this many participants (topology.ts decides, for sfu/call-router.ts). */
 export const SFU_FROM = 5;
 
 /** What the server announces about the room's call (sfu/call-router.ts): its topology, its videoroom, and the size limit when there is no SFU. */
 export type ServerCall = { topology: 'mesh' | 'sfu'; janusRoom: number | null; sfu: boolean; limit: number | null };
 
 /** What a person in a call on the SFU is given to open its videoroom (sfu/service.ts): the id, and a single-use ticket for one /sfu connection. */
-export type SfuJoin = { janusRoom: number; ticket: string };
+export type SfuTicket = { janusRoom: number; ticket: string };
+
+/** The answer of `POST /api/rooms/<id>/call/sfu`: the ticket, and the ICE servers (with TURN credentials) to reach Janus. */
+export type SfuJoin = SfuTicket & { iceServers: RTCIceServer[] };
 
 /** The server's entry on awareness (`{ server: { call } }`; the server refuses it from anyone else). */
 export function serverCallOf(states: Map<number, { server?: { call?: Partial<ServerCall> } }>): ServerCall | null {
