@@ -1,3 +1,5 @@
+import { inCall } from '../src/lib/core/call/presence.ts';
+
 /** One entry of an awareness update: a client's state (JSON, `null` when it left) at a clock. */
 export type AwarenessEntry = { client: number; clock: number; json: string };
 
@@ -71,6 +73,6 @@ function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessC
 	if (state.user !== undefined && (typeof state.user !== 'object' || state.user === null || state.user.id !== ctx.userId)) return 'presence may only describe yourself';
 	const owner = ctx.clientOwner(entry.client);
 	if ((owner !== undefined && owner !== ctx.userId) || ctx.heldByOther(entry.client)) return 'that presence belongs to someone else';
-	if (state.call && ctx.callDevicesElsewhere(entry.client) >= ctx.maxCallDevices) return `you are already in this call on ${ctx.maxCallDevices} devices; leave it on one of them first`;
+	if (inCall(state) && ctx.callDevicesElsewhere(entry.client) >= ctx.maxCallDevices) return `you are already in this call on ${ctx.maxCallDevices} devices; leave it on one of them first`;
 	return null;
 }

@@ -36,7 +36,8 @@ describe('RoomPresence', () => {
 		expect(calls).toEqual([{ devices: 1, users: new Set(['ann']) }]);
 		// Muting is not joining again, and changes nobody's count.
 		presence.receive(ann, state(1, 2, { user: { id: 'ann' }, call: { peerId: 'p1', audio: false } }));
-		presence.receive(bob, state(2, 1, { user: { id: 'bob' } }));
+		// A call field with no peer id is not being in the call, for the server as for the browser (presence.ts).
+		presence.receive(bob, state(2, 1, { user: { id: 'bob' }, call: { audio: true } }));
 		expect(joined).toEqual(['ann']);
 		expect(calls).toHaveLength(1);
 		// Bob sees Ann's presence, relayed as the room's awareness.

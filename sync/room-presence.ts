@@ -5,6 +5,7 @@ import type { Logger } from '../src/lib/server/log.ts';
 import { TokenBucket } from '../src/lib/server/rate-limit.ts';
 import type { CallMembers } from '../sfu/call-router.ts';
 import { guardAwareness, type AwarenessEntry } from './awareness-guard.ts';
+import { inCall } from '../src/lib/core/call/presence.ts';
 import { awarenessMessage, deny, writeAwarenessEntries } from './protocol.ts';
 
 /** What presence needs of a connection. */
@@ -26,8 +27,6 @@ export type RoomPresenceOptions = {
 };
 
 const MINUTE_MS = 60_000;
-
-const inCall = (state: unknown) => !!(state as { call?: unknown } | undefined)?.call;
 
 /**
  * A room's presence (y-protocols awareness), relayed as far as each person may claim it

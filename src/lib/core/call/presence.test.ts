@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { participantsOf, serverCallOf } from './presence.ts';
+import { inCall, participantsOf, serverCallOf } from './presence.ts';
 
 describe('call presence on awareness', () => {
 	it('lists participants in join order, with where they receive the call', () => {
@@ -14,6 +14,12 @@ describe('call presence on awareness', () => {
 			['u2', 'mesh'],
 			['u1', 'sfu']
 		]);
+	});
+
+	it('is in the call only with a peer id', () => {
+		expect(inCall({ user: { id: 'u1' }, call: { peerId: 'p1' } })).toBe(true);
+		for (const state of [{ call: {} }, { call: { audio: true } }, { call: { peerId: 7 } }, { call: null }, { call: 'yes' }, {}, null, undefined]) expect(inCall(state)).toBe(false);
+		expect(participantsOf(new Map([[1, { user: { id: 'u1' }, call: { audio: true } }]]) as never)).toEqual([]);
 	});
 
 	it('reads what the server says about the call, and nothing when it has not spoken', () => {

@@ -19,12 +19,21 @@ export type CallParticipant = CallPresence & { userId: string; clientId: number 
 
 type AwarenessLike = { user?: { id?: unknown }; call?: Partial<CallPresence> | null };
 
+/**
+ * The one rule of call membership, for the browser and the server alike: an awareness state is
+ * in the call when its `call` field carries a peer id (the id its media is reached at).
+ */
+export function inCall(state: unknown): boolean {
+	const call = (state as { call?: { peerId?: unknown } | null } | null | undefined)?.call;
+	return typeof call === 'object' && call !== null && typeof call.peerId === 'string';
+}
+
 export function participantsOf(states: Map<number, AwarenessLike>): CallParticipant[] {
 	const list: CallParticipant[] = [];
 	for (const [clientId, state] of states) {
 		const call = state.call;
 		const id = state.user?.id;
-		if (!call || typeof call.peerId !== 'string' || typeof id !== 'string') continue;
+		if (!inCall(state) || !call || typeof id !== 'string') continue;
 		list.push({
 			clientId,
 			userId: id,
