@@ -23,7 +23,7 @@ type AwarenessLike = { user?: { id?: unknown }; call?: Partial<CallPresence> | n
  * The one rule of call membership, for the browser and the server alike: an awareness state is
  * in the call when its `call` field carries a peer id (the id its media is reached at).
  */
-export function inCall(state: unknown): boolean {
+export function inCall<T>(state: T): state is T & { call: { peerId: string } } {
 	const call = (state as { call?: { peerId?: unknown } | null } | null | undefined)?.call;
 	return typeof call === 'object' && call !== null && typeof call.peerId === 'string';
 }
@@ -31,9 +31,9 @@ export function inCall(state: unknown): boolean {
 export function participantsOf(states: Map<number, AwarenessLike>): CallParticipant[] {
 	const list: CallParticipant[] = [];
 	for (const [clientId, state] of states) {
-		const call = state.call;
 		const id = state.user?.id;
-		if (!inCall(state) || !call || typeof id !== 'string') continue;
+		if (!inCall(state) || typeof id !== 'string') continue;
+		const call = state.call;
 		list.push({
 			clientId,
 			userId: id,
