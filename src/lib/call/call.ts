@@ -1,12 +1,11 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
-import { deviceKind, participantsOf, serverCallOf, type CallParticipant, type CallPresence } from '../core/call/presence.ts';
+import { deviceKind, participantsOf, serverCallOf, type CallParticipant, type CallPresence, type SfuJoin } from '../core/call/presence.ts';
 import type { Quality } from './quality.ts';
 import type { LinkContext, MeshContext, MeshRoute, SfuContext, SfuRoute } from './call-links.ts';
 import { LocalMedia } from './local-media.ts';
 import { MeshLinks } from './mesh-links.ts';
 import { SfuLinks } from './sfu-links.ts';
-import type { SfuJoin } from '../core/call/presence.ts';
 import { preloadSfu } from './sfu-session.ts';
 import { STATS_MS } from './rtc-stats.ts';
 import { initialRoute, prefersSfu, routeReducer, routeShown, SWITCH_POLL_MS, type RouteEffect, type RouteEvent, type RouteState } from './route-switch.ts';
