@@ -35,8 +35,8 @@ export type Parley = {
 };
 
 /** Opens the data folder, secrets, database and auth; shared by `start` and `vite dev`. */
-export function createParley(config: Config): Parley {
-	const log = createLogger(config.logLevel);
+export function createParley(config: Config, options: { writeLog?: (line: string) => void } = {}): Parley {
+	const log = createLogger(config.logLevel, options.writeLog);
 	ensureWritableDir(config.dataDir);
 	const secrets = loadSecrets(config.dataDir, config.secrets);
 	const db = openDatabase(join(config.dataDir, DB_FILE));

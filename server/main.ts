@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, parseConfig, type Config } from '../src/lib/server/config.ts';
 import { StartupError } from '../src/lib/server/db.ts';
+import { logOutput } from '../src/lib/server/log.ts';
 import { createParley, ROOT, VERSION, type Parley } from './app.ts';
 import { answerClientError, HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson } from './http.ts';
 import { routeUpgrade } from './upgrade.ts';
@@ -20,9 +21,11 @@ function fail(error: unknown): never {
 
 let config: Config;
 let parley: Parley;
+let logs: ReturnType<typeof logOutput>;
 try {
 	config = parseConfig(process.env);
-	parley = createParley(config);
+	logs = logOutput(config.logFile);
+	parley = createParley(config, { writeLog: logs.write });
 } catch (error) {
 	fail(error);
 }
@@ -79,7 +82,9 @@ server.listen(config.port, config.host, () => {
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	const url = config.origin ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 	log.info('server.listening', { host: config.host, port, url, version: VERSION, dataDir: config.dataDir });
-	if (process.stdout.isTTY) console.log(`\nParley ${VERSION} is running at ${url}\n`);
+	// For people: where to go, in plain words, as the last line before the JSON log.
+	process.stdout.write(`Parley ${VERSION} is running at ${url}  (Ctrl+C to stop)\n`);
+	logs.release();
 });
 server.on('error', (error) => {
 	fail(new StartupError(`Cannot listen on ${config.host}:${config.port}: ${error.message}. Set HOST/PORT to a free address.`));

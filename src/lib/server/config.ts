@@ -26,6 +26,7 @@ const envSchema = z.object({
 	ORIGIN: origin.optional(),
 	DATA_DIR: z.string().min(1).default('./data'),
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+	LOG_FILE: z.string().min(1).optional(),
 	SIGNIN_RATE_LIMIT: positiveInt.default(10),
 	SIGNIN_ACCOUNT_FAILURES: positiveInt.default(5),
 	SIGNIN_ACCOUNT_LOCK_SECONDS: positiveInt.default(30),
@@ -76,6 +77,8 @@ export type Config = {
 	origin: string | undefined;
 	dataDir: string;
 	logLevel: LogLevel;
+	/** Where the JSON log lines go instead of stdout (appended). */
+	logFile?: string;
 	/** Sign-in attempts allowed per client address per minute. */
 	signInRateLimit: number;
 	/** Failed sign-ins per account before it must wait, and the first wait (doubling after each further failure). */
@@ -150,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		origin: e.ORIGIN,
 		dataDir: resolve(e.DATA_DIR),
 		logLevel: e.LOG_LEVEL,
+		logFile: e.LOG_FILE === undefined ? undefined : resolve(e.LOG_FILE),
 		signInRateLimit: e.SIGNIN_RATE_LIMIT,
 		signInAccount: { freeFailures: e.SIGNIN_ACCOUNT_FAILURES, lockMs: e.SIGNIN_ACCOUNT_LOCK_SECONDS * 1000 },
 		emailLookupsPerHour: e.USER_EMAIL_LOOKUP_RATE_LIMIT,

@@ -17,12 +17,12 @@ export type RunningServer = {
 export const freshDataDir = () => mkdtempSync(join(tmpdir(), 'parley-e2e-'));
 
 /**
- * Starts the built server (`node server/main.ts`) on a free loopback port with its own
- * DATA_DIR, and resolves once it logs that it listens.
+ * Starts the built server (`node server/main.ts`, or `command`) on a free loopback port with its
+ * own DATA_DIR, and resolves once it logs that it listens.
  */
-export function startServer(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
+export function startServer(env: Record<string, string> = {}, timeoutMs = 30_000, command = [process.execPath, 'server/main.ts']): Promise<RunningServer> {
 	const dataDir = env.DATA_DIR ?? freshDataDir();
-	const child = spawn(process.execPath, ['server/main.ts'], {
+	const child = spawn(command[0], command.slice(1), {
 		cwd: ROOT,
 		// Janus only where a test asks for it (SFU: 'auto'): most servers here need no SFU.
 		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SFU: 'off', DATA_DIR: dataDir, ...env },
