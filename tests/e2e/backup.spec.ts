@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import WebSocket from 'ws';
-import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
-import { MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../../src/lib/core/chat/protocol.ts';
 import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
-import { send } from '../../sync/test-messages.ts';
-import { createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
+import { createRoomWithMembers, signUpPerson } from './support/api-client.ts';
 import { freshDataDir, startServer } from './support/server.ts';
+import { syncWriter } from './support/sync-writer.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -24,38 +18,6 @@ function parley(args: string[], dataDir: string): Promise<{ code: number | null;
 	return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
-/** A writer on the real sync protocol with Parley's acknowledgements (`?ack=1`): knows which of its messages the server has stored. */
-async function writer(wsUrl: string, roomId: string, person: Person) {
-	const doc = new Y.Doc();
-	const ws = new WebSocket(`${wsUrl}/${roomId}?ack=1`, { headers: { cookie: person.cookie } });
-	const pending: { key: string; clock: number }[] = [];
-	const acked = new Set<string>();
-	doc.on('update', (update: Uint8Array) => {
-		const e = encoding.createEncoder();
-		encoding.writeVarUint(e, MESSAGE_SYNC);
-		syncProtocol.writeUpdate(e, update);
-		ws.send(encoding.toUint8Array(e));
-	});
-	ws.on('message', (data: Buffer) => {
-		const decoder = decoding.createDecoder(new Uint8Array(data));
-		if (decoding.readVarUint(decoder) !== MESSAGE_SERVER_STATE) return;
-		const stored = Y.decodeStateVector(decoding.readVarUint8Array(decoder)).get(doc.clientID) ?? 0;
-		while (pending.length && pending[0].clock <= stored) acked.add(pending.shift()!.key);
-	});
-	await new Promise<void>((resolve, reject) => {
-		ws.once('open', () => resolve());
-		ws.once('error', reject);
-	});
-	return {
-		acked,
-		write(text: string) {
-			const key = send(doc, person.id, text);
-			pending.push({ key, clock: Y.getState(doc.store, doc.clientID) });
-		},
-		close: () => ws.close()
-	};
-}
-
 test('a backup taken while people write holds every message acknowledged before it began, and restores into a fresh folder', async () => {
 	test.setTimeout(90_000);
 	const limits = { SYNC_UPDATES_PER_MINUTE: '100000', SYNC_BYTES_PER_MINUTE: '10000000', SYNC_BYTES_PER_DAY: '100000000' };
@@ -63,7 +25,7 @@ test('a backup taken while people write holds every message acknowledged before 
 	const people = await Promise.all(['Ann', 'Ben'].map((n) => signUpPerson(server.url, n)));
 	const room = await createRoomWithMembers(server.url, people[0], 'Backed up', people.slice(1));
 	const wsUrl = server.url.replace('http', 'ws') + '/sync';
-	const writers = await Promise.all(people.map((p) => writer(wsUrl, room.id, p)));
+	const writers = await Promise.all(people.map((p) => syncWriter(wsUrl, room.id, p)));
 
 	let n = 0;
 	const burst = setInterval(() => {
