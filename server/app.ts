@@ -43,7 +43,7 @@ export function createParley(config: Config): Parley {
 	const secrets = loadSecrets(config.dataDir, config.secrets);
 	const db = openDatabase(join(config.dataDir, DB_FILE));
 	const { from, to } = migrate(db, readMigrations(join(ROOT, 'migrations')));
-	if (from !== to) log.info('db.migrated', { from, to });
+	if (from !== to) log.info('db.migrated', { from, to, note: `migrated from ${from} to ${to}` });
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
 	const events = new RoomEvents();
 	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
