@@ -96,5 +96,8 @@ describe('backup and restore', () => {
 		await expect(restoreBackup(junk, target)).rejects.toThrow(BackupError);
 		expect(existsSync(target)).toBe(false);
 		await expect(writeBackup(temp(), join(temp(), 'x.tar.gz'), '1')).rejects.toThrow(/No Parley database/);
+		const { dir, db } = dataDir();
+		await expect(writeBackup(dir, join(dir, 'inside.tar.gz'), '1')).rejects.toThrow(/outside DATA_DIR/);
+		db.close();
 	});
 });

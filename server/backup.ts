@@ -1,5 +1,5 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
 import * as tar from 'tar';
 import { z } from 'zod';
@@ -40,6 +40,7 @@ export async function writeBackup(dataDir: string, file: string, parleyVersion: 
 	const dbFile = join(dataDir, DB_FILE);
 	if (!existsSync(dbFile)) throw new BackupError(`No Parley database at ${dbFile}. Is DATA_DIR set to the folder Parley runs with?`);
 	const target = resolve(file);
+	if (!relative(resolve(dataDir), target).startsWith('..')) throw new BackupError(`Write the backup outside DATA_DIR (${resolve(dataDir)}), e.g. ./parley backup /backups/parley.tar.gz.`);
 	const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.`));
 	try {
 		const source = new DatabaseSync(dbFile, { readOnly: true, timeout: 5000 });
