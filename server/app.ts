@@ -8,6 +8,7 @@ import { DB_FILE, ensureWritableDir, migrate, openDatabase, readMigrations } fro
 import { RoomEvents } from '../src/lib/server/events.ts';
 import { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import { createLogger } from '../src/lib/server/log.ts';
+import { createMetrics } from '../src/lib/server/metrics.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
@@ -37,11 +38,12 @@ export type Parley = {
 /** Opens the data folder, secrets, database and auth; shared by `start` and `vite dev`. */
 export function createParley(config: Config, options: { writeLog?: (line: string) => void } = {}): Parley {
 	const log = createLogger(config.logLevel, options.writeLog);
+	const metrics = createMetrics();
 	ensureWritableDir(config.dataDir);
 	const secrets = loadSecrets(config.dataDir, config.secrets);
 	const db = openDatabase(join(config.dataDir, DB_FILE));
 	const { from, to } = migrate(db, readMigrations(join(ROOT, 'migrations')));
-	if (from !== to) log.info('db.migrated', { from, to });
+	if (from !== to) log.info('db.migrated', { from, to, note: `migrated from ${from} to ${to}` });
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
 	const events = new RoomEvents();
 	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
@@ -53,9 +55,9 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	};
 	const authenticate = createUpgradeAuth({ auth, liveSessions, origin: config.origin });
 	// The SFU service holds the call policy (sfu/call-router.ts): ringing, admission and sync read it.
-	const sfu = createSfuService({ config, secrets, authenticate, rooms, events, log });
+	const sfu = createSfuService({ config, secrets, authenticate, rooms, events, log, metrics });
 	const { allowPrivateEndpoints, ...pushLimits } = config.push;
-	const push = new Push({ db, rooms, events, log, vapid, limits: pushLimits, allowPrivateEndpoints, inCall: (roomId) => sfu.router.usersInCall(roomId) });
+	const push = new Push({ db, rooms, events, log, metrics, vapid, limits: pushLimits, allowPrivateEndpoints, inCall: (roomId) => sfu.router.usersInCall(roomId) });
 	if (allowPrivateEndpoints) log.warn('push.private_endpoints_allowed', { note: 'PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests and development only' });
 	const sync = createSyncService({
 		db,
@@ -63,6 +65,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		rooms,
 		events,
 		log,
+		metrics,
 		limits: config.sync,
 		calls: sfu.router,
 		idleMs: config.roomIdleMs,
@@ -75,6 +78,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		rooms,
 		events,
 		log,
+		metrics,
 		maxFrameBytes: config.peerjsMaxFrameBytes,
 		admit: (roomId) => sfu.router.admit(roomId)
 	});
@@ -88,6 +92,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		liveSessions,
 		rooms,
 		push,
+		metrics,
 		signInBackoff: new SignInBackoff(config.signInAccount),
 		userSearch: new UserSearch(rooms, config.emailLookupsPerHour),
 		issuePeerId: signal.issue,

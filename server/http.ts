@@ -1,9 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../src/lib/server/log.ts';
 import { CLIENT_ADDRESS_HEADER } from '../src/lib/server/auth.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import { cspHeader } from '../src/lib/server/csp.ts';
+import type { Metrics } from '../src/lib/server/metrics.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Headers through which the server tells SvelteKit (adapter-node) the public protocol and host. */
@@ -54,6 +56,24 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, config
 		return false;
 	}
 	return true;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** GET /metrics for Prometheus, with the METRICS_TOKEN as a Bearer token (compared in constant time). */
+export async function serveMetrics(req: IncomingMessage, res: ServerResponse, token: string, metrics: Metrics): Promise<void> {
+	if (req.method !== 'GET' && req.method !== 'HEAD') {
+		res.setHeader('allow', 'GET, HEAD');
+		return sendJson(res, 405, { error: 'Only GET reads /metrics.' });
+	}
+	const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+	if (!timingSafeEqual(digest(given), digest(token))) {
+		res.setHeader('www-authenticate', 'Bearer realm="parley-metrics"');
+		return sendJson(res, 401, { error: 'Send the METRICS_TOKEN as `Authorization: Bearer <token>` to read /metrics.' });
+	}
+	const body = await metrics.registry.metrics();
+	res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+	res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /** A DNS name (labels of at most 63 letters, digits and hyphens), an IPv4 address or a bracketed IPv6 address, then an optional port. */

@@ -6,7 +6,7 @@ import { ConfigError, parseConfig, type Config } from '../src/lib/server/config.
 import { StartupError } from '../src/lib/server/db.ts';
 import { logOutput } from '../src/lib/server/log.ts';
 import { createParley, ROOT, VERSION, type Parley } from './app.ts';
-import { answerClientError, HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson } from './http.ts';
+import { answerClientError, HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson, serveMetrics } from './http.ts';
 import { routeUpgrade } from './upgrade.ts';
 
 const SHUTDOWN_GRACE_MS = 5000;
@@ -29,7 +29,7 @@ try {
 } catch (error) {
 	fail(error);
 }
-const { log } = parley.context;
+const { log, metrics } = parley.context;
 
 // adapter-node reads these when its handler is imported.
 process.env.BODY_SIZE_LIMIT = String(MAX_BODY_BYTES);
@@ -45,6 +45,8 @@ const serviceWorkerFile = join(buildDir, 'client', 'sw.js');
 function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
 	if (!prepareRequest(req, res, config)) return;
 	if (req.url === '/healthz') return sendJson(res, 200, { ok: true, version: VERSION });
+	// Without a token /metrics is not there at all: SvelteKit answers 404 as for any unknown path.
+	if (config.metricsToken && req.url?.split('?')[0] === '/metrics') return serveMetrics(req, res, config.metricsToken, metrics);
 	// The service worker is read fresh and never cached, so browsers see a new version as soon as it is deployed.
 	if (req.url === '/sw.js' && req.method === 'GET' && existsSync(serviceWorkerFile)) {
 		res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'service-worker-allowed': '/' });
@@ -55,6 +57,7 @@ function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> 
 }
 
 const server = createServer((req, res) => {
+	res.on('finish', () => metrics.httpResponses.inc({ status: String(res.statusCode) }));
 	// Whatever a request makes the server throw (or reject with) ends that request, never the process.
 	const failed = (error: unknown) => {
 		log.error('request.failed', { method: req.method, path: req.url?.split('?')[0].slice(0, 200), error });

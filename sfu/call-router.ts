@@ -84,6 +84,13 @@ export class CallRouter {
 		return this.#calls.get(roomId)?.count ?? 0;
 	}
 
+	/** Calls with someone in them, by topology (for /metrics). */
+	callsByTopology(): Record<Topology['mode'], number> {
+		const counts = { mesh: 0, sfu: 0 };
+		for (const call of this.#calls.values()) if (call.count > 0) counts[call.topology.mode] += 1;
+		return counts;
+	}
+
 	/** Resolves true once the person is in the room's call, false after `timeoutMs` (their presence may arrive just after a request). */
 	async whenInCall(roomId: string, userId: string, timeoutMs: number): Promise<boolean> {
 		const deadline = Date.now() + timeoutMs;

@@ -6,6 +6,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { Config } from '../src/lib/server/config.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { Secrets } from '../src/lib/server/secrets.ts';
 import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
@@ -45,8 +46,8 @@ const TRANSPORTS = '/usr/lib/x86_64-linux-gnu/janus/transports';
  * connections, and kicks their feeds, when they lose access to the room. Janus itself listens
  * on 127.0.0.1 and checks the signed tokens the proxy adds.
  */
-export function createSfuService(options: { config: Config; secrets: Secrets; authenticate: UpgradeAuth; rooms: Rooms; events: RoomEvents; log: Logger }) {
-	const { config, secrets, authenticate, log } = options;
+export function createSfuService(options: { config: Config; secrets: Secrets; authenticate: UpgradeAuth; rooms: Rooms; events: RoomEvents; log: Logger; metrics: Metrics }) {
+	const { config, secrets, authenticate, log, metrics } = options;
 	const maxPayload = config.sfu.maxMessageBytes;
 	const wss = new WebSocketServer({ noServer: true, maxPayload, handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false) });
 	let janus: JanusProcess | null = null;
@@ -55,6 +56,7 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 	const pidFile = join(dir, 'janus.pid');
 	const rooms = new JanusRooms({ url: () => url, adminKey: secrets.janusAdminKey, tokenSecret: secrets.janusTokenSecret, log, bitrate: config.sfu.publisherBitrate });
 	const router = new CallRouter({ rooms, available: () => url !== undefined, publishers: config.roomMemberLimit, log });
+	metrics.countCalls(() => router.callsByTopology());
 	const tickets = new SfuTickets();
 	/** Open /sfu connections, with the videoroom each was opened for. */
 	const connections = new Map<SfuConnection, JanusRoom>();
@@ -117,7 +119,10 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		janus.onReady = () => {
 			if (janus?.pid) writeFileSync(pidFile, String(janus.pid));
 			// After a restart Janus has no rooms: calls on the SFU get new ones and their people rejoin.
-			if (!first) router.sfuRestarted();
+			if (!first) {
+				metrics.janusRestarts.inc();
+				router.sfuRestarted();
+			}
 			first = false;
 		};
 		url = janus.url;
@@ -183,11 +188,13 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 					};
 					const connection = new SfuConnection({ client, upstream, binding, tokens, log });
 					connections.set(connection, room);
+					metrics.connections.inc({ service: 'sfu' });
 					// Signing out (or a revoked or expired session) ends the call on this device: Janus drops its session with the socket.
 					const unwatch = caller.watch((reason) => connection.end(CLOSE_SESSION_ENDED, reason));
 					client.on('close', (code) => {
 						unwatch();
 						connections.delete(connection);
+						metrics.connections.dec({ service: 'sfu' });
 						if (code === 1009) log.warn('sfu.frame_too_large', { roomId: binding.roomId, userId: binding.userId, maxPayload });
 					});
 				});

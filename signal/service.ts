@@ -6,6 +6,7 @@ import { ExpressPeerServer } from 'peer';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
 import { refuseUpgrade } from '../server/upgrade.ts';
@@ -48,12 +49,13 @@ export function createSignalService(options: {
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
+	metrics: Pick<Metrics, 'connections'>;
 	/** Asked before a member is given a peer id; throws (an ApiFailure) to refuse, e.g. when the call is full. */
 	admit?: (roomId: string) => void;
 	/** Largest frame a signalling socket may send; a bigger one closes that socket (1009). */
 	maxFrameBytes?: number;
 }) {
-	const { authenticate, rooms, events, log } = options;
+	const { authenticate, rooms, events, log, metrics } = options;
 	const issued = new Map<string, Issued>();
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
 
@@ -141,7 +143,9 @@ export function createSignalService(options: {
 				entry.socket = ws;
 				guard(ws, entry);
 				const unwatch = caller.watch((reason) => ws.close(4401, reason));
+				metrics.connections.inc({ service: 'signal' });
 				ws.on('close', () => {
+					metrics.connections.dec({ service: 'signal' });
 					issued.delete(peerId);
 					unwatch();
 				});

@@ -39,7 +39,7 @@ async function pairOnOwnServer(env: Record<string, string>) {
 	return { server: own, ann, bo, room: createRoomWithMembers(own.parley.context.rooms, ann.id, { name: 'Pair', memberIds: [bo.id] }).id };
 }
 /** What a process that starts after an unclean stop loads: the room from what is stored. */
-const reload = (room: string) => new RoomSession({ roomId: room, store: new SyncStore(server.parley.context.db), log: quiet, limits: parseConfig({}).sync, onActivity: () => {} });
+const reload = (room: string) => new RoomSession({ roomId: room, store: new SyncStore(server.parley.context.db), log: quiet, metrics: server.parley.context.metrics, limits: parseConfig({}).sync, onActivity: () => {} });
 
 async function honestRoom(name: string) {
 	const room = newRoom(name);
@@ -76,6 +76,7 @@ describe('an update that passes validation but that Yjs cannot apply', () => {
 			roomId: room,
 			store,
 			log: quiet,
+			metrics: server.parley.context.metrics,
 			limits: parseConfig({}).sync,
 			onActivity: () => {},
 			// As if the rules missed this kind of update.
@@ -150,6 +151,9 @@ describe('write limits', () => {
 		// At most about a minute's allowance (1 MiB by default) was stored.
 		expect(storedBytes(room)).toBeLessThan(1.2 * 1024 * 1024);
 		expect(storedUpdates(room)).toBeGreaterThan(0);
+		// Counted for /metrics by the limit that refused them.
+		const refused = (await server.parley.context.metrics.updatesRefused.get()).values.find((v) => v.labels.reason === 'bytes_per_minute');
+		expect(refused?.value).toBeGreaterThan(0);
 		flooder.ws.close();
 	});
 

@@ -1,14 +1,16 @@
 import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { CallRouter } from '../sfu/call-router.ts';
 import type { IndexedMessage } from './message-index.ts';
-import { RoomSession } from './room-session.ts';
+import { RoomSession, type SyncMetrics } from './room-session.ts';
 import type { SyncStore } from './store.ts';
 
 export type RoomRegistryOptions = {
 	store: SyncStore;
 	log: Logger;
 	limits: SyncLimits;
+	metrics: SyncMetrics & Pick<Metrics, 'roomsLoaded'>;
 	/** How long a room document stays loaded after its last connection closes. */
 	idleMs: number;
 	/** Told who is in each room's call; says what the server tells each room about its call. */
@@ -61,19 +63,21 @@ export class RoomRegistry {
 	}
 
 	#load(roomId: string): RoomSession {
-		const { store, log, limits, calls, onCallJoin, onActivity } = this.#options;
+		const { store, log, limits, metrics, calls, onCallJoin, onActivity } = this.#options;
 		const started = performance.now();
 		const room: RoomSession = new RoomSession({
 			roomId,
 			store,
 			log,
 			limits,
+			metrics,
 			onActivity: (added) => onActivity(room, added),
 			onCallJoin: (userId) => onCallJoin?.(roomId, userId),
 			onCall: (members) => calls.update(roomId, members)
 		});
 		this.#tellCall(room);
 		this.#rooms.set(roomId, room);
+		metrics.roomsLoaded.inc();
 		log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
 		return room;
 	}
@@ -105,6 +109,7 @@ export class RoomRegistry {
 		if (keep) room.compact();
 		room.destroy(keep);
 		this.#rooms.delete(roomId);
+		this.#options.metrics.roomsLoaded.dec();
 		this.#options.log.info('sync.room_unloaded', { roomId });
 	}
 

@@ -3,6 +3,7 @@ import { MAX_CLOCK_SKEW_MS, MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { validateUpdate, viewOf, type UpdateContext, type Verdict } from '../src/lib/core/chat/validate-update.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Metrics, RefusalReason } from '../src/lib/server/metrics.ts';
 import type { Role } from '../src/lib/rooms/schemas.ts';
 import { MessageIndex, type IndexedMessage } from './message-index.ts';
 import { ack, deny, readClientMessage, syncStep1, syncStep2, updateMessage } from './protocol.ts';
@@ -30,11 +31,15 @@ export type RoomSessionOptions = {
 	store: SyncStore;
 	log: Logger;
 	limits: SyncLimits;
+	/** Counts what happens to each update. */
+	metrics: SyncMetrics;
 	/** New messages, in batches (see MessageIndex). */
 	onActivity: (added: IndexedMessage[]) => void;
 	/** The rules an update must pass before it is applied (the shared chat rules; replaceable in tests). */
 	validate?: (update: Uint8Array, ctx: UpdateContext) => Verdict;
 } & Pick<RoomPresenceOptions, 'onCallJoin' | 'onCall'>;
+
+export type SyncMetrics = Pick<Metrics, 'updatesAccepted' | 'updatesRefused' | 'syncLatency'>;
 
 /** Close code for a connection whose update could not be applied: it must reconnect and sync again. */
 export const CLOSE_BAD_UPDATE = 4400;
@@ -52,6 +57,7 @@ export class RoomSession {
 	readonly presence: RoomPresence;
 	readonly #store: SyncStore;
 	readonly #log: Logger;
+	readonly #metrics: SyncMetrics;
 	readonly #limits: SyncLimits;
 	readonly #writes: WriteLimits;
 	readonly #index: MessageIndex;
@@ -68,6 +74,7 @@ export class RoomSession {
 		this.roomId = options.roomId;
 		this.#store = options.store;
 		this.#log = options.log;
+		this.#metrics = options.metrics;
 		this.#limits = options.limits;
 		this.#validate = options.validate ?? validateUpdate;
 		this.#writes = new WriteLimits(this.roomId, this.#store, this.#limits);
@@ -144,14 +151,16 @@ export class RoomSession {
 		}
 	}
 
-	#refuse(peer: Peer, reason: string, bytes: number): void {
+	#refuse(peer: Peer, reason: string, bytes: number, code: RefusalReason): void {
+		this.#metrics.updatesRefused.inc({ reason: code });
 		this.#log.warn('sync.update_rejected', { roomId: this.roomId, userId: peer.userId, reason, bytes });
 		peer.send(deny(`update rejected: ${reason}`));
 	}
 
 	#receiveUpdate(peer: Peer, update: Uint8Array): void {
+		const received = performance.now();
 		const allowed = this.#writes.take(peer.userId, update.byteLength);
-		if (!allowed.ok) return this.#refuse(peer, allowed.reason, update.byteLength);
+		if (!allowed.ok) return this.#refuse(peer, allowed.reason, update.byteLength, allowed.limit);
 		const verdict = this.#validate(update, {
 			userId: peer.userId,
 			canModerate: peer.role !== 'member',
@@ -160,8 +169,8 @@ export class RoomSession {
 			doc: viewOf(this.#doc),
 			clientOwner: (client) => this.#clients.get(client)
 		});
-		if (!verdict.ok) return this.#refuse(peer, verdict.reason, update.byteLength);
-		if (!verdict.changes) return this.#ack(peer);
+		if (!verdict.ok) return this.#refuse(peer, verdict.reason, update.byteLength, 'invalid');
+		if (!verdict.changes) return this.#accepted(peer, received);
 
 		// Apply first, holding back what it would relay and index: an update Yjs cannot apply is never stored.
 		const staged: Staged = { relay: [], added: [], removed: [] };
@@ -170,6 +179,7 @@ export class RoomSession {
 			Y.applyUpdate(this.#doc, update, peer);
 		} catch (error) {
 			this.#staged = null;
+			this.#metrics.updatesRefused.inc({ reason: 'unappliable' });
 			this.#log.error('sync.update_unappliable', { roomId: this.roomId, userId: peer.userId, bytes: update.byteLength, error });
 			this.#load();
 			peer.send(deny('update rejected: it could not be applied to the room; sync again'));
@@ -182,6 +192,7 @@ export class RoomSession {
 			this.#store.append(this.roomId, this.#seq + 1, update, { userId: peer.userId, day: allowed.day, newClients });
 		} catch (error) {
 			// Not stored, so it must not stay applied either: back to what is stored; the client sends it again.
+			this.#metrics.updatesRefused.inc({ reason: 'store_failed' });
 			this.#log.error('sync.store_failed', { roomId: this.roomId, userId: peer.userId, error });
 			this.#load();
 			return peer.close(1011, 'The server could not save your change; it will be sent again');
@@ -190,14 +201,17 @@ export class RoomSession {
 		this.#sinceSnapshot += 1;
 		for (const client of newClients) this.#clients.set(client, peer.userId);
 		this.#writes.stored(peer.userId, allowed.day, update.byteLength);
-		this.#ack(peer);
+		this.#accepted(peer, received);
 		for (const bytes of staged.relay) for (const other of this.peers) if (other !== peer) other.send(bytes);
 		this.#index.record(staged.added, staged.removed);
 		if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
 	}
 
-	#ack(peer: Peer): void {
+	/** Stored (or nothing new): acknowledged, counted, and timed from when it was received. */
+	#accepted(peer: Peer, received: number): void {
 		if (peer.wantsAck) peer.send(ack(this.#doc));
+		this.#metrics.updatesAccepted.inc();
+		this.#metrics.syncLatency.observe((performance.now() - received) / 1000);
 	}
 
 	/**

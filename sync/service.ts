@@ -7,6 +7,7 @@ import { isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
 import { RoomRegistry, type RoomRegistryOptions } from './room-registry.ts';
@@ -29,7 +30,7 @@ export type SyncOptions = {
 	idleMs?: number;
 	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
 	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
-} & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin'>;
+} & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin' | 'metrics'> & { metrics: Pick<Metrics, 'connections'> };
 
 const PING_MS = 30_000;
 /** Close code when a person has the room open on more connections than allowed. */
@@ -54,13 +55,14 @@ const MAX_FRAME_BYTES = 2 * MAX_UPDATE_BYTES;
  * (`room-registry.ts`), keeps the socket alive, and cuts people off the moment they lose access.
  */
 export function createSyncService(options: SyncOptions) {
-	const { authenticate, rooms, events, log } = options;
+	const { authenticate, rooms, events, log, metrics } = options;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const sockets = new Map<Peer, WebSocket>();
 	const registry = new RoomRegistry({
 		store: new SyncStore(options.db),
 		log,
 		limits: options.limits,
+		metrics,
 		idleMs: options.idleMs ?? 30_000,
 		calls: options.calls,
 		onCallJoin: options.onCallJoin,
@@ -131,6 +133,7 @@ export function createSyncService(options: SyncOptions) {
 		sockets.set(peer, ws);
 		const unwatch = caller.watch((reason) => ws.close(CLOSE_UNAUTHENTICATED, reason));
 		room.join(peer);
+		metrics.connections.inc({ service: 'sync' });
 		log.info('sync.connected', { roomId, userId });
 
 		ws.off('message', hold);
@@ -153,6 +156,7 @@ export function createSyncService(options: SyncOptions) {
 			sockets.delete(peer);
 			room.leave(peer);
 			registry.release(roomId);
+			metrics.connections.dec({ service: 'sync' });
 			log.info('sync.disconnected', { roomId, userId });
 		});
 	}

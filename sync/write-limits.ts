@@ -1,11 +1,12 @@
 import type { SyncLimits } from '../src/lib/server/config.ts';
+import type { RefusalReason } from '../src/lib/server/metrics.ts';
 import { TokenBucket } from '../src/lib/server/rate-limit.ts';
 import { dayOf, type SyncStore } from './store.ts';
 
 const MINUTE_MS = 60_000;
 const MIB = 1024 * 1024;
 
-export type WriteVerdict = { ok: true; day: number } | { ok: false; reason: string };
+export type WriteVerdict = { ok: true; day: number } | { ok: false; reason: string; limit: RefusalReason };
 
 /**
  * How much each person may write to one room's document: updates and bytes per minute (token
@@ -37,12 +38,12 @@ export class WriteLimits {
 		const day = dayOf(this.#now());
 		const used = this.#usedToday(userId, day);
 		if (used + bytes > this.#limits.bytesPerDay) {
-			return { ok: false, reason: `you have added ${(used / MIB).toFixed(1)} MB to this room today, the most one person may add in a day; try again tomorrow` };
+			return { ok: false, limit: 'bytes_per_day', reason: `you have added ${(used / MIB).toFixed(1)} MB to this room today, the most one person may add in a day; try again tomorrow` };
 		}
 		const updates = buckets.updates.take();
-		if (!updates.ok) return { ok: false, reason: `you are sending changes too fast (at most ${this.#limits.updatesPerMinute} a minute); try again in ${Math.ceil(updates.retryMs / 1000)} s` };
+		if (!updates.ok) return { ok: false, limit: 'updates_per_minute', reason: `you are sending changes too fast (at most ${this.#limits.updatesPerMinute} a minute); try again in ${Math.ceil(updates.retryMs / 1000)} s` };
 		const volume = buckets.bytes.take(bytes);
-		if (!volume.ok) return { ok: false, reason: `you are sending too much too fast (at most ${(this.#limits.bytesPerMinute / MIB).toFixed(1)} MB a minute); try again in ${Math.ceil(volume.retryMs / 1000)} s` };
+		if (!volume.ok) return { ok: false, limit: 'bytes_per_minute', reason: `you are sending too much too fast (at most ${(this.#limits.bytesPerMinute / MIB).toFixed(1)} MB a minute); try again in ${Math.ceil(volume.retryMs / 1000)} s` };
 		return { ok: true, day };
 	}
 

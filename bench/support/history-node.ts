@@ -28,6 +28,7 @@ import { SortedKeys } from '../../src/lib/core/chat/sorted-keys.ts';
 import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
 import { MESSAGES, type MessageValue } from '../../src/lib/core/chat/schema.ts';
 import type { Logger } from '../../src/lib/server/log.ts';
+import { createMetrics } from '../../src/lib/server/metrics.ts';
 import { parseConfig } from '../../src/lib/server/config.ts';
 import { RoomSession } from '../../sync/room-session.ts';
 import { SyncStore } from '../../sync/store.ts';
@@ -54,12 +55,13 @@ const db = new DatabaseSync(file);
 db.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on;');
 const store = new SyncStore(db);
 const limits = parseConfig({}).sync;
+const metrics = createMetrics();
 
 // Server side.
 let session: RoomSession | undefined;
 gc();
 const heapBefore = process.memoryUsage().heapUsed;
-const loadCold = time(() => (session = new RoomSession({ roomId, store, log: quiet, limits, onActivity: () => {} })));
+const loadCold = time(() => (session = new RoomSession({ roomId, store, log: quiet, metrics, limits, onActivity: () => {} })));
 gc();
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 const encode = median([0, 1, 2].map(() => time(() => Y.encodeStateAsUpdate(session!.doc))));
@@ -72,7 +74,7 @@ session = undefined;
 const loadWarm = median(
 	[0, 1, 2].map(() => {
 		gc();
-		const t = time(() => (session = new RoomSession({ roomId, store, log: quiet, limits, onActivity: () => {} })));
+		const t = time(() => (session = new RoomSession({ roomId, store, log: quiet, metrics, limits, onActivity: () => {} })));
 		session!.destroy();
 		return t;
 	})

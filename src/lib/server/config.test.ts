@@ -25,7 +25,8 @@ describe('parseConfig', () => {
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
 			sessionCheckMs: 5000,
 			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 },
-			peerjsMaxFrameBytes: 65536
+			peerjsMaxFrameBytes: 65536,
+			metricsToken: undefined
 		});
 	});
 
@@ -92,6 +93,11 @@ describe('parseConfig', () => {
 			emailLookupsPerHour: 9
 		});
 		expect(() => parseConfig({ PUSH_ALLOW_PRIVATE_ENDPOINTS: 'yes' })).toThrow(/PUSH_ALLOW_PRIVATE_ENDPOINTS="yes": must be 1 or 0/);
+	});
+
+	it('reads the metrics token, and refuses one too short to be a secret', () => {
+		expect(parseConfig({ METRICS_TOKEN: 't'.repeat(16) }).metricsToken).toBe('t'.repeat(16));
+		expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN="short": must be at least 16 characters/);
 	});
 
 	it('treats empty variables as unset', () => {

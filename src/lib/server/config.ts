@@ -67,7 +67,8 @@ const envSchema = z.object({
 	SYNC_CONNECTIONS_PER_ROOM: positiveInt.default(10),
 	AWARENESS_STATE_BYTES: positiveInt.default(4096),
 	AWARENESS_UPDATES_PER_MINUTE: positiveInt.default(120),
-	CALL_DEVICES_PER_PERSON: positiveInt.default(2)
+	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
+	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional()
 });
 
 export type Config = {
@@ -112,6 +113,8 @@ export type Config = {
 	sessionCheckMs: number;
 	/** What one person may send to one room's document and presence (sync/limits.ts). */
 	sync: SyncLimits;
+	/** Bearer token that opens GET /metrics; unset, /metrics does not exist (404). */
+	metricsToken: string | undefined;
 };
 
 export type SyncLimits = {
@@ -195,7 +198,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			callDevicesPerPerson: e.CALL_DEVICES_PER_PERSON
 		},
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
-		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES
+		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,
+		metricsToken: e.METRICS_TOKEN
 	};
 }
 

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { RoomEvents } from './events.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 import type { Push } from './push.ts';
 import type { Rooms } from './rooms.ts';
 import type { SignInBackoff } from './signin-backoff.ts';
@@ -22,6 +23,8 @@ export type AppContext = {
 	liveSessions: LiveSessions;
 	rooms: Rooms;
 	push: Push;
+	/** Figures for /metrics; the event streams count themselves. */
+	metrics: Metrics;
 	/** Failed sign-ins per account, with a growing wait (hooks.server.ts). */
 	signInBackoff: SignInBackoff;
 	/** People search, with lookups by email limited per person. */

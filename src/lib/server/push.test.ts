@@ -12,6 +12,7 @@ import { ApiFailure } from './api-failure.ts';
 import { migrate, readMigrations } from './db.ts';
 import { RoomEvents, type RoomChange } from './events.ts';
 import { createLogger } from './log.ts';
+import { createMetrics } from './metrics.ts';
 import type { Lookup } from './public-address.ts';
 import { PublicAgent } from './public-agent.ts';
 import { DEFAULT_PUSH_LIMITS, Push } from './push.ts';
@@ -76,7 +77,7 @@ beforeEach(() => {
 	changes = [];
 	events.onChange((c) => changes.push(c));
 	rooms = new Rooms({ db, events, memberLimit: 100, createPerHour: 100 });
-	push = new Push({ db, rooms, events, log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true });
+	push = new Push({ db, rooms, events, metrics: createMetrics(), log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true });
 	for (const [id, name] of [['ann', 'Ann'], ['bob', 'Bob'], ['cid', 'Cid'], ['dee', 'Dee']]) addUser(id, name);
 });
 
@@ -106,7 +107,7 @@ describe('ringing', () => {
 		const bob = browserSubscription('bob');
 		await push.subscribe('bob', bob.body);
 		await push.subscribe('cid', browserSubscription('cid').body);
-		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true, inCall: () => new Set(['cid']) });
+		push = new Push({ db, rooms, events: new RoomEvents(), metrics: createMetrics(), log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true, inCall: () => new Set(['cid']) });
 		expect(await push.ring(room, { id: 'ann', name: 'Ann' }).sent).toBe(1);
 		received.length = 0;
 		await push.endRing(room, ['bob']);
@@ -155,7 +156,7 @@ describe('subscriptions', () => {
 
 describe('subscriptions per person', () => {
 	it('are capped: a new device replaces the oldest one', async () => {
-		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true, limits: { ...DEFAULT_PUSH_LIMITS, subscriptionsPerPerson: 3 } });
+		push = new Push({ db, rooms, events: new RoomEvents(), metrics: createMetrics(), log: createLogger('error'), vapid, ca: cert, allowPrivateEndpoints: true, limits: { ...DEFAULT_PUSH_LIMITS, subscriptionsPerPerson: 3 } });
 		for (const n of [1, 2, 3, 4, 5]) await push.subscribe('bob', browserSubscription(`bob-${n}`).body);
 		const kept = (db.prepare('select endpoint from push_subscription where userId = ? order by endpoint').all('bob') as { endpoint: string }[]).map((r) => r.endpoint.split('/').pop());
 		expect(kept).toEqual(['bob-3', 'bob-4', 'bob-5']);
@@ -164,7 +165,7 @@ describe('subscriptions per person', () => {
 
 describe('ringing limits', () => {
 	it('refuse a caller ringing more than the limit a minute with 429 saying when to try again; other callers still ring', async () => {
-		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, limits: { subscriptionsPerPerson: 10, ringsPerMinute: 2, roomRingsPerMinute: 3 } });
+		push = new Push({ db, rooms, events: new RoomEvents(), metrics: createMetrics(), log: createLogger('error'), vapid, limits: { subscriptionsPerPerson: 10, ringsPerMinute: 2, roomRingsPerMinute: 3 } });
 		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
 		push.ring(room, { id: 'ann', name: 'Ann' });
 		push.ring(room, { id: 'ann', name: 'Ann' });
@@ -175,7 +176,7 @@ describe('ringing limits', () => {
 	});
 
 	it('also hold for ending the ringing and for declining', () => {
-		push = new Push({ db, rooms, events: new RoomEvents(), log: createLogger('error'), vapid, limits: { subscriptionsPerPerson: 10, ringsPerMinute: 1, roomRingsPerMinute: 10 } });
+		push = new Push({ db, rooms, events: new RoomEvents(), metrics: createMetrics(), log: createLogger('error'), vapid, limits: { subscriptionsPerPerson: 10, ringsPerMinute: 1, roomRingsPerMinute: 10 } });
 		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob'] }).id;
 		push.cancelRing(room, 'ann');
 		expect(() => push.cancelRing(room, 'ann')).toThrow(expect.objectContaining({ status: 429 }));
@@ -188,7 +189,7 @@ describe('endpoint addresses (the default policy)', () => {
 	let logged: string[];
 	const strictPush = (resolve?: Lookup) => {
 		logged = [];
-		return new Push({ db, rooms, events: new RoomEvents(), log: createLogger('info', (l) => logged.push(l)), vapid, ca: cert, resolve });
+		return new Push({ db, rooms, events: new RoomEvents(), metrics: createMetrics(), log: createLogger('info', (l) => logged.push(l)), vapid, ca: cert, resolve });
 	};
 	const keys = () => browserSubscription('x').body.keys;
 

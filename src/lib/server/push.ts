@@ -6,6 +6,7 @@ import type { PushPayload, SubscriptionBody } from '#lib/push/schemas.ts';
 import { ApiFailure } from './api-failure.ts';
 import type { RoomEvents } from './events.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 import { resolvePublic, type Lookup } from './public-address.ts';
 import { PublicAgent } from './public-agent.ts';
 import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
@@ -38,6 +39,8 @@ export type PushOptions = {
 	rooms: Rooms;
 	events: RoomEvents;
 	log: Logger;
+	/** Counts pushes sent and failed. */
+	metrics: Pick<Metrics, 'push'>;
 	vapid: Vapid;
 	/** People in a room's call right now (from the sync service's awareness); they are not rung. */
 	inCall?: (roomId: string) => ReadonlySet<string>;
@@ -63,6 +66,7 @@ export class Push {
 	readonly #rooms: Rooms;
 	readonly #events: RoomEvents;
 	readonly #log: Logger;
+	readonly #metrics: Pick<Metrics, 'push'>;
 	readonly #vapid: Vapid;
 	readonly #agent: Agent | undefined;
 	readonly #allowPrivate: boolean;
@@ -79,6 +83,7 @@ export class Push {
 		this.#rooms = options.rooms;
 		this.#events = options.events;
 		this.#log = options.log;
+		this.#metrics = options.metrics;
 		this.#vapid = options.vapid;
 		this.#allowPrivate = options.allowPrivateEndpoints ?? false;
 		this.#resolve = options.resolve;
@@ -155,8 +160,10 @@ export class Push {
 						timeout: 10_000,
 						...(this.#agent ? { agent: this.#agent } : {})
 					});
+					this.#metrics.push.inc({ result: 'sent' });
 					return true;
 				} catch (error) {
+					this.#metrics.push.inc({ result: 'failed' });
 					const status = (error as { statusCode?: number }).statusCode;
 					const code = (error as { code?: string }).code;
 					if (code && REFUSED_CODES.has(code)) {

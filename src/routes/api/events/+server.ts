@@ -26,7 +26,12 @@ export const GET = api(({ event, user, context }) => {
 			};
 			const unClose = context.events.onClose(end);
 			const unwatch = event.locals.sessionId ? context.liveSessions.add({ sessionId: event.locals.sessionId, userId: user.id, end }) : () => {};
+			context.metrics.connections.inc({ service: 'events' });
+			let open = true;
 			stop = () => {
+				if (!open) return;
+				open = false;
+				context.metrics.connections.dec({ service: 'events' });
 				clearInterval(heartbeat);
 				unsubscribe();
 				unClose();

@@ -1,0 +1,13 @@
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.]+(?:e[+-]?\d+)?|NaN|[+-]Inf)$/;
+
+/** Reads Prometheus' text format into `name{labels}` → value; throws on a line that is not a comment, blank or sample. */
+export function parsePrometheus(text: string): Map<string, number> {
+	const samples = new Map<string, number>();
+	for (const line of text.split('\n')) {
+		if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
+		const match = SAMPLE.exec(line);
+		if (!match) throw new Error(`not Prometheus text format: ${JSON.stringify(line)}`);
+		samples.set(match[1] + (match[2] ?? ''), Number(match[3]));
+	}
+	return samples;
+}
