@@ -3,6 +3,8 @@ import { isAuthPath } from 'better-auth/svelte-kit';
 import { checkAuthRequest } from '#lib/server/auth-requests.ts';
 import { getContext } from '#lib/server/context.ts';
 import { apiError } from '#lib/server/json-body.ts';
+import { withLocale } from '#lib/server/request-locale.ts';
+import { LOCALE_COOKIE, pickLocale } from '#lib/i18n/locale.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,18 +18,25 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return apiError(403, `Requests from ${origin} are not allowed; use Parley from ${url.origin}.`);
 	}
 
+	// This device's choice, else the browser's languages; once signed in, the account's choice wins.
+	const deviceLocale = { cookie: event.cookies.get(LOCALE_COOKIE), acceptLanguage: request.headers.get('accept-language') };
 	if (isAuthPath(url.toString(), auth.options)) {
-		const refused = await checkAuthRequest(request);
-		if (refused) return refused;
-		const response = await signInBackoff.guard(request, () => auth.handler(request));
-		// Sign-out, revocation and account deletion end sessions: their live connections end now, not at the next check.
-		if (!SAFE_METHODS.has(request.method)) liveSessions.checkSoon();
-		return response;
+		return withLocale(pickLocale(deviceLocale), async () => {
+			const refused = await checkAuthRequest(request);
+			if (refused) return refused;
+			const response = await signInBackoff.guard(request, () => auth.handler(request));
+			// Sign-out, revocation and account deletion end sessions: their live connections end now, not at the next check.
+			if (!SAFE_METHODS.has(request.method)) liveSessions.checkSoon();
+			return response;
+		});
 	}
 	const session = await auth.api.getSession({ headers: request.headers });
 	event.locals.user = session ? { id: session.user.id, name: session.user.name, email: session.user.email } : null;
 	event.locals.sessionId = session?.session.id ?? null;
-	return resolve(event);
+	const locale = pickLocale({ ...deviceLocale, account: session?.user.locale });
+	event.locals.locale = locale;
+	// <html lang> is rendered by the server, so the first paint is already in the person's language.
+	return withLocale(locale, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) }));
 };
 
 /** What SvelteKit's own refusals (a bad address, a method a route lacks) say to a person. */
