@@ -21,9 +21,9 @@ function initialLocale(): Locale {
 if (typeof window !== 'undefined') {
 	defineCustomClientStrategy('custom-parley', {
 		getLocale: () => state.current,
-		setLocale: (locale) => {
-			if (isLocale(locale)) state.current = locale;
-		}
+		// Paraglide calls this with the locale it first read (often while a template renders, where
+		// writing state is not allowed); switching goes through switchLocale instead.
+		setLocale: () => {}
 	});
 }
 
