@@ -5,6 +5,7 @@ import { getContext } from '#lib/server/context.ts';
 import { apiError } from '#lib/server/json-body.ts';
 import { withLocale } from '#lib/server/request-locale.ts';
 import { LOCALE_COOKIE, pickLocale } from '#lib/i18n/locale.ts';
+import { m } from '#lib/paraglide/messages.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -40,10 +41,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 };
 
 /** What SvelteKit's own refusals (a bad address, a method a route lacks) say to a person. */
-const FRAMEWORK_MESSAGES: Record<number, string> = {
-	400: 'This address is not valid (it has a broken %-escape or an unexpected character).',
-	404: 'Not found',
-	405: 'This address does not accept that method.'
+const FRAMEWORK_MESSAGES: Record<number, () => string> = {
+	400: m.err_bad_address,
+	404: m.err_not_found,
+	405: m.err_bad_method
 };
 
 export const handleError: HandleServerError = ({ kind, error, event }) => {
@@ -53,8 +54,8 @@ export const handleError: HandleServerError = ({ kind, error, event }) => {
 	const status = kind === 'unknown' ? 500 : (error as { status?: number }).status ?? 500;
 	if (kind !== 'unknown' && status < 500) {
 		if (status !== 404) log.info('request.refused', { ...where, status, reason: error.message });
-		return { message: (kind === 'framework' && FRAMEWORK_MESSAGES[status]) || error.message };
+		return { message: (kind === 'framework' && FRAMEWORK_MESSAGES[status]?.()) || error.message };
 	}
 	log.error('request.failed', { kind, ...where, error });
-	return { message: 'Parley could not handle that request. Try again in a moment.' };
+	return { message: m.err_server() };
 };

@@ -1,5 +1,6 @@
 import type { UserResult } from '#lib/rooms/types.ts';
 import { ApiFailure } from './api-failure.ts';
+import { m } from '../paraglide/messages.js';
 import { transaction } from './db.ts';
 import type { RoomAccess } from './room-access.ts';
 
@@ -18,7 +19,7 @@ export class People {
 	 * pending invitations to this person are withdrawn, and they lose the direct room between them.
 	 */
 	block(userId: string, otherId: string): void {
-		if (otherId === userId) throw new ApiFailure(400, 'You cannot block yourself.', 'userId');
+		if (otherId === userId) throw new ApiFailure(400, m.err_block_self(), 'userId');
 		this.#access.requireUsers([otherId]);
 		const key = [userId, otherId].sort().join(' ');
 		const { withdrawn, direct } = transaction(this.#access.db, () => {
@@ -37,7 +38,7 @@ export class People {
 	}
 
 	unblock(userId: string, otherId: string): void {
-		if (!this.#access.blocks.remove(userId, otherId)) throw new ApiFailure(404, 'You have not blocked that person.', 'userId');
+		if (!this.#access.blocks.remove(userId, otherId)) throw new ApiFailure(404, m.err_not_blocked(), 'userId');
 	}
 
 	/** People by name prefix (of the name or any word in it), or by exact email. Never lists emails otherwise. */

@@ -10,6 +10,7 @@ import { resolvePublic, type Lookup } from './public-address.ts';
 import { PublicAgent } from './public-agent.ts';
 import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
 import type { Rooms } from './rooms.ts';
+import { m } from '../paraglide/messages.js';
 
 export type Vapid = { subject: string; publicKey: string; privateKey: string };
 
@@ -102,7 +103,7 @@ export class Push {
 		await this.#checkEndpoint(body.endpoint);
 		const existing = this.#db.prepare('select userId from push_subscription where endpoint = ?').get(body.endpoint) as { userId: string } | undefined;
 		if (existing && existing.userId !== userId) {
-			throw new ApiFailure(409, 'This browser is subscribed for another account. Sign out there first (that removes its subscription), then turn notifications on here.', 'endpoint');
+			throw new ApiFailure(409, m.err_push_other_account(), 'endpoint');
 		}
 		this.#db
 			.prepare(
@@ -133,7 +134,7 @@ export class Push {
 	/** Removes one of the person's own subscriptions; someone else's is "not found". */
 	unsubscribe(userId: string, endpoint: string): void {
 		const result = this.#db.prepare('delete from push_subscription where endpoint = ? and userId = ?').run(endpoint, userId);
-		if (result.changes === 0) throw new ApiFailure(404, 'You have no such push subscription.', 'endpoint');
+		if (result.changes === 0) throw new ApiFailure(404, m.err_push_no_subscription(), 'endpoint');
 	}
 
 	#subscriptionsOf(userIds: string[]): Row[] {
@@ -182,8 +183,8 @@ export class Push {
 	ring(roomId: string, caller: { id: string; name: string }): { people: number; sent: Promise<number> } {
 		const { room } = this.#rooms.requireMember(roomId, caller.id);
 		limit(
-			[this.#rings, caller.id, (s) => `You have rung too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} rings a minute).`],
-			[this.#roomRings, roomId, (s) => `This room has rung too often; try again in ${s} seconds (at most ${this.#limits.roomRingsPerMinute} rings a minute per room).`]
+			[this.#rings, caller.id, (s) => m.err_rings_too_often({ seconds: s, max: this.#limits.ringsPerMinute })],
+			[this.#roomRings, roomId, (s) => m.err_room_rings_too_often({ seconds: s, max: this.#limits.roomRingsPerMinute })]
 		);
 		const inCall = this.inCall(roomId);
 		// People who blocked the caller are simply not rung.
@@ -202,7 +203,7 @@ export class Push {
 	/** A member ends the ringing for the whole room (the call ended or was cancelled); sent in the background. */
 	cancelRing(roomId: string, userId: string): void {
 		this.#rooms.requireMember(roomId, userId);
-		limit([this.#ringEnds, userId, (s) => `You have ended ringing too often; try again in ${s} seconds.`]);
+		limit([this.#ringEnds, userId, (s) => m.err_ring_ends_too_often({ seconds: s })]);
 		void this.endRing(roomId);
 	}
 
@@ -216,7 +217,7 @@ export class Push {
 	/** Someone declined from the notification: tell the people in the call (the caller's page listens). */
 	decline(roomId: string, userId: string): void {
 		this.#rooms.requireMember(roomId, userId);
-		limit([this.#declines, userId, (s) => `You have declined too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} a minute).`]);
+		limit([this.#declines, userId, (s) => m.err_declines_too_often({ seconds: s, max: this.#limits.ringsPerMinute })]);
 		const notify = this.#rooms.memberIds(roomId).filter((id) => id !== userId);
 		this.#events.emit({ roomId, kind: 'ring-declined', notify, revoked: [], by: userId });
 		void this.endRing(roomId, [userId]);
