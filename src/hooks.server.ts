@@ -4,7 +4,7 @@ import { checkAuthRequest } from '#lib/server/auth-requests.ts';
 import { getContext } from '#lib/server/context.ts';
 import { apiError } from '#lib/server/json-body.ts';
 import { withLocale } from '#lib/server/request-locale.ts';
-import { LOCALE_COOKIE, pickLocale } from '#lib/i18n/locale.ts';
+import { BASE_LOCALE, LOCALE_COOKIE, pickLocale, type Locale } from '#lib/i18n/locale.ts';
 import { m } from '#lib/paraglide/messages.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -37,8 +37,16 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const locale = pickLocale({ ...deviceLocale, account: session?.user.locale });
 	event.locals.locale = locale;
 	// <html lang> is rendered by the server, so the first paint is already in the person's language.
-	return withLocale(locale, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) }));
+	return withLocale(locale, () => resolve(event, { transformPageChunk: ({ html }) => localizeShell(html, locale) }));
 };
+
+/** Fills src/app.html's language placeholders: <html lang>, the description, the manifest in that language. */
+function localizeShell(html: string, locale: Locale): string {
+	return html
+		.replace('%lang%', locale)
+		.replace('%parley.description%', m.app_description({}, { locale }))
+		.replace('%parley.manifest%', locale === BASE_LOCALE ? 'manifest.webmanifest' : `manifest.${locale}.webmanifest`);
+}
 
 /** What SvelteKit's own refusals (a bad address, a method a route lacks) say to a person. */
 const FRAMEWORK_MESSAGES: Record<number, () => string> = {

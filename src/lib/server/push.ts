@@ -14,7 +14,8 @@ import { m } from '../paraglide/messages.js';
 
 export type Vapid = { subject: string; publicKey: string; privateKey: string };
 
-type Row = { endpoint: string; userId: string; p256dh: string; auth: string; messages: number };
+/** A device's subscription, with the language its person chose (null: the device's own). */
+type Row = { endpoint: string; userId: string; p256dh: string; auth: string; messages: number; locale: string | null };
 
 /** A ring is worth nothing after this: the push service may drop it rather than deliver it late. */
 const RING_TTL_SECONDS = 45;
@@ -140,7 +141,7 @@ export class Push {
 	#subscriptionsOf(userIds: string[]): Row[] {
 		if (!userIds.length) return [];
 		return this.#db
-			.prepare(`select endpoint, userId, p256dh, auth, messages from push_subscription where userId in (${userIds.map(() => '?').join(',')})`)
+			.prepare(`select s.endpoint, s.userId, s.p256dh, s.auth, s.messages, u.locale from push_subscription s join user u on u.id = s.userId where s.userId in (${userIds.map(() => '?').join(',')})`)
 			.all(...userIds) as Row[];
 	}
 
@@ -148,7 +149,9 @@ export class Push {
 		const results = await Promise.all(
 			rows.map(async (row) => {
 				try {
-					await webPush.sendNotification({ endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } }, JSON.stringify(payload), {
+					// The service worker words the notification in the person's language, else its browser's.
+					const body = row.locale && payload.type !== 'ring-end' ? { ...payload, locale: row.locale } : payload;
+					await webPush.sendNotification({ endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } }, JSON.stringify(body), {
 						TTL: options.ttl,
 						urgency: options.urgency,
 						topic: options.topic,
@@ -229,7 +232,7 @@ export class Push {
 		const rows = this.#subscriptionsOf(members).filter((r) => r.messages === 1);
 		if (!rows.length) return 0;
 		const detail = this.#rooms.get(latest.authorId, roomId);
-		const authorName = detail.members.find((m) => m.userId === latest.authorId)?.name ?? 'Someone';
+		const authorName = detail.members.find((m) => m.userId === latest.authorId)?.name ?? m.someone();
 		const roomName = detail.kind === 'direct' ? authorName : detail.name;
 		const payload: PushPayload = { type: 'message', roomId, roomName, authorName, text: latest.text.slice(0, 200), count };
 		return this.#send(rows, payload, { ttl: MESSAGE_TTL_SECONDS, urgency: 'normal' });
