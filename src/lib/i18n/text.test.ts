@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initials, nameCollator } from './text.ts';
+import { foldName, initials, nameCollator } from './text.ts';
 
 describe('initials', () => {
 	it('takes the first letter of the first words, upper-cased, in any script', () => {
@@ -13,6 +13,14 @@ describe('initials', () => {
 		expect(initials('👩‍👩‍👧 family')).toBe('👩‍👩‍👧F');
 		expect(initials('e\u0301mile — zola')).toBe('E\u0301Z');
 		expect(initials('   ')).toBe('');
+	});
+});
+
+describe('foldName', () => {
+	it('folds case in Cyrillic and Latin alike, and ё to е', () => {
+		expect(foldName('Анна Петрова')).toBe('анна петрова');
+		expect(foldName('ЁЖИК Ёлкин')).toBe('ежик елкин');
+		expect(foldName('ÉMILE ｚｏｌａ')).toBe('émile zola');
 	});
 });
 

@@ -19,3 +19,8 @@ export function initials(name: string, count = 2, locale?: string): string {
 export function nameCollator(locale?: string): (a: string, b: string) => number {
 	return new Intl.Collator(locale, { sensitivity: 'base', numeric: true }).compare;
 }
+
+/** A name for matching what people type: case folded in every script, compatibility forms unified, ё read as е. */
+export function foldName(name: string): string {
+	return name.normalize('NFKC').toLowerCase().replaceAll('ё', 'е');
+}

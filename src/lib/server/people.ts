@@ -3,6 +3,8 @@ import { ApiFailure } from './api-failure.ts';
 import { m } from '../paraglide/messages.js';
 import { transaction } from './db.ts';
 import type { RoomAccess } from './room-access.ts';
+import { foldName, nameCollator } from '../i18n/text.ts';
+import { getLocale } from '../paraglide/runtime.js';
 
 const SEARCH_LIMIT = 20;
 
@@ -12,6 +14,8 @@ export class People {
 
 	constructor(access: RoomAccess) {
 		this.#access = access;
+		// SQLite's LIKE and NOCASE fold only ASCII: names are matched folded in every script ("анна" finds "Анна").
+		access.db.function('parley_fold', { deterministic: true }, (value) => (typeof value === 'string' ? foldName(value) : value));
 	}
 
 	/**
@@ -47,14 +51,16 @@ export class People {
 			const row = this.#access.db.prepare('select id, name, email from user where email = ? collate nocase and id != ?').get(query.toLowerCase(), userId) as UserResult | undefined;
 			return row && !this.#access.blocks.between(userId, row.id) ? [row] : [];
 		}
-		const escaped = query.replace(/[\\%_]/g, (c) => '\\' + c);
-		return this.#access.db
+		const escaped = foldName(query).replace(/[\\%_]/g, (c) => '\\' + c);
+		const found = this.#access.db
 			.prepare(
 				`select id, name from user
-				 where id != ? and (name like ? escape '\\' or name like ? escape '\\')
+				 where id != ? and (parley_fold(name) like ? escape '\\' or parley_fold(name) like ? escape '\\')
 					and id not in (select blockedId from user_block where userId = ? union select userId from user_block where blockedId = ?)
-				 order by name collate nocase, id limit ?`
+				 order by parley_fold(name), id limit ?`
 			)
 			.all(userId, `${escaped}%`, `% ${escaped}%`, userId, userId, SEARCH_LIMIT) as UserResult[];
+		const compare = nameCollator(getLocale());
+		return found.sort((a, b) => compare(a.name, b.name));
 	}
 }

@@ -8,6 +8,8 @@ import { People } from './people.ts';
 import { RoomAccess, type RoomAccessOptions } from './room-access.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 import { m } from '../paraglide/messages.js';
+import { nameCollator } from '../i18n/text.ts';
+import { getLocale } from '../paraglide/runtime.js';
 
 export type RoomsOptions = RoomAccessOptions & { createPerHour: number };
 
@@ -117,22 +119,27 @@ export class Rooms extends RoomAccess {
 		const members = this.db
 			.prepare(
 				`select m.userId, u.name, m.role, m.joinedAt from room_member m join user u on u.id = m.userId
-				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.name collate nocase`
+				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end`
 			)
 			.all(roomId) as Member[];
 		const invited = this.db
 			.prepare(
 				`select i.userId, u.name, i.invitedBy, i.createdAt as invitedAt from room_invitation i join user u on u.id = i.userId
-				 where i.roomId = ? order by u.name collate nocase`
+				 where i.roomId = ?`
 			)
 			.all(roomId) as PendingMember[];
 		const bans =
 			role === 'member'
 				? []
 				: (this.db
-						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ? order by u.name collate nocase')
+						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ?')
 						.all(roomId) as BannedPerson[]);
 		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? room.name) : room.name;
+		// Names in the order of the reader's language (SQLite's NOCASE knows only ASCII); members stay grouped by role.
+		const compare = nameCollator(getLocale());
+		const rank = { owner: 0, admin: 1, member: 2 };
+		members.sort((a, b) => rank[a.role] - rank[b.role] || compare(a.name, b.name));
+		for (const people of [invited, bans]) people.sort((a, b) => compare(a.name, b.name));
 		return { ...room, name, myRole: role, memberLimit: this.memberLimit, members, invited, bans };
 	}
 
