@@ -29,9 +29,14 @@ if (typeof window !== 'undefined') {
 
 export const currentLocale = (): Locale => state.current;
 
-/** Switches the interface now and remembers the choice on this device (the account is the caller's part). */
-export function switchLocale(locale: Locale): void {
+/** Shows the interface in this language now (the server's choice, e.g. the account's after signing in). */
+export function adoptLocale(locale: Locale): void {
 	state.current = locale;
 	document.documentElement.lang = locale;
+}
+
+/** Switches the interface now and remembers the choice on this device (the account is the caller's part). */
+export function switchLocale(locale: Locale): void {
+	adoptLocale(locale);
 	document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=${LOCALE_COOKIE_MAX_AGE}; samesite=lax`;
 }
