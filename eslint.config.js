@@ -28,7 +28,7 @@ const serverCode = {
 const nodeBuiltins = { regex: '^node:', message: 'Node built-ins are for server code only.' };
 
 export default ts.config(
-	{ ignores: ['build/', '.svelte-kit/', '.tools/', 'data/', 'test-results/', 'playwright-report/'] },
+	{ ignores: ['build/', 'src/lib/paraglide/', '.svelte-kit/', '.tools/', 'data/', 'test-results/', 'playwright-report/'] },
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,

@@ -1,3 +1,4 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
@@ -26,6 +27,9 @@ function parleyDevServer(): Plugin {
 
 export default defineConfig({
 	plugins: [
+		// Compiles messages/*.json to tree-shaken functions in src/lib/paraglide, as `npm run messages` does
+		// (same options). Parley picks the locale itself (src/lib/i18n/): no cookie, URL or navigator strategy.
+		paraglideVitePlugin({ project: './project.inlang', outdir: './src/lib/paraglide', strategy: ['custom-parley', 'baseLocale'], emitReadme: false, emitPrettierIgnore: false }),
 		parleyDevServer(),
 		// SvelteKit 3 has no PWA integration of its own that fits; the service worker is built
 		// straight into Kit's client output, which adapter-node then copies to build/client.

@@ -4,6 +4,7 @@ declare global {
 		interface Locals {
 			user: { id: string; name: string; email: string } | null;
 			sessionId: string | null;
+			locale: import('#lib/i18n/locale.ts').Locale;
 		}
 		interface Error {
 			message: string;

@@ -7,6 +7,8 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { callTag, roomTag, type PushPayload } from './lib/push/schemas.ts';
+import { BASE_LOCALE, isLocale, LOCALE_COOKIE, matchLocale, type Locale } from './lib/i18n/locale.ts';
+import { m } from './lib/paraglide/messages.js';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: { url: string; revision: string | null }[] };
 
@@ -28,10 +30,19 @@ registerRoute(
 	new NetworkFirst({ cacheName: 'parley-data', networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS, plugins: onlyOk })
 );
 
+/** This device's language: the choice made in Settings (its cookie, where the worker can read it), else the browser's. */
+async function deviceLocale(): Promise<Locale> {
+	const store = (self as { cookieStore?: { get(name: string): Promise<{ value: string } | null> } }).cookieStore;
+	const chosen = await store?.get(LOCALE_COOKIE).catch(() => null);
+	if (isLocale(chosen?.value)) return chosen.value;
+	return matchLocale(self.navigator.languages ?? []) ?? BASE_LOCALE;
+}
+
 // A page never seen before, with no network: a friendly offline page instead of the browser's error.
 setCatchHandler(async ({ request }) => {
 	if (request.destination === 'document') {
-		const offline = await caches.match('/offline.html', { ignoreSearch: true });
+		const locale = await deviceLocale();
+		const offline = await caches.match(locale === BASE_LOCALE ? '/offline.html' : `/offline.${locale}.html`, { ignoreSearch: true });
 		if (offline) return offline;
 	}
 	return Response.error();
@@ -53,8 +64,10 @@ self.addEventListener('push', (event) => {
 });
 
 async function showPush(payload: PushPayload): Promise<void> {
+	const locale = isLocale(payload.locale) ? payload.locale : await deviceLocale();
 	if (payload.type === 'ring') {
-		await self.registration.showNotification(`${payload.callerName} is calling`, {
+		await self.registration.showNotification(m.ring_calling({ name: payload.callerName }, { locale }), {
+			lang: locale,
 			body: payload.roomName,
 			tag: callTag(payload.roomId),
 			requireInteraction: true,
@@ -62,8 +75,8 @@ async function showPush(payload: PushPayload): Promise<void> {
 			badge: '/icon-192.png',
 			data: { roomId: payload.roomId, kind: 'ring' },
 			actions: [
-				{ action: 'join', title: 'Join' },
-				{ action: 'decline', title: 'Decline' }
+				{ action: 'join', title: m.ring_join({}, { locale }) },
+				{ action: 'decline', title: m.ring_decline({}, { locale }) }
 			]
 		} as NotificationOptions);
 	} else if (payload.type === 'ring-end') {
@@ -71,7 +84,11 @@ async function showPush(payload: PushPayload): Promise<void> {
 	} else if (payload.type === 'message') {
 		// One notification per room: a newer message replaces the older one.
 		await self.registration.showNotification(payload.roomName, {
-			body: payload.count > 1 ? `${payload.authorName}: ${payload.text} (+${payload.count - 1} more)` : `${payload.authorName}: ${payload.text}`,
+			lang: locale,
+			body:
+				payload.count > 1
+					? m.push_messages({ name: payload.authorName, text: payload.text, count: payload.count - 1 }, { locale })
+					: m.push_message({ name: payload.authorName, text: payload.text }, { locale }),
 			tag: roomTag(payload.roomId),
 			icon: '/icon-192.png',
 			data: { roomId: payload.roomId, kind: 'message' }

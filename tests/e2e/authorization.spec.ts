@@ -45,6 +45,7 @@ const TABLE: Row[] = [
 	{ endpoint: 'POST /api/rooms/[id]/call/sfu', path: (w) => `/api/rooms/${w.roomId}/call/sfu`, expect: [401, 404, 409, 409, 409] },
 	{ endpoint: 'GET /api/ice-servers', path: (w) => `/api/ice-servers?room=${w.roomId}`, expect: [401, 404, 200, 200, 200] },
 	{ endpoint: 'GET /api/push/key', path: () => '/api/push/key', expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'PUT /api/settings/locale', path: () => '/api/settings/locale', body: () => ({ locale: 'en' }), expect: [401, 204, 204, 204, 204] },
 	{ endpoint: 'POST /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => fakeSubscription(), expect: [401, 201, 201, 201, 201] },
 	// Nobody has a subscription with this endpoint, so nobody can delete it (tests/e2e/push.spec.ts covers one's own).
 	{ endpoint: 'DELETE /api/push/subscriptions', path: () => '/api/push/subscriptions', body: () => ({ endpoint: 'https://push.invalid/none' }), expect: [401, 404, 404, 404, 404] },

@@ -1,4 +1,5 @@
 /** Client side of sign-up, sign-in and sign-out: calls better-auth's HTTP API and turns failures into words. */
+import { m } from '#lib/paraglide/messages.js';
 
 export type AuthFailure = { error: string; field?: 'name' | 'email' | 'password' };
 export type AuthResult = { ok: true } | ({ ok: false } & AuthFailure);
@@ -15,18 +16,18 @@ export function describeAuthFailure(status: number, body: ErrorBody | null): Aut
 	switch (body?.code) {
 		case 'USER_ALREADY_EXISTS':
 		case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
-			return { error: 'This email is already used. Sign in instead, or use another email.', field: 'email' };
+			return { error: m.auth_email_used(), field: 'email' };
 		case 'INVALID_EMAIL_OR_PASSWORD':
 		case 'INVALID_EMAIL':
 		case 'INVALID_PASSWORD':
-			return { error: 'Wrong email or password.' };
+			return { error: m.auth_wrong_password() };
 		case 'PASSWORD_TOO_SHORT':
-			return { error: 'Use at least 8 characters for your password.', field: 'password' };
+			return { error: m.auth_password_short(), field: 'password' };
 	}
-	if (status === 401) return { error: 'Wrong email or password.' };
-	if (status === 429) return { error: 'Too many attempts. Wait a minute, then try again.' };
-	if (status >= 500) return { error: 'Parley could not handle that just now. Try again in a moment.' };
-	return { error: body?.message || `The request failed (HTTP ${status}).` };
+	if (status === 401) return { error: m.auth_wrong_password() };
+	if (status === 429) return { error: m.auth_too_many() };
+	if (status >= 500) return { error: m.auth_server_error() };
+	return { error: body?.message || m.auth_failed_status({ status }) };
 }
 
 async function post(path: string, body: unknown): Promise<AuthResult> {
@@ -38,7 +39,7 @@ async function post(path: string, body: unknown): Promise<AuthResult> {
 			body: JSON.stringify(body)
 		});
 	} catch {
-		return { ok: false, error: 'Cannot reach Parley. Check your connection and try again.' };
+		return { ok: false, error: m.offline_error() };
 	}
 	if (response.ok) return { ok: true };
 	const data = (await response.json().catch(() => null)) as ErrorBody | null;

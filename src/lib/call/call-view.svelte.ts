@@ -9,6 +9,7 @@ import { preloadMesh } from './mesh-links.ts';
 import { inCallNames, memberName, type MemberName } from './member-names.ts';
 import { meterMicrophone } from './mic-meter.ts';
 import type { Quality } from './quality.ts';
+import { m } from '#lib/paraglide/messages.js';
 
 /** What the view needs from the page, read afresh each time (they are the component's props). */
 export type CallContext = { roomId: string; user: { id: string; name: string }; members: readonly MemberName[]; awareness: Awareness };
@@ -102,8 +103,8 @@ export class CallView {
 	readonly route = $derived.by(() => {
 		const route = this.#snapshot?.route;
 		if (!route) return '';
-		if (route === 'switching') return this.#server?.topology === 'sfu' ? 'Moving the call to the server…' : 'Moving the call to peer-to-peer…';
-		return route === 'sfu' ? 'Through the server' : 'Peer-to-peer';
+		if (route === 'switching') return this.#server?.topology === 'sfu' ? m.call_route_to_server() : m.call_route_to_p2p();
+		return route === 'sfu' ? m.call_route_server() : m.call_route_p2p();
 	});
 
 	/** Follows the room's call on awareness, and leaves it when the page goes away. Returns the teardown. */
@@ -160,7 +161,7 @@ export class CallView {
 			};
 			this.#stopMeter = meterMicrophone(stream, (level) => (this.#level = level));
 		} catch (error) {
-			this.#dispatch({ type: 'failed', reason: `Camera or microphone unavailable: ${(error as Error).message}` });
+			this.#dispatch({ type: 'failed', reason: m.call_no_devices({ detail: (error as Error).message }) });
 		}
 	}
 

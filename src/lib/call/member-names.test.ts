@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { inCallNames, memberName, NOT_A_MEMBER } from './member-names.ts';
+import { inCallNames, memberName } from './member-names.ts';
+import { m } from '#lib/paraglide/messages.js';
+
+const NOT_A_MEMBER = m.not_a_member();
 import { participantsOf } from '../core/call/presence.ts';
 
 const members = [

@@ -30,5 +30,7 @@ describe('dayLabel', () => {
 		expect(dayLabel(NOW, NOW, 'en')).toBe('Today');
 		expect(dayLabel(new Date(2026, 9, 3).getTime(), NOW, 'en')).toBe('Saturday, October 3');
 		expect(dayLabel(new Date(2025, 9, 3).getTime(), NOW, 'en')).toBe('Friday, October 3, 2025');
+		expect(dayLabel(NOW - 86_400_000, NOW, 'ru')).toBe('Вчера');
+		expect(dayLabel(new Date(2026, 9, 3).getTime(), NOW, 'ru')).toBe('суббота, 3 октября');
 	});
 });

@@ -1,20 +1,23 @@
 import type { ChatMessage } from './room-chat.svelte.ts';
+import { getLocale } from '#lib/paraglide/runtime.js';
+import { m } from '#lib/paraglide/messages.js';
+import type { Locale } from '#lib/i18n/locale.ts';
 
 /** What the message list renders: messages, with a separator where the day changes. */
 export type ChatRow = { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; message: ChatMessage; continued: boolean };
 
 const GROUP_MS = 5 * 60 * 1000;
 
-export function dayLabel(time: number, now = Date.now(), locale?: string): string {
+export function dayLabel(time: number, now = Date.now(), locale: Locale = getLocale()): string {
 	const day = (t: number) => new Date(t).toDateString();
-	if (day(time) === day(now)) return 'Today';
-	if (day(time) === day(now - 86_400_000)) return 'Yesterday';
+	if (day(time) === day(now)) return m.today({}, { locale });
+	if (day(time) === day(now - 86_400_000)) return m.yesterday({}, { locale });
 	const sameYear = new Date(time).getFullYear() === new Date(now).getFullYear();
 	return new Date(time).toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) });
 }
 
 /** Day separators between messages; a message right after one by the same author is "continued" (no repeated name). */
-export function chatRows(messages: readonly ChatMessage[], now = Date.now(), locale?: string): ChatRow[] {
+export function chatRows(messages: readonly ChatMessage[], now = Date.now(), locale: Locale = getLocale()): ChatRow[] {
 	const rows: ChatRow[] = [];
 	let previous: ChatMessage | undefined;
 	for (const message of messages) {

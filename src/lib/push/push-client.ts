@@ -1,4 +1,5 @@
 import { apiCall } from '#lib/rooms/api-client.ts';
+import { m } from '#lib/paraglide/messages.js';
 
 /** How long to wait for the browser's push service before saying it did not answer (it can hang). */
 const SUBSCRIBE_TIMEOUT_MS = 15_000;
@@ -28,13 +29,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 
 /** Asks for permission (call only from a click), subscribes this browser and registers it with the server. */
 export async function enablePush(messages: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
-	if (!pushSupported()) return { ok: false, error: 'This browser cannot show notifications from Parley.' };
+	if (!pushSupported()) return { ok: false, error: m.settings_notifications_unsupported() };
 	const permission = await Notification.requestPermission();
-	if (permission !== 'granted') return { ok: false, error: 'Notifications are blocked for Parley in this browser. Allow them in the site settings, then try again.' };
+	if (permission !== 'granted') return { ok: false, error: m.push_blocked() };
 	const key = await apiCall<{ publicKey: string }>('GET', '/api/push/key');
 	if (!key.ok) return { ok: false, error: key.error };
 	try {
-		const registration = await withTimeout(navigator.serviceWorker.ready, 10_000, 'The offline service is not running yet. Reload the page and try again.');
+		const registration = await withTimeout(navigator.serviceWorker.ready, 10_000, m.push_no_worker());
 		const subscription =
 			(await registration.pushManager.getSubscription()) ??
 			(await withTimeout(
@@ -45,7 +46,7 @@ export async function enablePush(messages: boolean): Promise<{ ok: true } | { ok
 		const saved = await apiCall('POST', '/api/push/subscriptions', { ...subscription.toJSON(), messages });
 		if (!saved.ok) return { ok: false, error: saved.error };
 	} catch (error) {
-		return { ok: false, error: (error as Error).message || 'Could not turn notifications on.' };
+		return { ok: false, error: (error as Error).message || m.push_failed() };
 	}
 	savePreference({ enabled: true, messages });
 	return { ok: true };

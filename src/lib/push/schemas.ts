@@ -18,10 +18,11 @@ export type SubscriptionBody = z.infer<typeof subscriptionBody>;
 export const unsubscribeBody = z.object({ endpoint: z.string({ error: 'endpoint is required' }).min(1).max(2048) });
 
 /** What the service worker receives. Ids and names only; message text only when the person asked for message notifications. */
-export type PushPayload =
+export type PushPayload = (
 	| { type: 'ring'; roomId: string; roomName: string; callerId: string; callerName: string; at: number }
 	| { type: 'ring-end'; roomId: string }
-	| { type: 'message'; roomId: string; roomName: string; authorName: string; text: string; count: number };
+	| { type: 'message'; roomId: string; roomName: string; authorName: string; text: string; count: number }
+) & { /** The language the person chose in Settings; without it, the browser's. */ locale?: string };
 
 export const callTag = (roomId: string) => `call:${roomId}`;
 export const roomTag = (roomId: string) => `room:${roomId}`;

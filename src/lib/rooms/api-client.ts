@@ -1,4 +1,6 @@
 /** Browser side of Parley's JSON API: every call resolves, with the data or an error a person can read. */
+import { m } from '#lib/paraglide/messages.js';
+
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; field?: string };
 
 export async function apiCall<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
@@ -10,7 +12,7 @@ export async function apiCall<T>(method: string, path: string, body?: unknown): 
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	} catch {
-		return { ok: false, status: 0, error: 'Cannot reach Parley. Check your connection and try again.' };
+		return { ok: false, status: 0, error: m.offline_error() };
 	}
 	const text = await response.text();
 	let data: unknown = null;
@@ -24,7 +26,7 @@ export async function apiCall<T>(method: string, path: string, body?: unknown): 
 	return {
 		ok: false,
 		status: response.status,
-		error: failure.error ?? `Something went wrong (HTTP ${response.status}). Try again.`,
+		error: failure.error ?? m.api_failed_status({ status: response.status }),
 		...(failure.field ? { field: failure.field } : {})
 	};
 }

@@ -1,3 +1,7 @@
+// Messages made while a request is handled are in its language (both copies of Paraglide read it).
+import './request-locale.ts';
+import { m } from '../paraglide/messages.js';
+
 // The server entry and the SvelteKit bundle each load their own copy of this module, so
 // `instanceof` cannot tell a failure thrown by one copy from the other: a registered symbol can.
 const BRAND = Symbol.for('parley.ApiFailure');
@@ -16,7 +20,7 @@ export class ApiFailure extends Error {
 	}
 }
 
-export const notFound = (what = 'room') => new ApiFailure(404, `No such ${what}, or you are not a member of it.`);
+export const notFound = () => new ApiFailure(404, m.err_no_room());
 export const forbidden = (message: string) => new ApiFailure(403, message);
 
 export function isApiFailure(error: unknown): error is ApiFailure {

@@ -2,6 +2,7 @@ import { json, type RequestEvent } from '@sveltejs/kit';
 import { ApiFailure, isApiFailure } from './api-failure.ts';
 import { getContext, type AppContext } from './context.ts';
 import { failureResponse } from './json-body.ts';
+import { m } from '../paraglide/messages.js';
 
 export type ApiCall = {
 	event: RequestEvent;
@@ -16,7 +17,7 @@ export type ApiCall = {
 export function api(handler: (call: ApiCall) => unknown) {
 	return async (event: RequestEvent): Promise<Response> => {
 		const user = event.locals.user;
-		if (!user) return failureResponse(new ApiFailure(401, 'Sign in to use Parley.'));
+		if (!user) return failureResponse(new ApiFailure(401, m.err_sign_in()));
 		try {
 			const result = await handler({ event, user, context: getContext() });
 			return result instanceof Response ? result : json(result, { headers: { 'cache-control': 'no-store' } });

@@ -1,24 +1,25 @@
 import { z } from 'zod';
 import { personName } from '#lib/auth/person-name.ts';
 import { isApiFailure } from './api-failure.ts';
+import { m } from '../paraglide/messages.js';
 import { failureResponse, readJsonBody } from './json-body.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-const email = z.string({ error: 'Enter your email address' }).trim().pipe(z.email({ error: 'Enter a valid email address, like name@example.org' }));
-const password = z.string({ error: 'Enter a password' });
+const email = z.string({ error: () => m.err_email_missing() }).trim().pipe(z.email({ error: () => m.err_email_invalid() }));
+const password = z.string({ error: () => m.err_password_missing() });
 
 export const signUpSchema = z.object({
 	name: personName,
 	email,
 	password: password
-		.min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters for your password`)
-		.max(128, 'Use at most 128 characters for your password')
+		.min(MIN_PASSWORD_LENGTH, { error: () => m.err_password_short({ count: MIN_PASSWORD_LENGTH }) })
+		.max(128, { error: () => m.err_password_long({ count: 128 }) })
 });
 
 export const signInSchema = z.object({
 	email,
-	password: password.min(1, 'Enter your password')
+	password: password.min(1, { error: () => m.err_password_enter() })
 });
 
 /** Parley shows no profile pictures; an image, if given, is only a URL. */

@@ -28,6 +28,8 @@ export function createAuth({ db, secret, config, log }: AuthOptions) {
 		baseURL: config.origin ?? { allowedHosts: ['*'], protocol: 'http' },
 		basePath: '/api/auth',
 		emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+		// The person's language (migrations/0007): set in Settings through /api/settings/locale, never at sign-up.
+		user: { additionalFields: { locale: { type: 'string', required: false, input: false } } },
 		session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
 		// Whatever endpoint writes a user (sign-up, update-user, server calls), its name follows the same rules.
 		databaseHooks: {

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { BlockedPerson } from '#lib/rooms/types.ts';
+import { nameCollator } from '../i18n/text.ts';
+import { getLocale } from '../paraglide/runtime.js';
 
 /**
  * Who blocked whom. A block is one person's choice ("userId blocked blockedId"); the rooms
@@ -39,12 +41,15 @@ export class Blocks {
 		return this.#db.prepare('delete from user_block where userId = ? and blockedId = ?').run(userId, blockedId).changes > 0;
 	}
 
+	/** The people this person blocked, by name in the reader's language. */
 	list(userId: string): BlockedPerson[] {
-		return this.#db
+		const rows = this.#db
 			.prepare(
 				`select b.blockedId as userId, u.name, b.createdAt as blockedAt from user_block b join user u on u.id = b.blockedId
-				 where b.userId = ? order by u.name collate nocase`
+				 where b.userId = ?`
 			)
 			.all(userId) as BlockedPerson[];
+		const compare = nameCollator(getLocale());
+		return rows.sort((a, b) => compare(a.name, b.name));
 	}
 }

@@ -3,7 +3,8 @@ import type { CreateInviteBody } from '#lib/rooms/schemas.ts';
 import type { Invite, InviteInfo } from '#lib/rooms/types.ts';
 import { ApiFailure, forbidden } from './api-failure.ts';
 import { transaction } from './db.ts';
-import { BANNED_MESSAGE, type RoomAccess } from './room-access.ts';
+import type { RoomAccess } from './room-access.ts';
+import { m } from '../paraglide/messages.js';
 
 export const DEFAULT_INVITE_HOURS = 24 * 7;
 
@@ -24,8 +25,8 @@ export class InviteLinks {
 	}
 
 	create(userId: string, roomId: string, input: CreateInviteBody, origin: string): Invite {
-		const { room } = this.#access.requireManager(roomId, userId, 'create invite links');
-		if (room.kind === 'direct') throw forbidden('A direct room is for two people; create a group room to invite others.');
+		const { room } = this.#access.requireManager(roomId, userId, m.err_managers_create_invites);
+		if (room.kind === 'direct') throw forbidden(m.err_direct_no_invites());
 		const now = this.#access.now();
 		const token = newInviteToken();
 		const expiresAt = now + Math.round((input.expiresInHours ?? DEFAULT_INVITE_HOURS) * 3600 * 1000);
@@ -37,7 +38,7 @@ export class InviteLinks {
 
 	/** The invites that can still be used, for the settings page. */
 	list(userId: string, roomId: string, origin: string): Invite[] {
-		this.#access.requireManager(roomId, userId, 'see invite links');
+		this.#access.requireManager(roomId, userId, m.err_managers_see_invites);
 		const rows = this.#access.db
 			.prepare(
 				`select token, createdBy, createdAt, expiresAt, maxUses, useCount from room_invite
@@ -49,14 +50,14 @@ export class InviteLinks {
 	}
 
 	revoke(userId: string, roomId: string, token: string): void {
-		this.#access.requireManager(roomId, userId, 'revoke invite links');
+		this.#access.requireManager(roomId, userId, m.err_managers_revoke_invites);
 		const result = this.#access.db.prepare('update room_invite set revokedAt = ? where token = ? and roomId = ? and revokedAt is null').run(this.#access.now(), token, roomId);
-		if (result.changes === 0) throw new ApiFailure(404, 'No such invite link in this room (it may already be revoked).');
+		if (result.changes === 0) throw new ApiFailure(404, m.err_no_invite_link());
 	}
 
 	#row(token: string): InviteRow {
 		const row = this.#access.db.prepare('select * from room_invite where token = ?').get(token) as InviteRow | undefined;
-		if (!row) throw new ApiFailure(404, 'This invite link does not exist. Ask for a new one.');
+		if (!row) throw new ApiFailure(404, m.err_invite_missing());
 		return row;
 	}
 
@@ -91,14 +92,14 @@ export class InviteLinks {
 			const invite = this.#row(token);
 			if (this.#access.role(invite.roomId, userId)) return { roomId: invite.roomId, alreadyMember: true };
 			const reason = this.#problem(invite, userId);
-			const messages: Record<NonNullable<InviteInfo['reason']>, string> = {
-				revoked: 'This invite link was revoked. Ask for a new one.',
-				expired: 'This invite link has expired. Ask for a new one.',
-				'used-up': 'This invite link has been used as many times as it allows. Ask for a new one.',
-				'room-full': `This room is full: it already has ${this.#access.memberLimit} members.`,
-				banned: BANNED_MESSAGE
+			const messages: Record<NonNullable<InviteInfo['reason']>, () => string> = {
+				revoked: m.invite_was_revoked,
+				expired: m.invite_expired,
+				'used-up': m.invite_used_up,
+				'room-full': () => m.err_room_full_members({ count: this.#access.memberLimit }),
+				banned: m.invite_banned
 			};
-			if (reason) throw new ApiFailure(reason === 'banned' ? 403 : reason === 'room-full' ? 409 : 410, messages[reason]);
+			if (reason) throw new ApiFailure(reason === 'banned' ? 403 : reason === 'room-full' ? 409 : 410, messages[reason]());
 			const now = this.#access.now();
 			// Following a link is consent: a pending invitation to the room is answered by it.
 			this.#access.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(invite.roomId, userId);

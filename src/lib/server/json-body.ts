@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { ApiFailure } from './api-failure.ts';
+import { m } from '../paraglide/messages.js';
 
 /** The JSON error shape of every Parley API answer: what went wrong, and which field when one did. */
 export type ApiError = { error: string; field?: string };
@@ -17,7 +18,7 @@ export function validate<S extends z.ZodType>(raw: unknown, schema: S): z.infer<
 	if (result.success) return result.data;
 	const issue = result.error.issues[0];
 	const field = issue.path.length ? issue.path.join('.') : undefined;
-	if (!field && issue.code === 'invalid_type') throw new ApiFailure(400, 'The request body must be a JSON object.');
+	if (!field && issue.code === 'invalid_type') throw new ApiFailure(400, m.err_body_object());
 	throw new ApiFailure(400, issue.message, field);
 }
 
@@ -27,20 +28,20 @@ export function validate<S extends z.ZodType>(raw: unknown, schema: S): z.infer<
  */
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
 	const type = request.headers.get('content-type') ?? '';
-	if (!type.includes('application/json')) throw new ApiFailure(415, 'Send the request body as JSON (Content-Type: application/json).');
+	if (!type.includes('application/json')) throw new ApiFailure(415, m.err_body_json_type());
 	let text: string;
 	try {
 		text = await request.text();
 	} catch (error) {
 		// SvelteKit errors the body stream with status 413 past BODY_SIZE_LIMIT.
-		if ((error as { status?: number }).status === 413) throw new ApiFailure(413, 'The request body is larger than 1 MB.');
-		throw new ApiFailure(400, 'The request body could not be read.');
+		if ((error as { status?: number }).status === 413) throw new ApiFailure(413, m.err_body_too_large());
+		throw new ApiFailure(400, m.err_body_unreadable());
 	}
 	let raw: unknown;
 	try {
 		raw = JSON.parse(text);
 	} catch (error) {
-		throw new ApiFailure(400, `The request body is not valid JSON: ${(error as Error).message}`);
+		throw new ApiFailure(400, m.err_body_bad_json({ detail: (error as Error).message }));
 	}
 	return validate(raw, schema);
 }

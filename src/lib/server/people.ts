@@ -1,7 +1,10 @@
 import type { UserResult } from '#lib/rooms/types.ts';
 import { ApiFailure } from './api-failure.ts';
+import { m } from '../paraglide/messages.js';
 import { transaction } from './db.ts';
 import type { RoomAccess } from './room-access.ts';
+import { foldName, nameCollator } from '../i18n/text.ts';
+import { getLocale } from '../paraglide/runtime.js';
 
 const SEARCH_LIMIT = 20;
 
@@ -11,6 +14,8 @@ export class People {
 
 	constructor(access: RoomAccess) {
 		this.#access = access;
+		// SQLite's LIKE and NOCASE fold only ASCII: names are matched folded in every script ("анна" finds "Анна").
+		access.db.function('parley_fold', { deterministic: true }, (value) => (typeof value === 'string' ? foldName(value) : value));
 	}
 
 	/**
@@ -18,7 +23,7 @@ export class People {
 	 * pending invitations to this person are withdrawn, and they lose the direct room between them.
 	 */
 	block(userId: string, otherId: string): void {
-		if (otherId === userId) throw new ApiFailure(400, 'You cannot block yourself.', 'userId');
+		if (otherId === userId) throw new ApiFailure(400, m.err_block_self(), 'userId');
 		this.#access.requireUsers([otherId]);
 		const key = [userId, otherId].sort().join(' ');
 		const { withdrawn, direct } = transaction(this.#access.db, () => {
@@ -37,7 +42,7 @@ export class People {
 	}
 
 	unblock(userId: string, otherId: string): void {
-		if (!this.#access.blocks.remove(userId, otherId)) throw new ApiFailure(404, 'You have not blocked that person.', 'userId');
+		if (!this.#access.blocks.remove(userId, otherId)) throw new ApiFailure(404, m.err_not_blocked(), 'userId');
 	}
 
 	/** People by name prefix (of the name or any word in it), or by exact email. Never lists emails otherwise. */
@@ -46,14 +51,16 @@ export class People {
 			const row = this.#access.db.prepare('select id, name, email from user where email = ? collate nocase and id != ?').get(query.toLowerCase(), userId) as UserResult | undefined;
 			return row && !this.#access.blocks.between(userId, row.id) ? [row] : [];
 		}
-		const escaped = query.replace(/[\\%_]/g, (c) => '\\' + c);
-		return this.#access.db
+		const escaped = foldName(query).replace(/[\\%_]/g, (c) => '\\' + c);
+		const found = this.#access.db
 			.prepare(
 				`select id, name from user
-				 where id != ? and (name like ? escape '\\' or name like ? escape '\\')
+				 where id != ? and (parley_fold(name) like ? escape '\\' or parley_fold(name) like ? escape '\\')
 					and id not in (select blockedId from user_block where userId = ? union select userId from user_block where blockedId = ?)
-				 order by name collate nocase, id limit ?`
+				 order by parley_fold(name), id limit ?`
 			)
 			.all(userId, `${escaped}%`, `% ${escaped}%`, userId, userId, SEARCH_LIMIT) as UserResult[];
+		const compare = nameCollator(getLocale());
+		return found.sort((a, b) => compare(a.name, b.name));
 	}
 }

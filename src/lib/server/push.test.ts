@@ -102,6 +102,15 @@ describe('ringing', () => {
 		expect(bob.decrypt(message)).toEqual({ type: 'ring', roomId: room, roomName: 'Team', callerId: 'ann', callerName: 'Ann', at: expect.any(Number) });
 	});
 
+	it('tells the service worker the language its person chose', async () => {
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob'] }).id;
+		const bob = browserSubscription('bob');
+		await push.subscribe('bob', bob.body);
+		db.prepare("update user set locale = 'ru' where id = 'bob'").run();
+		await push.ring(room, { id: 'ann', name: 'Ann' }).sent;
+		expect(bob.decrypt(received[0])).toMatchObject({ type: 'ring', callerName: 'Ann', locale: 'ru' });
+	});
+
 	it('leaves out people already in the call, and closes the notification after', async () => {
 		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
 		const bob = browserSubscription('bob');

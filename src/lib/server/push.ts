@@ -11,10 +11,12 @@ import { resolvePublic, type Lookup } from './public-address.ts';
 import { PublicAgent } from './public-agent.ts';
 import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
 import type { Rooms } from './rooms.ts';
+import { m } from '../paraglide/messages.js';
 
 export type Vapid = { subject: string; publicKey: string; privateKey: string };
 
-type Row = { endpoint: string; userId: string; p256dh: string; auth: string; messages: number };
+/** A device's subscription, with the language its person chose (null: the device's own). */
+type Row = { endpoint: string; userId: string; p256dh: string; auth: string; messages: number; locale: string | null };
 
 /** A ring is worth nothing after this: the push service may drop it rather than deliver it late. */
 const RING_TTL_SECONDS = 45;
@@ -107,7 +109,7 @@ export class Push {
 		await this.#checkEndpoint(body.endpoint);
 		const existing = this.#db.prepare('select userId from push_subscription where endpoint = ?').get(body.endpoint) as { userId: string } | undefined;
 		if (existing && existing.userId !== userId) {
-			throw new ApiFailure(409, 'This browser is subscribed for another account. Sign out there first (that removes its subscription), then turn notifications on here.', 'endpoint');
+			throw new ApiFailure(409, m.err_push_other_account(), 'endpoint');
 		}
 		this.#db
 			.prepare(
@@ -138,13 +140,13 @@ export class Push {
 	/** Removes one of the person's own subscriptions; someone else's is "not found". */
 	unsubscribe(userId: string, endpoint: string): void {
 		const result = this.#db.prepare('delete from push_subscription where endpoint = ? and userId = ?').run(endpoint, userId);
-		if (result.changes === 0) throw new ApiFailure(404, 'You have no such push subscription.', 'endpoint');
+		if (result.changes === 0) throw new ApiFailure(404, m.err_push_no_subscription(), 'endpoint');
 	}
 
 	#subscriptionsOf(userIds: string[]): Row[] {
 		if (!userIds.length) return [];
 		return this.#db
-			.prepare(`select endpoint, userId, p256dh, auth, messages from push_subscription where userId in (${userIds.map(() => '?').join(',')})`)
+			.prepare(`select s.endpoint, s.userId, s.p256dh, s.auth, s.messages, u.locale from push_subscription s join user u on u.id = s.userId where s.userId in (${userIds.map(() => '?').join(',')})`)
 			.all(...userIds) as Row[];
 	}
 
@@ -152,7 +154,9 @@ export class Push {
 		const results = await Promise.all(
 			rows.map(async (row) => {
 				try {
-					await webPush.sendNotification({ endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } }, JSON.stringify(payload), {
+					// The service worker words the notification in the person's language, else its browser's.
+					const body = row.locale && payload.type !== 'ring-end' ? { ...payload, locale: row.locale } : payload;
+					await webPush.sendNotification({ endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } }, JSON.stringify(body), {
 						TTL: options.ttl,
 						urgency: options.urgency,
 						topic: options.topic,
@@ -189,8 +193,8 @@ export class Push {
 	ring(roomId: string, caller: { id: string; name: string }): { people: number; sent: Promise<number> } {
 		const { room } = this.#rooms.requireMember(roomId, caller.id);
 		limit(
-			[this.#rings, caller.id, (s) => `You have rung too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} rings a minute).`],
-			[this.#roomRings, roomId, (s) => `This room has rung too often; try again in ${s} seconds (at most ${this.#limits.roomRingsPerMinute} rings a minute per room).`]
+			[this.#rings, caller.id, (s) => m.err_rings_too_often({ seconds: s, max: this.#limits.ringsPerMinute })],
+			[this.#roomRings, roomId, (s) => m.err_room_rings_too_often({ seconds: s, max: this.#limits.roomRingsPerMinute })]
 		);
 		const inCall = this.#inCall(roomId);
 		// People who blocked the caller are simply not rung.
@@ -209,7 +213,7 @@ export class Push {
 	/** A member ends the ringing for the whole room (the call ended or was cancelled); sent in the background. */
 	cancelRing(roomId: string, userId: string): void {
 		this.#rooms.requireMember(roomId, userId);
-		limit([this.#ringEnds, userId, (s) => `You have ended ringing too often; try again in ${s} seconds.`]);
+		limit([this.#ringEnds, userId, (s) => m.err_ring_ends_too_often({ seconds: s })]);
 		void this.endRing(roomId);
 	}
 
@@ -223,7 +227,7 @@ export class Push {
 	/** Someone declined from the notification: tell the people in the call (the caller's page listens). */
 	decline(roomId: string, userId: string): void {
 		this.#rooms.requireMember(roomId, userId);
-		limit([this.#declines, userId, (s) => `You have declined too often; try again in ${s} seconds (at most ${this.#limits.ringsPerMinute} a minute).`]);
+		limit([this.#declines, userId, (s) => m.err_declines_too_often({ seconds: s, max: this.#limits.ringsPerMinute })]);
 		const notify = this.#rooms.memberIds(roomId).filter((id) => id !== userId);
 		this.#events.emit({ roomId, kind: 'ring-declined', notify, revoked: [], by: userId });
 		void this.endRing(roomId, [userId]);
@@ -235,7 +239,7 @@ export class Push {
 		const rows = this.#subscriptionsOf(members).filter((r) => r.messages === 1);
 		if (!rows.length) return 0;
 		const detail = this.#rooms.get(latest.authorId, roomId);
-		const authorName = detail.members.find((m) => m.userId === latest.authorId)?.name ?? 'Someone';
+		const authorName = detail.members.find((m) => m.userId === latest.authorId)?.name ?? m.someone();
 		const roomName = detail.kind === 'direct' ? authorName : detail.name;
 		const payload: PushPayload = { type: 'message', roomId, roomName, authorName, text: latest.text.slice(0, 200), count };
 		return this.#send(rows, payload, { ttl: MESSAGE_TTL_SECONDS, urgency: 'normal' });

@@ -3,12 +3,11 @@ import type { Role } from '#lib/rooms/schemas.ts';
 import { ApiFailure, forbidden, notFound } from './api-failure.ts';
 import { Blocks } from './blocks.ts';
 import type { RoomEvents } from './events.ts';
+import { m } from '../paraglide/messages.js';
 
 export type RoomRow = { id: string; kind: 'group' | 'direct'; name: string; createdBy: string; createdAt: number; lastActivityAt: number };
 
 export type RoomAccessOptions = { db: DatabaseSync; events: RoomEvents; memberLimit: number; now?: () => number };
-
-export const BANNED_MESSAGE = 'You were removed from this room and banned from joining it again. Ask its owner or an admin to lift the ban.';
 
 /**
  * Who is where: the membership, invitation and ban queries and the permission checks that
@@ -48,10 +47,10 @@ export class RoomAccess {
 		return { room, role, joinedAt };
 	}
 
-	/** As requireMember, and the actor must be the room's owner or an admin to do `action`. */
-	requireManager(roomId: string, userId: string, action: string) {
+	/** As requireMember, and the actor must be the room's owner or an admin; `refusal` says what only they can do. */
+	requireManager(roomId: string, userId: string, refusal: () => string) {
 		const found = this.requireMember(roomId, userId);
-		if (found.role === 'member') throw forbidden(`Only the room's owner and admins can ${action}.`);
+		if (found.role === 'member') throw forbidden(refusal());
 		return found;
 	}
 
@@ -82,7 +81,7 @@ export class RoomAccess {
 		const found = this.db
 			.prepare(`select count(*) as n from user where id in (${unique.map(() => '?').join(',')})`)
 			.get(...unique) as { n: number };
-		if (found.n !== unique.length) throw new ApiFailure(400, 'One of the people you chose does not exist.', 'userId');
+		if (found.n !== unique.length) throw new ApiFailure(400, m.err_person_missing(), 'userId');
 	}
 
 	/** Marks the room active now (rooms are listed by their last activity). */

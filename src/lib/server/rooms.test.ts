@@ -442,6 +442,15 @@ describe('user search', () => {
 		expect(rooms.people.search('owner', 'ov')).toEqual([]);
 	});
 
+	it('folds case in Cyrillic too (SQLite alone folds only ASCII), reads ё as е, and sorts names as the language does', () => {
+		addUser('anna', 'Анна Петрова');
+		addUser('yozh', 'Ёжик Лесной');
+		addUser('boris', 'борис Пётр');
+		expect(rooms.people.search('owner', 'анна').map((u) => u.id)).toEqual(['anna']);
+		expect(rooms.people.search('owner', 'ПЕТ').map((u) => u.id)).toEqual(['anna', 'boris']);
+		expect(rooms.people.search('owner', 'еж').map((u) => u.id)).toEqual(['yozh']);
+	});
+
 	it('returns ids and names only, never emails, for a name search', () => {
 		expect(rooms.people.search('owner', 'grace')).toEqual([{ id: 'grace', name: 'Grace Hopper' }]);
 	});

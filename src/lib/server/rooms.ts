@@ -7,6 +7,9 @@ import { InviteLinks } from './invite-links.ts';
 import { People } from './people.ts';
 import { RoomAccess, type RoomAccessOptions } from './room-access.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
+import { m } from '../paraglide/messages.js';
+import { nameCollator } from '../i18n/text.ts';
+import { getLocale } from '../paraglide/runtime.js';
 
 export type RoomsOptions = RoomAccessOptions & { createPerHour: number };
 
@@ -55,14 +58,14 @@ export class Rooms extends RoomAccess {
 	create(userId: string, input: { name: string; memberIds?: string[] }): RoomDetail {
 		const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== userId);
 		if (others.length + 1 > this.memberLimit) {
-			throw new ApiFailure(400, `A room can have at most ${this.memberLimit} members.`, 'memberIds');
+			throw new ApiFailure(400, m.err_room_max_members({ count: this.memberLimit }), 'memberIds');
 		}
 		this.requireUsers(others);
 		if (this.blocks.notBlocking(userId, others).length !== others.length) {
-			throw forbidden('One of the people you chose does not accept invitations from you.');
+			throw forbidden(m.err_chosen_refuses());
 		}
 		if (!this.#createLimiter.take(userId)) {
-			throw new ApiFailure(429, 'You have created many rooms in the last hour. Wait a while before creating another.');
+			throw new ApiFailure(429, m.err_rooms_too_often());
 		}
 		const id = newId();
 		const now = this.now();
@@ -84,10 +87,10 @@ export class Rooms extends RoomAccess {
 	 * other when they are not in it: a direct room is a message request until they accept.
 	 */
 	direct(userId: string, otherId: string): { room: RoomDetail; created: boolean } {
-		if (otherId === userId) throw new ApiFailure(400, 'A direct room needs another person.', 'userId');
+		if (otherId === userId) throw new ApiFailure(400, m.err_direct_needs_other(), 'userId');
 		this.requireUsers([otherId]);
-		if (this.blocks.hasBlocked(userId, otherId)) throw forbidden('You blocked this person. Unblock them in Settings to message them.');
-		if (this.blocks.hasBlocked(otherId, userId)) throw forbidden('This person does not accept messages from you.');
+		if (this.blocks.hasBlocked(userId, otherId)) throw forbidden(m.err_you_blocked());
+		if (this.blocks.hasBlocked(otherId, userId)) throw forbidden(m.err_refuses_messages());
 		const key = [userId, otherId].sort().join(' ');
 		const now = this.now();
 		const { id, created, joined, invited } = transaction(this.db, () => {
@@ -116,22 +119,27 @@ export class Rooms extends RoomAccess {
 		const members = this.db
 			.prepare(
 				`select m.userId, u.name, m.role, m.joinedAt from room_member m join user u on u.id = m.userId
-				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.name collate nocase`
+				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end`
 			)
 			.all(roomId) as Member[];
 		const invited = this.db
 			.prepare(
 				`select i.userId, u.name, i.invitedBy, i.createdAt as invitedAt from room_invitation i join user u on u.id = i.userId
-				 where i.roomId = ? order by u.name collate nocase`
+				 where i.roomId = ?`
 			)
 			.all(roomId) as PendingMember[];
 		const bans =
 			role === 'member'
 				? []
 				: (this.db
-						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ? order by u.name collate nocase')
+						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ?')
 						.all(roomId) as BannedPerson[]);
 		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? room.name) : room.name;
+		// Names in the order of the reader's language (SQLite's NOCASE knows only ASCII); members stay grouped by role.
+		const compare = nameCollator(getLocale());
+		const rank = { owner: 0, admin: 1, member: 2 };
+		members.sort((a, b) => rank[a.role] - rank[b.role] || compare(a.name, b.name));
+		for (const people of [invited, bans]) people.sort((a, b) => compare(a.name, b.name));
 		return { ...room, name, myRole: role, memberLimit: this.memberLimit, members, invited, bans };
 	}
 
@@ -141,8 +149,8 @@ export class Rooms extends RoomAccess {
 	}
 
 	rename(userId: string, roomId: string, name: string): RoomDetail {
-		const { room } = this.requireManager(roomId, userId, 'rename the room');
-		if (room.kind === 'direct') throw forbidden('A direct room has no name of its own.');
+		const { room } = this.requireManager(roomId, userId, m.err_managers_rename);
+		if (room.kind === 'direct') throw forbidden(m.err_direct_no_name());
 		this.db.prepare('update room set name = ? where id = ?').run(name, roomId);
 		this.events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId);
@@ -150,7 +158,7 @@ export class Rooms extends RoomAccess {
 
 	delete(userId: string, roomId: string): void {
 		const { role } = this.requireMember(roomId, userId);
-		if (role !== 'owner') throw forbidden('Only the owner can delete the room.');
+		if (role !== 'owner') throw forbidden(m.err_owner_deletes());
 		const members = this.memberIds(roomId);
 		this.db.prepare('delete from room where id = ?').run(roomId);
 		this.events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
@@ -158,15 +166,15 @@ export class Rooms extends RoomAccess {
 
 	/** Invites someone to a group room: they become a member when they accept. */
 	addMember(userId: string, roomId: string, newMemberId: string): PendingMember {
-		const { room } = this.requireManager(roomId, userId, 'add people');
-		if (room.kind === 'direct') throw forbidden('A direct room is for two people; create a group room instead.');
+		const { room } = this.requireManager(roomId, userId, m.err_managers_add);
+		if (room.kind === 'direct') throw forbidden(m.err_direct_two());
 		this.requireUsers([newMemberId]);
-		if (this.role(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already a member of this room.', 'userId');
-		if (this.invited(roomId, newMemberId)) throw new ApiFailure(409, 'That person is already invited; they have not answered yet.', 'userId');
-		if (this.banned(roomId, newMemberId)) throw new ApiFailure(409, 'That person is banned from this room. Lift the ban in room settings first.', 'userId');
-		if (this.blocks.hasBlocked(newMemberId, userId)) throw forbidden('That person does not accept invitations from you.');
+		if (this.role(roomId, newMemberId)) throw new ApiFailure(409, m.err_already_member(), 'userId');
+		if (this.invited(roomId, newMemberId)) throw new ApiFailure(409, m.err_already_invited(), 'userId');
+		if (this.banned(roomId, newMemberId)) throw new ApiFailure(409, m.err_is_banned(), 'userId');
+		if (this.blocks.hasBlocked(newMemberId, userId)) throw forbidden(m.err_refuses_invitations());
 		if (this.memberCount(roomId) + this.pendingCount(roomId) >= this.memberLimit) {
-			throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members and invited people.`);
+			throw new ApiFailure(409, m.err_room_full_invited({ count: this.memberLimit }));
 		}
 		this.db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)').run(roomId, newMemberId, userId, this.now());
 		this.events.emit({ roomId, kind: 'invited', notify: [...this.memberIds(roomId), newMemberId], revoked: [] });
@@ -186,14 +194,14 @@ export class Rooms extends RoomAccess {
 	}
 
 	#requireInvitation(roomId: string, userId: string): void {
-		if (!this.invited(roomId, userId)) throw new ApiFailure(404, 'You have no invitation to this room (it may have been cancelled).');
+		if (!this.invited(roomId, userId)) throw new ApiFailure(404, m.err_no_invitation());
 	}
 
 	/** The invitee says yes: they become a member. */
 	acceptInvitation(userId: string, roomId: string): RoomDetail {
 		transaction(this.db, () => {
 			this.#requireInvitation(roomId, userId);
-			if (this.memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, `This room is full: it already has ${this.memberLimit} members.`);
+			if (this.memberCount(roomId) >= this.memberLimit) throw new ApiFailure(409, m.err_room_full_members({ count: this.memberLimit }));
 			this.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, userId);
 			this.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, userId, 'member', this.now());
 			this.touch(roomId);
@@ -208,9 +216,9 @@ export class Rooms extends RoomAccess {
 		else {
 			const { room, role } = this.requireMember(roomId, userId);
 			const row = this.db.prepare('select invitedBy from room_invitation where roomId = ? and userId = ?').get(roomId, inviteeId) as { invitedBy: string } | undefined;
-			if (!row) throw new ApiFailure(404, 'That person has no pending invitation to this room.', 'userId');
+			if (!row) throw new ApiFailure(404, m.err_no_pending(), 'userId');
 			const mayCancel = row.invitedBy === userId || room.kind === 'direct' || role !== 'member';
-			if (!mayCancel) throw forbidden('Only the person who invited them, or the room\'s owner and admins, can cancel this invitation.');
+			if (!mayCancel) throw forbidden(m.err_cancel_who());
 		}
 		this.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, inviteeId);
 		this.events.emit({ roomId, kind: 'invitation-ended', notify: [...this.memberIds(roomId), inviteeId], revoked: [] });
@@ -220,14 +228,14 @@ export class Rooms extends RoomAccess {
 	removeMember(userId: string, roomId: string, targetId: string, options: { ban?: boolean } = {}): void {
 		const { room, role } = this.requireMember(roomId, userId);
 		const targetRole = this.role(roomId, targetId);
-		if (!targetRole) throw new ApiFailure(404, 'That person is not a member of this room.', 'userId');
+		if (!targetRole) throw new ApiFailure(404, m.err_not_member(), 'userId');
 		if (targetId === userId) {
-			if (role === 'owner') throw new ApiFailure(409, 'Make someone else the owner before you leave the room.');
-			if (options.ban) throw new ApiFailure(400, 'You cannot ban yourself; just leave the room.');
+			if (role === 'owner') throw new ApiFailure(409, m.err_owner_leaves());
+			if (options.ban) throw new ApiFailure(400, m.err_ban_self());
 		} else {
-			if (room.kind === 'direct') throw forbidden('Nobody can be removed from a direct room; either person can leave it.');
-			if (role === 'member') throw forbidden("Only the room's owner and admins can remove people.");
-			if (role === 'admin' && targetRole !== 'member') throw forbidden('Admins can remove members, but not the owner or other admins.');
+			if (room.kind === 'direct') throw forbidden(m.err_direct_remove());
+			if (role === 'member') throw forbidden(m.err_managers_remove());
+			if (role === 'admin' && targetRole !== 'member') throw forbidden(m.err_admins_remove());
 		}
 		const before = this.memberIds(roomId);
 		const pending = (this.db.prepare('select userId from room_invitation where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
@@ -243,21 +251,21 @@ export class Rooms extends RoomAccess {
 
 	/** Owners and admins let a banned person be invited again. */
 	liftBan(userId: string, roomId: string, targetId: string): void {
-		this.requireManager(roomId, userId, 'lift bans');
+		this.requireManager(roomId, userId, m.err_managers_lift_bans);
 		const result = this.db.prepare('delete from room_ban where roomId = ? and userId = ?').run(roomId, targetId);
-		if (result.changes === 0) throw new ApiFailure(404, 'That person is not banned from this room.', 'userId');
+		if (result.changes === 0) throw new ApiFailure(404, m.err_not_banned(), 'userId');
 		this.events.emit({ roomId, kind: 'ban-lifted', notify: this.memberIds(roomId), revoked: [] });
 	}
 
 	/** Owner only. Making someone owner hands ownership over: the old owner becomes an admin. */
 	changeRole(userId: string, roomId: string, targetId: string, newRole: Role): Member[] {
 		const { room, role } = this.requireMember(roomId, userId);
-		if (role !== 'owner') throw forbidden('Only the owner can change roles.');
-		if (room.kind === 'direct') throw forbidden('A direct room has no roles.');
+		if (role !== 'owner') throw forbidden(m.err_owner_roles());
+		if (room.kind === 'direct') throw forbidden(m.err_direct_roles());
 		const targetRole = this.role(roomId, targetId);
-		if (!targetRole) throw new ApiFailure(404, 'That person is not a member of this room.', 'userId');
+		if (!targetRole) throw new ApiFailure(404, m.err_not_member(), 'userId');
 		if (targetId === userId) {
-			if (newRole !== 'owner') throw new ApiFailure(409, 'A room always has an owner: make someone else the owner instead.', 'role');
+			if (newRole !== 'owner') throw new ApiFailure(409, m.err_always_owner(), 'role');
 			return this.get(userId, roomId).members;
 		}
 		transaction(this.db, () => {

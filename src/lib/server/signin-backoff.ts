@@ -1,3 +1,5 @@
+import { m } from '../paraglide/messages.js';
+
 export type SignInBackoffOptions = {
 	/** Failed sign-ins one account may have before it must wait. */
 	freeFailures: number;
@@ -64,7 +66,7 @@ export class SignInBackoff {
 		const wait = this.waitMs(email);
 		if (wait > 0) {
 			const seconds = Math.ceil(wait / 1000);
-			const error = `Too many failed sign-ins for this account. Try again in ${seconds} seconds.`;
+			const error = m.err_signin_backoff({ seconds });
 			return new Response(JSON.stringify({ error, field: 'email' }), {
 				status: 429,
 				headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': String(seconds) }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiFailure } from './api-failure.ts';
 import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
 import type { Rooms } from './rooms.ts';
+import { m } from '../paraglide/messages.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const fullEmail = z.email();
@@ -27,7 +28,7 @@ export class UserSearch {
 		if (!fullEmail.safeParse(query).success) return [];
 		if (!this.#limiter.take(userId)) {
 			const minutes = Math.ceil(secondsUntilAllowed(this.#limiter, userId) / 60);
-			throw new ApiFailure(429, `You have looked up ${this.#perHour} email addresses in the last hour; try again in ${minutes} minutes, or search by name.`, 'q');
+			throw new ApiFailure(429, m.err_email_lookups({ count: this.#perHour, minutes }), 'q');
 		}
 		return this.#rooms.people.search(userId, query);
 	}

@@ -12,4 +12,14 @@ describe('relativeTime', () => {
 	])('%i → %s', (then, text) => {
 		expect(relativeTime(then, now, 'en')).toBe(text);
 	});
+
+	it.each([
+		[now - 10_000, 'только что'],
+		[now - 5 * 60_000, '5 минут назад'],
+		[now - 2 * 3600_000, '2 часа назад'],
+		[now - 21 * 60_000, '21 минуту назад'],
+		[now - 24 * 3600_000, 'вчера']
+	])('ru: %i → %s', (then, text) => {
+		expect(relativeTime(then, now, 'ru')).toBe(text);
+	});
 });

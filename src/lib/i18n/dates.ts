@@ -1,0 +1,7 @@
+import { getLocale } from '#lib/paraglide/runtime.js';
+import type { Locale } from './locale.ts';
+
+/** A message's time of day as the language writes it: "9:37 PM" in English, "21:37" in Russian. */
+export function timeOfDay(time: number, locale: Locale = getLocale()): string {
+	return new Date(time).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+}
