@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CALL_UI_MS } from './support/bounds.ts';
+import { pushDelivery } from './support/push-delivery.ts';
 import { acceptInvitation, type SignedUp } from './support/ui.ts';
 import { newPerson } from './support/users.ts';
 
@@ -132,15 +133,7 @@ test('an incoming call rings in Russian, with Ответить and Отклон�
 	await signUpInRussian(page, 'Дед');
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
 
-	const cdp = await context.newCDPSession(page);
-	const registration = new Promise<string>((resolve) => {
-		cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-			const found = registrations.find((r: { scopeURL: string; isDeleted: boolean }) => r.scopeURL.startsWith(baseURL!) && !r.isDeleted);
-			if (found) resolve(found.registrationId);
-		});
-	});
-	await cdp.send('ServiceWorker.enable');
-	const registrationId = await registration;
+	const push = await pushDelivery(context, page, baseURL!);
 	const notifications = () =>
 		page.evaluate(async () =>
 			(await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
@@ -151,7 +144,7 @@ test('an incoming call rings in Russian, with Ответить and Отклон�
 		);
 	// As the server sends it for someone who chose Russian in Settings.
 	const ring = { type: 'ring', roomId: 'r1', roomName: 'Семья', callerId: 'u1', callerName: 'Бабушка', at: Date.now(), locale: 'ru' };
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify(ring) });
+	await push.deliver(ring);
 	await expect.poll(notifications).toEqual([{ title: 'Звонит Бабушка', lang: 'ru', actions: ['Ответить', 'Отклонить'] }]);
 	await context.close();
 });

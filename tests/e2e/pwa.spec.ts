@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
+import { pushDelivery } from './support/push-delivery.ts';
 import { startServer } from './support/server.ts';
 import { createRoomWith, signUpInBrowser, twoPeople } from './support/ui.ts';
 
@@ -73,15 +74,7 @@ test('a push rings with Join and Decline, and the closing push removes it', asyn
 	await signUpInBrowser(page, 'Ringer');
 	await serviceWorkerReady(page);
 
-	const cdp = await context.newCDPSession(page);
-	const registration = new Promise<string>((resolve) => {
-		cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-			const found = registrations.find((r: { scopeURL: string; isDeleted: boolean }) => r.scopeURL.startsWith(baseURL!) && !r.isDeleted);
-			if (found) resolve(found.registrationId);
-		});
-	});
-	await cdp.send('ServiceWorker.enable');
-	const registrationId = await registration;
+	const push = await pushDelivery(context, page, baseURL!);
 	const notifications = () =>
 		page.evaluate(async () =>
 			(await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
@@ -94,12 +87,12 @@ test('a push rings with Join and Decline, and the closing push removes it', asyn
 		);
 
 	const ring = { type: 'ring', roomId: 'r1', roomName: 'Family', callerId: 'u1', callerName: 'Grandma', at: Date.now() };
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify(ring) });
+	await push.deliver(ring);
 	await expect
 		.poll(notifications)
 		.toEqual([{ title: 'Grandma is calling', body: 'Family', tag: 'call:r1', requireInteraction: true, actions: ['Join', 'Decline'] }]);
 
-	await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify({ type: 'ring-end', roomId: 'r1' }) });
+	await push.deliver({ type: 'ring-end', roomId: 'r1' });
 	await expect.poll(notifications).toEqual([]);
 	await context.close();
 });
