@@ -26,7 +26,8 @@ describe('parseConfig', () => {
 			sessionCheckMs: 5000,
 			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 },
 			peerjsMaxFrameBytes: 65536,
-			metricsToken: undefined
+			metricsToken: undefined,
+			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024 }
 		});
 	});
 

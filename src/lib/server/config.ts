@@ -68,6 +68,8 @@ const envSchema = z.object({
 	AWARENESS_STATE_BYTES: positiveInt.default(4096),
 	AWARENESS_UPDATES_PER_MINUTE: positiveInt.default(120),
 	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
+	FILE_SIZE_LIMIT: positiveInt.default(25 * 1024 * 1024),
+	ROOM_STORAGE_QUOTA: positiveInt.default(1024 * 1024 * 1024),
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional()
 });
 
@@ -115,6 +117,8 @@ export type Config = {
 	sync: SyncLimits;
 	/** Bearer token that opens GET /metrics; unset, /metrics does not exist (404). */
 	metricsToken: string | undefined;
+	/** Largest file one upload may be, and the bytes of files one room may hold, in bytes. */
+	files: { sizeLimit: number; roomQuota: number };
 };
 
 export type SyncLimits = {
@@ -199,7 +203,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		},
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
 		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,
-		metricsToken: e.METRICS_TOKEN
+		metricsToken: e.METRICS_TOKEN,
+		files: { sizeLimit: e.FILE_SIZE_LIMIT, roomQuota: e.ROOM_STORAGE_QUOTA }
 	};
 }
 
