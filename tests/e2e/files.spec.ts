@@ -12,7 +12,7 @@ test.afterAll(async () => {
 	await server.stop();
 });
 
-function upload(who: Person, roomId: string, name: string, body: Uint8Array) {
+function upload(who: Person, roomId: string, name: string, body: Uint8Array<ArrayBuffer>) {
 	return fetch(`${server.url}/api/rooms/${roomId}/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { origin: server.url, cookie: who.cookie }, body });
 }
 const download = (who: Person, id: string) => fetch(`${server.url}/api/files/${id}`, { headers: { cookie: who.cookie } });
@@ -55,7 +55,7 @@ test('an image loses its EXIF location, gets a thumbnail, and a removed member c
 		.withExif({ IFD0: { Make: 'Parley test camera' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '55/1 45/1 0/1' } })
 		.toBuffer();
 	expect((await sharp(photo).metadata()).exif, 'the test photo carries EXIF').toBeDefined();
-	const stored = await upload(owner, room.id, 'photo.jpg', photo);
+	const stored = await upload(owner, room.id, 'photo.jpg', new Uint8Array(photo));
 	expect(stored.status).toBe(201);
 	const record = await stored.json();
 	expect(record).toMatchObject({ type: 'image/jpeg', width: 800, height: 600 });
