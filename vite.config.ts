@@ -16,7 +16,14 @@ function parleyDevServer(): Plugin {
 			const { parseConfig } = await import('./src/lib/server/config.ts');
 			const { createParley } = await import('./server/app.ts');
 			const { routeUpgrade } = await import('./server/upgrade.ts');
+			const { handleUpload, uploadRoom } = await import('./server/upload.ts');
 			const parley = createParley(parseConfig(process.env));
+			// Uploads stream to disk before SvelteKit (and its body limit) sees them, as in server/main.ts.
+			server.middlewares.use((req, res, next) => {
+				const roomId = uploadRoom(req);
+				if (roomId === undefined) return next();
+				handleUpload(req, res, roomId, parley.context).catch(next);
+			});
 			server.httpServer?.on('upgrade', (req, socket, head) => {
 				if (req.headers['sec-websocket-protocol'] === 'vite-hmr') return;
 				routeUpgrade(parley.upgradeRoutes, req, socket, head, parley.context.log);

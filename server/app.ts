@@ -14,6 +14,8 @@ import { createLogger } from '../src/lib/server/log.ts';
 import { createMetrics } from '../src/lib/server/metrics.ts';
 import { Push } from '../src/lib/server/push.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
+import { Files } from '../src/lib/server/files/files.ts';
+import { FsStorage } from '../src/lib/server/files/storage.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
 import { SignInBackoff } from '../src/lib/server/signin-backoff.ts';
 import { createUpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
@@ -54,6 +56,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
 	const admin = new Admin({ db, auth, events, liveSessions, signups, config });
 	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
+	const files = new Files({ db, rooms, storage: new FsStorage(join(config.dataDir, 'files')), dataDir: config.dataDir, ...config.files });
 	const vapid = {
 		subject: config.vapidSubject ?? (config.origin?.startsWith('https:') ? config.origin : 'mailto:parley@localhost'),
 		publicKey: secrets.vapidPublicKey,
@@ -97,6 +100,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		events,
 		liveSessions,
 		rooms,
+		files,
 		push,
 		metrics,
 		signInBackoff: new SignInBackoff(config.signInAccount),

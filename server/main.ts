@@ -8,6 +8,7 @@ import { logOutput } from '../src/lib/server/log.ts';
 import { createParley, ROOT, VERSION, type Parley } from './app.ts';
 import { answerClientError, HOST_HEADER, MAX_BODY_BYTES, prepareRequest, PROTOCOL_HEADER, sendJson, serveMetrics } from './http.ts';
 import { routeUpgrade } from './upgrade.ts';
+import { handleUpload, uploadRoom } from './upload.ts';
 
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -53,6 +54,8 @@ function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> 
 		createReadStream(serviceWorkerFile).pipe(res);
 		return;
 	}
+	const uploadTo = uploadRoom(req);
+	if (uploadTo !== undefined) return handleUpload(req, res, uploadTo, parley.context);
 	return handler(req, res);
 }
 

@@ -11,7 +11,7 @@ import { call, signUpPerson, type Person } from './support/api-client.ts';
 type Actor = 'signedOut' | 'nonMember' | 'member' | 'admin' | 'owner';
 const ACTORS: Actor[] = ['signedOut', 'nonMember', 'member', 'admin', 'owner'];
 
-type World = { roomId: string; token: string; target: Person; stranger: Person; owner: Person };
+type World = { roomId: string; token: string; target: Person; stranger: Person; owner: Person; fileId?: string };
 type Row = {
 	endpoint: string;
 	path: (w: World) => string;
@@ -77,8 +77,22 @@ const TABLE: Row[] = [
 		},
 		expect: [401, 204, 204, 204, 204]
 	},
+	{ endpoint: 'POST /api/rooms/[id]/files', path: (w) => `/api/rooms/${w.roomId}/files?name=note.json`, body: () => ({ note: 'a file' }), expect: [401, 404, 201, 201, 201] },
+	{ endpoint: 'GET /api/files/[id]', path: (w) => `/api/files/${w.fileId}`, prepare: postImage, expect: [401, 404, 200, 200, 200] },
+	{ endpoint: 'GET /api/files/[id]/thumbnail', path: (w) => `/api/files/${w.fileId}/thumbnail`, prepare: postImage, expect: [401, 404, 200, 200, 200] },
 	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] }
 ];
+
+/** The owner posts a 1×1 PNG to the room (as the composer does): the row's calls read it. */
+async function postImage(baseURL: string, w: World): Promise<void> {
+	const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+	const res = await fetch(`${baseURL}/api/rooms/${w.roomId}/files?name=dot.png`, { method: 'POST', headers: { origin: baseURL, cookie: w.owner.cookie }, body: png });
+	expect(res.status).toBe(201);
+	w.fileId = ((await res.json()) as { id: string }).id;
+}
+
+/** Endpoints served before SvelteKit (server/upload.ts streams uploads to disk), so without a +server.ts. */
+const NODE_ENDPOINTS = ['POST /api/rooms/[id]/files'];
 
 function fakeSubscription() {
 	const ecdh = createECDH('prime256v1');
@@ -101,7 +115,7 @@ function endpointsInCode(): string[] {
 		}
 	};
 	walk(join(root, 'api'));
-	return found.sort();
+	return [...found, ...NODE_ENDPOINTS].sort();
 }
 
 test('every API endpoint has a row in the authorization table', () => {

@@ -148,3 +148,22 @@ test('an incoming call rings in Russian, with Ответить and Отклон�
 	await expect.poll(notifications).toEqual([{ title: 'Звонит Бабушка', lang: 'ru', actions: ['Ответить', 'Отклонить'] }]);
 	await context.close();
 });
+
+test('a room’s settings fit a phone in Russian, long names and all', async ({ browser }) => {
+	const phone = { viewport: { width: 390, height: 844 } };
+	const [a, b] = await Promise.all([browser.newContext(phone), browser.newContext()]);
+	const owner = await signUpInRussian(await a.newPage(), 'Александра Константинопольская');
+	const member = await signUpInRussian(await b.newPage(), 'Борис Длинноимённый-Васильевич');
+	const memberId = await member.page.evaluate(() => fetch('/api/auth/get-session').then(async (r) => (await r.json()).user.id as string));
+	const room = await owner.page.evaluate(
+		(userId) => fetch('/api/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Семейный чат выходного дня', memberIds: [userId] }) }).then((r) => r.json()),
+		memberId
+	);
+	await acceptInvitation(member.page, room.id);
+	const page = owner.page;
+	await page.goto(`/rooms/${room.id}/settings`);
+	await expect(page.getByRole('button', { name: `Заблокировать: ${member.name}` })).toBeVisible();
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow, 'pixels wider than the phone').toBe(0);
+	await Promise.all([a.close(), b.close()]);
+});

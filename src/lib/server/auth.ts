@@ -52,7 +52,7 @@ export function createAuth({ db, secret, config, log, signups, mailer }: AuthOpt
 			}
 		},
 		// The person's language (migrations/0007): set in Settings through /api/settings/locale, never at sign-up.
-		// isAdmin and disabledAt (migrations/0008) are set by Parley only.
+		// isAdmin and disabledAt (migrations/0009_admin) are set by Parley only.
 		user: { additionalFields: { locale: { type: 'string', required: false, input: false } } },
 		session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
 		// Whatever endpoint writes a user (sign-up, update-user, server calls), its name follows the same rules.

@@ -27,6 +27,7 @@ describe('parseConfig', () => {
 			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 },
 			peerjsMaxFrameBytes: 65536,
 			metricsToken: undefined,
+			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024 },
 			signups: 'invite',
 			mail: undefined
 		});

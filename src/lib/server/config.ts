@@ -71,6 +71,8 @@ const envSchema = z.object({
 	AWARENESS_STATE_BYTES: positiveInt.default(4096),
 	AWARENESS_UPDATES_PER_MINUTE: positiveInt.default(120),
 	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
+	FILE_SIZE_LIMIT: positiveInt.default(25 * 1024 * 1024),
+	ROOM_STORAGE_QUOTA: positiveInt.default(1024 * 1024 * 1024),
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 	SIGNUPS: z.enum(SIGNUP_MODES, { error: `must be one of ${SIGNUP_MODES.join(', ')}` }).default('invite'),
 	SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org' }).optional(),
@@ -121,6 +123,8 @@ export type Config = {
 	sync: SyncLimits;
 	/** Bearer token that opens GET /metrics; unset, /metrics does not exist (404). */
 	metricsToken: string | undefined;
+	/** Largest file one upload may be, and the bytes of files one room may hold, in bytes. */
+	files: { sizeLimit: number; roomQuota: number };
 	/** Who may sign up, until an administrator changes it on the admin page (stored in the database). */
 	signups: SignupMode;
 	/** Outgoing mail for password resets; unset, people ask an administrator for a reset link. */
@@ -210,6 +214,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
 		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,
 		metricsToken: e.METRICS_TOKEN,
+		files: { sizeLimit: e.FILE_SIZE_LIMIT, roomQuota: e.ROOM_STORAGE_QUOTA },
 		signups: e.SIGNUPS,
 		mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Parley <parley@${new URL(e.SMTP_URL).hostname}>` } : undefined
 	};

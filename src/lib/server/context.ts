@@ -3,6 +3,7 @@ import type { SfuTicket } from '../core/call/presence.ts';
 import type { Admin } from './admin.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
+import type { Files } from './files/files.ts';
 import type { RoomEvents } from './events.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import type { Logger } from './log.ts';
@@ -24,6 +25,8 @@ export type AppContext = {
 	/** Ends WebSockets and event streams whose sign-in session ended. */
 	liveSessions: LiveSessions;
 	rooms: Rooms;
+	/** Files posted to rooms (upload, read, remove). */
+	files: Files;
 	push: Push;
 	/** Figures for /metrics; the event streams count themselves. */
 	metrics: Metrics;

@@ -28,6 +28,8 @@ export async function call<T = unknown>(baseURL: string, who: Person | null, met
 		controller.abort();
 		return { status: res.status, body: null as T };
 	}
+	// A file download answers bytes, not JSON.
+	if (!res.headers.get('content-type')?.includes('json')) return { status: res.status, body: (await res.arrayBuffer(), null) as T };
 	const text = await res.text();
 	return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
