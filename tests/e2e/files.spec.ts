@@ -13,7 +13,7 @@ test.afterAll(async () => {
 });
 
 function upload(who: Person, roomId: string, name: string, body: Uint8Array) {
-	return fetch(`${server.url}/api/rooms/${roomId}/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { origin: server.url, cookie: who.cookie }, body });
+	return fetch(`${server.url}/api/rooms/${roomId}/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { origin: server.url, cookie: who.cookie }, body: body as Uint8Array<ArrayBuffer> });
 }
 const download = (who: Person, id: string) => fetch(`${server.url}/api/files/${id}`, { headers: { cookie: who.cookie } });
 
