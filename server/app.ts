@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Admin } from '../src/lib/server/admin.ts';
 import { createAuth } from '../src/lib/server/auth.ts';
+import { createMailer } from '../src/lib/server/mail.ts';
+import { Signups } from '../src/lib/server/signups.ts';
 import type { Config } from '../src/lib/server/config.ts';
 import { setContext, type AppContext } from '../src/lib/server/context.ts';
 import { DB_FILE, ensureWritableDir, migrate, openDatabase, readMigrations } from '../src/lib/server/db.ts';
@@ -46,9 +49,12 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	const db = openDatabase(join(config.dataDir, DB_FILE));
 	const { from, to } = migrate(db, readMigrations(join(ROOT, 'migrations')));
 	if (from !== to) log.info('db.migrated', { from, to, note: `migrated from ${from} to ${to}` });
-	const auth = createAuth({ db, secret: secrets.authSecret, config, log });
+	const signups = new Signups(db, config.signups);
+	const mailer = config.mail && createMailer({ ...config.mail, log });
+	const auth = createAuth({ db, secret: secrets.authSecret, config, log, signups, mailer });
 	const events = new RoomEvents();
 	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
+	const admin = new Admin({ db, auth, events, liveSessions, signups, config });
 	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
 	const files = new Files({ db, rooms, storage: new FsStorage(join(config.dataDir, 'files')), dataDir: config.dataDir, ...config.files });
 	const vapid = {
@@ -98,6 +104,10 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		push,
 		metrics,
 		signInBackoff: new SignInBackoff(config.signInAccount),
+		signups,
+		admin,
+		mailEnabled: mailer !== undefined,
+		sfuState: async () => ({ ...sfu.state(), restarts: (await metrics.janusRestarts.get()).values.reduce((sum, v) => sum + v.value, 0) }),
 		userSearch: new UserSearch(rooms, config.emailLookupsPerHour),
 		issuePeerId: signal.issue,
 		sfuJoin: sfu.join

@@ -134,6 +134,13 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		start,
 		/** Whether calls can move to the SFU. */
 		available: () => url !== undefined,
+		/** For the admin page: how Janus runs, and whether calls can use it now. */
+		state: () => ({
+			mode: config.sfu.mode === 'off' ? ('off' as const) : config.sfu.externalUrl ? ('external' as const) : janus ? ('child' as const) : ('not-installed' as const),
+			available: url !== undefined,
+			pid: janus?.pid,
+			connections: connections.size
+		}),
 		router,
 		/** Who Janus has in the videoroom of a call on the SFU, by feed id and the person the proxy named in each display. */
 		async participants(roomId: string): Promise<{ id: number; userId: string | null }[]> {

@@ -27,7 +27,7 @@ export type SyncTestServer = {
 
 export async function startSyncTestServer(env: Record<string, string> = {}): Promise<SyncTestServer> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'parley-sync-'));
-	const parley = createParley(parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ORIGIN: 'http://localhost', ROOM_CREATE_RATE_LIMIT: '100000', SFU: 'off', ...env }));
+	const parley = createParley(parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', ORIGIN: 'http://localhost', ROOM_CREATE_RATE_LIMIT: '100000', SFU: 'off', SIGNUPS: 'open', ...env }));
 	const httpServer = createServer((_req, res) => res.writeHead(404).end());
 	httpServer.on('upgrade', (req, socket, head) => routeUpgrade(parley.upgradeRoutes, req, socket, head, parley.context.log));
 	await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

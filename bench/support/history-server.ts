@@ -13,7 +13,7 @@ export function startServer(dataDir: string): Promise<Server> {
 	const child = spawn(process.execPath, ['server/main.ts'], {
 		cwd: ROOT,
 		// Rooms unload 1 s after their last connection, so that the server can be made to load them again.
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', SIGNIN_RATE_LIMIT: '1000', ROOM_IDLE_SECONDS: '1' },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', SIGNIN_RATE_LIMIT: '1000', ROOM_IDLE_SECONDS: '1', SIGNUPS: 'open' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

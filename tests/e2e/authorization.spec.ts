@@ -80,7 +80,17 @@ const TABLE: Row[] = [
 	{ endpoint: 'POST /api/rooms/[id]/files', path: (w) => `/api/rooms/${w.roomId}/files?name=note.json`, body: () => ({ note: 'a file' }), expect: [401, 404, 201, 201, 201] },
 	{ endpoint: 'GET /api/files/[id]', path: (w) => `/api/files/${w.fileId}`, prepare: postImage, expect: [401, 404, 200, 200, 200] },
 	{ endpoint: 'GET /api/files/[id]/thumbnail', path: (w) => `/api/files/${w.fileId}/thumbnail`, prepare: postImage, expect: [401, 404, 200, 200, 200] },
-	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] }
+	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] },
+	// Instance administration: none of these callers is the instance's administrator (signups.spec.ts covers that one's 2xx).
+	{ endpoint: 'GET /api/admin/status', path: () => '/api/admin/status', expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'GET /api/admin/people', path: () => '/api/admin/people?q=a', expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'PATCH /api/admin/people/[userId]', path: (w) => `/api/admin/people/${w.target.id}`, body: () => ({ disabled: true }), expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'POST /api/admin/people/[userId]/reset-link', path: (w) => `/api/admin/people/${w.target.id}/reset-link`, expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'GET /api/admin/rooms', path: () => '/api/admin/rooms', expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'DELETE /api/admin/rooms/[id]', path: (w) => `/api/admin/rooms/${w.roomId}`, expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'PUT /api/admin/settings', path: () => '/api/admin/settings', body: () => ({ signups: 'open' }), expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'POST /api/admin/signup-links', path: () => '/api/admin/signup-links', expect: [401, 403, 403, 403, 403] },
+	{ endpoint: 'GET /api/admin/audit', path: () => '/api/admin/audit', expect: [401, 403, 403, 403, 403] }
 ];
 
 /** The owner posts a 1×1 PNG to the room (as the composer does): the row's calls read it. */
@@ -126,6 +136,8 @@ test.describe('authorization', () => {
 	let people: Record<Exclude<Actor, 'signedOut'>, Person>;
 
 	test.beforeAll(async ({ baseURL }) => {
+		// The first account on a fresh server becomes its administrator: it is none of the callers below.
+		await signUpPerson(baseURL!, 'First Account');
 		const [nonMember, member, admin, owner] = await Promise.all(['Nora Outside', 'Mia Member', 'Ada Admin', 'Olga Owner'].map((n) => signUpPerson(baseURL!, n)));
 		people = { nonMember, member, admin, owner };
 	});

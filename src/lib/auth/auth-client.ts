@@ -23,6 +23,8 @@ export function describeAuthFailure(status: number, body: ErrorBody | null): Aut
 			return { error: m.auth_wrong_password() };
 		case 'PASSWORD_TOO_SHORT':
 			return { error: m.auth_password_short(), field: 'password' };
+		case 'INVALID_TOKEN':
+			return { error: m.reset_link_invalid() };
 	}
 	if (status === 401) return { error: m.auth_wrong_password() };
 	if (status === 429) return { error: m.auth_too_many() };
@@ -30,12 +32,15 @@ export function describeAuthFailure(status: number, body: ErrorBody | null): Aut
 	return { error: body?.message || m.auth_failed_status({ status }) };
 }
 
-async function post(path: string, body: unknown): Promise<AuthResult> {
+/** Must match SIGNUP_TOKEN_HEADER in src/lib/server/signups.ts: the invite or sign-up link a sign-up came from. */
+const SIGNUP_TOKEN_HEADER = 'x-parley-signup-token';
+
+async function post(path: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<AuthResult> {
 	let response: Response;
 	try {
 		response = await fetch(`/api/auth/${path}`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', ...extraHeaders },
 			body: JSON.stringify(body)
 		});
 	} catch {
@@ -46,6 +51,9 @@ async function post(path: string, body: unknown): Promise<AuthResult> {
 	return { ok: false, ...describeAuthFailure(response.status, data) };
 }
 
-export const signUp = (input: { name: string; email: string; password: string }) => post('sign-up/email', input);
+export const signUp = (input: { name: string; email: string; password: string }, token?: string | null) =>
+	post('sign-up/email', input, token ? { [SIGNUP_TOKEN_HEADER]: token } : {});
+export const requestPasswordReset = (email: string) => post('request-password-reset', { email, redirectTo: '/reset-password' });
+export const resetPassword = (token: string, newPassword: string) => post('reset-password', { token, newPassword });
 export const signIn = (input: { email: string; password: string }) => post('sign-in/email', input);
 export const signOut = () => post('sign-out', {});

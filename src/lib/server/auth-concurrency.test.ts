@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, it } from 'vitest';
 import { createAuth } from './auth.ts';
+import { Signups } from './signups.ts';
 import { migrate, readMigrations } from './db.ts';
 import { RoomEvents } from './events.ts';
 import { Rooms } from './rooms.ts';
@@ -13,7 +14,7 @@ import { Rooms } from './rooms.ts';
 it('sign-ups running alongside room writes never nest transactions', { timeout: 30_000 }, async () => {
 	const db = new DatabaseSync(':memory:');
 	migrate(db, readMigrations(join(import.meta.dirname, '../../../migrations')));
-	const auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 1000 } });
+	const auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 1000 }, signups: new Signups(db, 'open') });
 	const rooms = new Rooms({ db, events: new RoomEvents(), memberLimit: 100, createPerHour: 100_000 });
 	const first = await auth.api.signUpEmail({ body: { name: 'Owner', email: 'owner@parley.test', password: 'long enough password' } });
 	const errors: unknown[] = [];

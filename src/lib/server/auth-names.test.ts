@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAuth, type Auth } from './auth.ts';
+import { Signups } from './signups.ts';
 import { migrate, readMigrations } from './db.ts';
 
 /** Every path through better-auth that writes a name keeps to the sign-up rules (a real better-auth on SQLite). */
@@ -23,7 +24,7 @@ describe('names written through better-auth', () => {
 	beforeEach(async () => {
 		db = new DatabaseSync(':memory:');
 		migrate(db, readMigrations(join(import.meta.dirname, '../../../migrations')));
-		auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 1000 } });
+		auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 1000 }, signups: new Signups(db, 'open') });
 		const res = await auth.api.signUpEmail({ body: { name: 'Ann', email: 'ann@parley.test', password: 'long enough password' }, asResponse: true });
 		cookie = res.headers.getSetCookie()[0].split(';')[0];
 		userId = ((await res.json()) as { user: { id: string } }).user.id;

@@ -6,18 +6,28 @@ import { Kysely } from 'kysely';
 import { personName } from '../auth/person-name.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import type { Mailer } from './mail.ts';
+import { SIGNUP_TOKEN_HEADER, type Signups } from './signups.ts';
+import { m } from '../paraglide/messages.js';
 
 export type AuthOptions = {
 	db: DatabaseSync;
 	secret: string;
 	config: Pick<Config, 'origin' | 'signInRateLimit'>;
 	log?: Logger;
+	/** Who may sign up (the first account becomes the administrator), disabled accounts. */
+	signups: Signups;
+	/** Sends reset-password mails; without it, reset links come from an administrator. */
+	mailer?: Mailer;
 };
+
+/** Where reset-password links lead (the page takes the token from the address). */
+export const RESET_PATH = '/reset-password';
 
 /** Header set by Parley's HTTP server (overwriting anything the client sent) to the client's address. */
 export const CLIENT_ADDRESS_HEADER = 'x-parley-client-address';
 
-export function createAuth({ db, secret, config, log }: AuthOptions) {
+export function createAuth({ db, secret, config, log, signups, mailer }: AuthOptions) {
 	return betterAuth({
 		appName: 'Parley',
 		// Same connection as the rest of Parley, without better-auth's own transactions: they stay
@@ -27,15 +37,45 @@ export function createAuth({ db, secret, config, log }: AuthOptions) {
 		// Without ORIGIN the public URL is the one each request came to, as for SvelteKit.
 		baseURL: config.origin ?? { allowedHosts: ['*'], protocol: 'http' },
 		basePath: '/api/auth',
-		emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+		emailAndPassword: {
+			enabled: true,
+			minPasswordLength: 8,
+			maxPasswordLength: 128,
+			autoSignIn: true,
+			resetPasswordTokenExpiresIn: 60 * 60,
+			// A new password ends every other session (a thief's too).
+			revokeSessionsOnPasswordReset: true,
+			sendResetPassword: async ({ user, token }, request) => {
+				if (!mailer) return;
+				const base = config.origin ?? (request ? new URL(request.url).origin : '');
+				await mailer.sendReset(user as { email: string; name: string; locale?: string | null }, `${base}${RESET_PATH}?token=${encodeURIComponent(token)}`);
+			}
+		},
 		// The person's language (migrations/0007): set in Settings through /api/settings/locale, never at sign-up.
+		// isAdmin and disabledAt (migrations/0009_admin) are set by Parley only.
 		user: { additionalFields: { locale: { type: 'string', required: false, input: false } } },
 		session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
 		// Whatever endpoint writes a user (sign-up, update-user, server calls), its name follows the same rules.
 		databaseHooks: {
 			user: {
-				create: { before: async (user) => ({ data: { ...user, name: checkedName(user.name) } }) },
+				create: {
+					// The gate for every sign-up: a client calling /api/auth/sign-up/email itself meets it too.
+					before: async (user, ctx) => {
+						const decision = signups.decide(ctx?.headers?.get(SIGNUP_TOKEN_HEADER) ?? null);
+						if (!decision.allowed) throw new APIError('FORBIDDEN', { message: refusal(decision.reason), code: 'SIGNUPS_' + decision.reason.toUpperCase().replace('-', '_') });
+						return { data: { ...user, name: checkedName(user.name) } };
+					},
+					after: async (user, ctx) => signups.created(user.id, ctx?.headers?.get(SIGNUP_TOKEN_HEADER) ?? undefined)
+				},
 				update: { before: async (user) => (user.name === undefined ? { data: user } : { data: { ...user, name: checkedName(user.name) } }) }
+			},
+			// A disabled account gets no session, whichever way it signs in.
+			session: {
+				create: {
+					before: async (session) => {
+						if (signups.isDisabled(session.userId)) throw new APIError('FORBIDDEN', { message: m.err_account_disabled(), code: 'ACCOUNT_DISABLED' });
+					}
+				}
 			}
 		},
 		rateLimit: {
@@ -67,6 +107,12 @@ export function createAuth({ db, secret, config, log }: AuthOptions) {
 			}
 		}
 	});
+}
+
+function refusal(reason: 'invite-needed' | 'closed' | 'link-unusable'): string {
+	if (reason === 'closed') return m.err_signups_closed();
+	if (reason === 'link-unusable') return m.err_signup_link_unusable();
+	return m.err_signups_invite();
 }
 
 function checkedName(name: unknown): string {

@@ -27,7 +27,9 @@ describe('parseConfig', () => {
 			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 },
 			peerjsMaxFrameBytes: 65536,
 			metricsToken: undefined,
-			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024 }
+			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024 },
+			signups: 'invite',
+			mail: undefined
 		});
 	});
 
@@ -99,6 +101,18 @@ describe('parseConfig', () => {
 	it('reads the metrics token, and refuses one too short to be a secret', () => {
 		expect(parseConfig({ METRICS_TOKEN: 't'.repeat(16) }).metricsToken).toBe('t'.repeat(16));
 		expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN="short": must be at least 16 characters/);
+	});
+
+	it('reads the sign-up mode, and refuses an unknown one', () => {
+		expect(parseConfig({ SIGNUPS: 'open' }).signups).toBe('open');
+		expect(parseConfig({ SIGNUPS: 'closed' }).signups).toBe('closed');
+		expect(() => parseConfig({ SIGNUPS: 'anyone' })).toThrow(/SIGNUPS="anyone": must be one of open, invite, closed/);
+	});
+
+	it('reads the mail settings, with a sender from the SMTP host by default', () => {
+		expect(parseConfig({ SMTP_URL: 'smtp://mail.example.org:587' }).mail).toEqual({ smtpUrl: 'smtp://mail.example.org:587', from: 'Parley <parley@mail.example.org>' });
+		expect(parseConfig({ SMTP_URL: 'smtps://u:p@mail.example.org', MAIL_FROM: 'Chat <chat@example.org>' }).mail?.from).toBe('Chat <chat@example.org>');
+		expect(() => parseConfig({ SMTP_URL: 'http://mail.example.org' })).toThrow(/SMTP_URL="http:\/\/mail.example.org": must be an smtp/);
 	});
 
 	it('treats empty variables as unset', () => {

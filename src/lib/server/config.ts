@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { MAX_UPDATE_BYTES } from '../core/chat/schema.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** Who may create an account: anyone; people with a room invite link or an admin's sign-up link; only through an admin's link. */
+export const SIGNUP_MODES = ['open', 'invite', 'closed'] as const;
+export type SignupMode = (typeof SIGNUP_MODES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const port = z.coerce
@@ -70,7 +73,10 @@ const envSchema = z.object({
 	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
 	FILE_SIZE_LIMIT: positiveInt.default(25 * 1024 * 1024),
 	ROOM_STORAGE_QUOTA: positiveInt.default(1024 * 1024 * 1024),
-	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional()
+	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+	SIGNUPS: z.enum(SIGNUP_MODES, { error: `must be one of ${SIGNUP_MODES.join(', ')}` }).default('invite'),
+	SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org' }).optional(),
+	MAIL_FROM: z.string().min(3).optional()
 });
 
 export type Config = {
@@ -119,6 +125,10 @@ export type Config = {
 	metricsToken: string | undefined;
 	/** Largest file one upload may be, and the bytes of files one room may hold, in bytes. */
 	files: { sizeLimit: number; roomQuota: number };
+	/** Who may sign up, until an administrator changes it on the admin page (stored in the database). */
+	signups: SignupMode;
+	/** Outgoing mail for password resets; unset, people ask an administrator for a reset link. */
+	mail: { smtpUrl: string; from: string } | undefined;
 };
 
 export type SyncLimits = {
@@ -204,7 +214,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
 		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,
 		metricsToken: e.METRICS_TOKEN,
-		files: { sizeLimit: e.FILE_SIZE_LIMIT, roomQuota: e.ROOM_STORAGE_QUOTA }
+		files: { sizeLimit: e.FILE_SIZE_LIMIT, roomQuota: e.ROOM_STORAGE_QUOTA },
+		signups: e.SIGNUPS,
+		mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Parley <parley@${new URL(e.SMTP_URL).hostname}>` } : undefined
 	};
 }
 

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { SfuTicket } from '../core/call/presence.ts';
+import type { Admin } from './admin.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Files } from './files/files.ts';
@@ -10,6 +11,7 @@ import type { Metrics } from './metrics.ts';
 import type { Push } from './push.ts';
 import type { Rooms } from './rooms.ts';
 import type { SignInBackoff } from './signin-backoff.ts';
+import type { Signups } from './signups.ts';
 import type { UserSearch } from './user-search.ts';
 
 /** What the server process builds once at start and every request handler shares. */
@@ -30,6 +32,14 @@ export type AppContext = {
 	metrics: Metrics;
 	/** Failed sign-ins per account, with a growing wait (hooks.server.ts). */
 	signInBackoff: SignInBackoff;
+	/** Who may sign up; admin sign-up links; who is an administrator or disabled. */
+	signups: Signups;
+	/** The instance administrator's actions (/admin). */
+	admin: Admin;
+	/** Whether reset-password mails can be sent (SMTP_URL). */
+	mailEnabled: boolean;
+	/** The SFU's state for the admin page (sfu/service.ts), with Janus restarts. */
+	sfuState(): Promise<{ mode: 'off' | 'external' | 'child' | 'not-installed'; available: boolean; pid: number | undefined; connections: number; restarts: number }>;
 	/** People search, with lookups by email limited per person. */
 	userSearch: UserSearch;
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */

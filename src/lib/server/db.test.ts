@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { getMigrations } from 'better-auth/db/migration';
 import { describe, expect, it } from 'vitest';
 import { createAuth } from './auth.ts';
+import { Signups } from './signups.ts';
 import { ensureWritableDir, migrate, readMigrations, StartupError, type Migration } from './db.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, '../../../migrations');
@@ -68,7 +69,7 @@ describe('the accounts schema', () => {
 	it('is everything better-auth needs', async () => {
 		const db = new DatabaseSync(':memory:');
 		migrate(db, readMigrations(MIGRATIONS_DIR));
-		const auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 10 } });
+		const auth = createAuth({ db, secret: 's'.repeat(40), config: { origin: 'http://localhost', signInRateLimit: 10 }, signups: new Signups(db, 'open') });
 		const { toBeCreated, toBeAdded } = await getMigrations(auth.options);
 		expect(toBeCreated).toEqual([]);
 		expect(toBeAdded).toEqual([]);

@@ -24,8 +24,9 @@ export function startServer(env: Record<string, string> = {}, timeoutMs = 30_000
 	const dataDir = env.DATA_DIR ?? freshDataDir();
 	const child = spawn(command[0], command.slice(1), {
 		cwd: ROOT,
-		// Janus only where a test asks for it (SFU: 'auto'): most servers here need no SFU.
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SFU: 'off', DATA_DIR: dataDir, ...env },
+		// Janus only where a test asks for it (SFU: 'auto'): most servers here need no SFU. Anyone may sign up
+		// (SIGNUPS=open) unless a test asks otherwise: most tests make fresh people (signups.spec.ts tests the modes).
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SFU: 'off', SIGNUPS: 'open', DATA_DIR: dataDir, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
