@@ -25,6 +25,8 @@ export class RoomConnection {
 	/** Why the server closed the connection for good (signed out, removed from the room). */
 	closedReason = '';
 	#serverState: Map<number, number>;
+	/** Attempts to reach the server failed since it last answered: no network, whatever the browser says. */
+	#unreachable = false;
 	#retry: ReturnType<typeof setTimeout> | undefined;
 	readonly #listeners = new Set<() => void>();
 	readonly #stateKey: string;
@@ -52,7 +54,16 @@ export class RoomConnection {
 			decoding.readVarUint(decoder);
 			this.#refused(decoding.readVarString(decoder));
 		};
-		this.provider.on('status', () => this.#updateStatus());
+		this.provider.on('status', ({ status }) => {
+			if (status === 'connected') this.#unreachable = false;
+			this.#updateStatus();
+		});
+		// A connection that closes before it was ever open: the server cannot be reached (browsers
+		// do not always say they are offline, e.g. after a reload with no network).
+		this.provider.on('connection-error', () => {
+			if (!this.provider.wsconnected) this.#unreachable = true;
+			this.#updateStatus();
+		});
 		this.provider.on('sync', () => this.#updateStatus());
 		this.provider.on('connection-close', () => this.#updateStatus());
 		this.provider.on('closed', ({ reason }) => {
@@ -69,7 +80,10 @@ export class RoomConnection {
 	}
 
 	#onNetwork = () => {
-		if (navigator.onLine) this.provider.connect();
+		if (navigator.onLine) {
+			this.#unreachable = false;
+			this.provider.connect();
+		}
 		this.#updateStatus();
 	};
 
@@ -100,7 +114,7 @@ export class RoomConnection {
 			: !navigator.onLine
 			? 'offline'
 			: !this.provider.wsconnected
-				? this.provider.wsconnecting
+				? this.provider.wsconnecting && !this.#unreachable
 					? 'connecting'
 					: 'offline'
 				: this.provider.synced
