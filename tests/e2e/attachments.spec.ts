@@ -120,3 +120,32 @@ test('offline: an image attached without a network is kept on the device and rea
 	await expect(messageLog(pageA).getByText('Waiting for the network to send')).toHaveCount(0);
 	await close();
 });
+
+test('an uploaded HTML file does not run when opened: it is downloaded, not shown, even in a frame', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Traps');
+	const trap = Buffer.from('<!doctype html><title>trap</title><script>try { parent.pwned = true } catch {} window.pwned = true; document.title = "ran"</script>');
+	const chooser = pageA.waitForEvent('filechooser');
+	await pageA.getByRole('button', { name: 'Attach file' }).click();
+	await (await chooser).setFiles([{ name: 'invoice.html', mimeType: 'text/html', buffer: trap }]);
+	await sendMessage(pageA, 'please open');
+	const link = messageLog(pageB).getByRole('link', { name: 'Download invoice.html' });
+	await expect(link).toBeVisible();
+	const url = new URL((await link.getAttribute('href'))!, pageB.url()).href;
+
+	// Opened as a page: the browser downloads it instead.
+	const tab = await pageB.context().newPage();
+	const [download] = await Promise.all([tab.waitForEvent('download'), tab.goto(url).catch(() => null)]);
+	expect((await readFile(await download.path())).equals(trap)).toBe(true);
+	await tab.close();
+
+	// Framed by the app's own page: nothing runs on Parley's origin.
+	await pageB.evaluate((src) => {
+		const frame = document.createElement('iframe');
+		frame.src = src;
+		frame.title = 'trap';
+		document.body.append(frame);
+		return new Promise((resolve) => setTimeout(resolve, 1500));
+	}, url);
+	expect(await pageB.evaluate(() => (window as { pwned?: boolean }).pwned)).toBeUndefined();
+	await close();
+});
