@@ -4,6 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { claimClientId } from './client-id.ts';
 import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
@@ -25,6 +26,8 @@ export class RoomConnection {
 	/** Why the server closed the connection for good (signed out, removed from the room). */
 	closedReason = '';
 	#serverState: Map<number, number>;
+	#releaseClientId = () => {};
+	#destroyed = false;
 	/** Attempts to reach the server failed since it last answered: no network, whatever the browser says. */
 	#unreachable = false;
 	#retry: ReturnType<typeof setTimeout> | undefined;
@@ -35,7 +38,14 @@ export class RoomConnection {
 		this.#stateKey = `parley:server-state:${roomId}`;
 		this.#serverState = readState(this.#stateKey);
 		this.local = new IndexeddbPersistence(`parley-room-${roomId}`, this.doc);
-		this.loaded = this.local.whenSynced.then(() => undefined);
+		// Once the device's copy is read, it writes with a client id it used before when that is safe.
+		this.loaded = this.local.whenSynced
+			.then(() => claimClientId(roomId, this.doc))
+			.then((release) => {
+				if (this.#destroyed) return release();
+				this.#releaseClientId = release;
+				this.#followClientId();
+			});
 
 		const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, roomId, this.doc, {
@@ -44,6 +54,8 @@ export class RoomConnection {
 			maxBackoffTime: 5000
 		});
 		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name });
+		// Yjs moves the document to a new client id when it sees another writer use its own.
+		this.doc.on('afterTransaction', () => this.#followClientId());
 		this.provider.messageHandlers[MESSAGE_SERVER_STATE] = (_encoder, decoder) => {
 			this.#serverState = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
 			localStorage.setItem(this.#stateKey, JSON.stringify([...this.#serverState]));
@@ -77,6 +89,19 @@ export class RoomConnection {
 			if (navigator.onLine) this.provider.connect();
 			this.#updateStatus();
 		});
+	}
+
+	/**
+	 * Presence is sent under the document's client id (y-websocket encodes it by doc.clientID):
+	 * when that id changes, presence moves to it, leaving the old one.
+	 */
+	#followClientId() {
+		const awareness = this.provider.awareness;
+		if (awareness.clientID === this.doc.clientID) return;
+		const state = awareness.getLocalState();
+		awareness.setLocalState(null);
+		awareness.clientID = this.doc.clientID;
+		awareness.setLocalState(state);
 	}
 
 	#onNetwork = () => {
@@ -141,6 +166,8 @@ export class RoomConnection {
 	}
 
 	destroy() {
+		this.#destroyed = true;
+		this.#releaseClientId();
 		clearTimeout(this.#retry);
 		removeEventListener('online', this.#onNetwork);
 		removeEventListener('offline', this.#onNetwork);
