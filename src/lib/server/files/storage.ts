@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -20,6 +20,8 @@ export interface FileStorage {
 	get(hash: string): Promise<Readable | undefined>;
 	delete(hash: string): Promise<void>;
 	exists(hash: string): Promise<boolean>;
+	/** Removes what puts begun before `before` (ms since 1970) left half-written: called at server start. */
+	discardPartial(before: number): Promise<void>;
 }
 
 export class TooLarge extends Error {
@@ -60,8 +62,12 @@ export class FsStorage implements FileStorage {
 		return join(this.root, hash.slice(0, 2), hash.slice(2));
 	}
 
+	get #tmp(): string {
+		return join(this.root, 'tmp');
+	}
+
 	async put(source: Readable, options: { maxBytes?: number } = {}): Promise<Stored> {
-		const tmpDir = join(this.root, 'tmp');
+		const tmpDir = this.#tmp;
 		await mkdir(tmpDir, { recursive: true, mode: 0o700 });
 		const temp = join(tmpDir, randomUUID());
 		const { transform, result } = meter(options.maxBytes);
@@ -92,5 +98,19 @@ export class FsStorage implements FileStorage {
 			(s) => s.isFile(),
 			() => false
 		);
+	}
+
+	async discardPartial(before: number): Promise<void> {
+		await removeOlderThan(this.#tmp, before);
+	}
+}
+
+/** Removes the entries of `dir` last changed before `before` (ms): what a server stopped mid-write left. */
+export async function removeOlderThan(dir: string, before: number): Promise<void> {
+	const names = await readdir(dir).catch(() => [] as string[]);
+	for (const name of names) {
+		const path = join(dir, name);
+		const info = await stat(path).catch(() => undefined);
+		if (info && info.mtimeMs < before) await rm(path, { recursive: true, force: true });
 	}
 }
