@@ -64,7 +64,7 @@ const bytes = (text: string) => Buffer.from(text.repeat(100));
 const put = (roomId: string, body: Buffer, name = 'file.bin', userId = 'ann') =>
 	files.upload({ roomId, userId, name, body: Readable.from([body]), declaredSize: body.length });
 const attach = (record: FileRecord, messageKey: string) => db.prepare('update file set messageKey = ? where id = ?').run(messageKey, record.id);
-const noise = (width: number, height: number) => sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+const noise = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
 
 /** The hashes the storage holds (its two-hex-digit folders), sorted. */
 function storedHashes(): string[] {
