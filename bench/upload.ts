@@ -1,5 +1,5 @@
 // Uploads over loopback to a real server (`node server/main.ts`, SFU off, its own DATA_DIR):
-//   upload_mb_per_s        one 20 MB file of random bytes (MB = 2^20 bytes), request start to 201
+//   upload_mb_per_s        one 20 MB file of random bytes (BIG_MB=… for another size; MB = 2^20 bytes), request start to 201
 //   rss_growth_bytes       the server's RSS (VmRSS) during that upload, highest sample minus the one
 //                          before it: small when the upload is streamed to disk (aim: under 32 MB)
 //   thumbnail_p50_ms/p95   50 images of ~2 MB (PNG and JPEG of noise, made with sharp), one after
@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { call, startServer, stopServer, type Server } from './support/history-server.ts';
 
 const MB = 1024 * 1024;
-const BIG_BYTES = 20 * MB;
+const BIG_BYTES = Number(process.env.BIG_MB ?? 20) * MB;
 const IMAGES = Number(process.env.IMAGES ?? 50);
 const IMAGE_BYTES = 2 * MB;
 
@@ -42,7 +42,7 @@ async function upload(server: Server, cookie: string, roomId: string, name: stri
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-upload-'));
-const server = await startServer(dataDir, { SFU: 'off', UPLOADS_PER_MINUTE: '10000', UPLOAD_BYTES_PER_HOUR: String(10_000 * MB) });
+const server = await startServer(dataDir, { SFU: 'off', FILE_SIZE_LIMIT: String(Math.max(25 * MB, BIG_BYTES)), UPLOADS_PER_MINUTE: '10000', UPLOAD_BYTES_PER_HOUR: String(10_000 * MB) });
 try {
 	const { json, cookies } = await call(server, 'POST', '/api/auth/sign-up/email', { name: 'Uploader', email: 'uploader@parley.test', password: 'upload benchmark 1' });
 	const cookie = cookies.map((c) => c.split(';')[0]).find((c) => c.includes('session_token='));
@@ -81,6 +81,7 @@ try {
 	console.log(
 		JSON.stringify({
 			name: 'upload',
+			big_mb: BIG_BYTES / MB,
 			upload_mb_per_s: Math.round((BIG_BYTES / MB / (bigMs / 1000)) * 10) / 10,
 			big_upload_ms: Math.round(bigMs),
 			rss_growth_bytes: peak - before,

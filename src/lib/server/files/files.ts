@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatabaseSync } from 'node:sqlite';
 import sharp from 'sharp';
@@ -240,8 +240,8 @@ export class Files {
 				if (error instanceof TooLarge) throw this.tooLarge();
 				throw new ApiFailure(400, m.err_body_unreadable());
 			}
-			const { size } = counted.result();
-			if (this.roomUsage(input.roomId) + size > this.roomQuota) throw full();
+			const received = counted.result();
+			if (this.roomUsage(input.roomId) + received.size > this.roomQuota) throw full();
 			let type = sniffType(await head(temp));
 			let source = temp;
 			let width: number | null = null;
@@ -265,29 +265,27 @@ export class Files {
 					thumbBytes = undefined;
 				}
 			}
-			// Put outside the turn (uploads store in parallel), checked again and recorded within it.
-			const kept: HashRow = { hash: '', thumbHash: null };
+			// The cleaned image is measured again; the received file was measured as it arrived.
+			const stored = source === temp ? received : await measure(source);
+			const thumb = thumbBytes && { hash: createHash('sha256').update(thumbBytes).digest('hex'), bytes: thumbBytes };
+			const record: FileRecord = {
+				id: randomUUID(),
+				roomId: input.roomId,
+				uploaderId: input.userId,
+				hash: stored.hash,
+				size: stored.size,
+				type,
+				name: cleanName(input.name),
+				width,
+				height,
+				thumbHash: thumb?.hash ?? null,
+				createdAt: this.#now()
+			};
 			try {
-				if (thumbBytes) kept.thumbHash = (await this.storage.put(Readable.from([thumbBytes]))).hash;
-				const stored = await this.storage.put(createReadStream(source));
-				kept.hash = stored.hash;
-				const record: FileRecord = {
-					id: randomUUID(),
-					roomId: input.roomId,
-					uploaderId: input.userId,
-					hash: stored.hash,
-					size: stored.size,
-					type,
-					name: cleanName(input.name),
-					width,
-					height,
-					thumbHash: kept.thumbHash,
-					createdAt: this.#now()
-				};
+				// Within the turn, so that no deletion of the same bytes runs between storing and recording them.
 				await this.#exclusive(async () => {
-					// A deletion of the same bytes may have run since they were put: put them again.
-					if (!(await this.storage.exists(stored.hash))) await this.storage.put(createReadStream(source));
-					if (thumbBytes && kept.thumbHash && !(await this.storage.exists(kept.thumbHash))) await this.storage.put(Readable.from([thumbBytes]));
+					if (!(await this.storage.exists(stored.hash))) await this.storage.putFile(source, stored);
+					if (thumb && !(await this.storage.exists(thumb.hash))) await this.storage.put(Readable.from([thumb.bytes]));
 					this.#db
 						.prepare('insert into file (id, roomId, uploaderId, hash, size, type, name, width, height, thumbHash, createdAt) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
 						.run(record.id, record.roomId, record.uploaderId, record.hash, record.size, record.type, record.name, record.width, record.height, record.thumbHash, record.createdAt);
@@ -295,7 +293,7 @@ export class Files {
 				return record;
 			} catch (error) {
 				// Bytes without a row are nobody's (e.g. the room was deleted while they arrived).
-				await this.#dropUnreferenced([kept]);
+				await this.#dropUnreferenced([record]);
 				if (!this.#rooms.role(input.roomId, input.userId)) throw new ApiFailure(404, m.err_no_room());
 				throw error;
 			}
@@ -318,6 +316,13 @@ export class Files {
 }
 
 type HashRow = { hash: string; thumbHash: string | null };
+
+/** The hash and size of a local file. */
+async function measure(path: string): Promise<{ hash: string; size: number }> {
+	const counted = meter();
+	await pipeline(createReadStream(path), counted.transform, new Writable({ write: (_chunk, _encoding, done) => done() }));
+	return counted.result();
+}
 
 async function head(path: string): Promise<Uint8Array> {
 	const handle = await open(path, 'r');

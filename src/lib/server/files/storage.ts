@@ -16,6 +16,11 @@ export type Stored = { hash: string; size: number };
 export interface FileStorage {
 	/** Streams `source` in; fails with a TooLarge error (storing nothing) past `maxBytes`. */
 	put(source: Readable, options?: { maxBytes?: number }): Promise<Stored>;
+	/**
+	 * Takes in a local file whose hash and size the caller measured as it wrote it (the file is
+	 * consumed). The filesystem backend moves it into place, so that an upload is not copied again.
+	 */
+	putFile(path: string, stored: Stored): Promise<void>;
 	/** The bytes, or undefined when nothing is stored under `hash`. */
 	get(hash: string): Promise<Readable | undefined>;
 	delete(hash: string): Promise<void>;
@@ -80,6 +85,20 @@ export class FsStorage implements FileStorage {
 			return stored;
 		} finally {
 			await rm(temp, { force: true });
+		}
+	}
+
+	async putFile(path: string, stored: Stored): Promise<void> {
+		const target = this.#path(stored.hash);
+		await mkdir(join(this.root, stored.hash.slice(0, 2)), { recursive: true, mode: 0o700 });
+		try {
+			await rename(path, target);
+		} catch (error) {
+			// On another filesystem than the storage: copied (and hashed again) instead.
+			if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+			const copied = await this.put(createReadStream(path));
+			if (copied.hash !== stored.hash) throw new Error(`${path} changed while it was stored`, { cause: error });
+			await rm(path, { force: true });
 		}
 	}
 
