@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatabaseSync } from 'node:sqlite';
-import sharp from 'sharp';
 import { ApiFailure } from '../api-failure.ts';
 import { transaction } from '../db.ts';
 import type { Logger } from '../log.ts';
@@ -63,8 +62,18 @@ const SWEEP_EVERY_MS = HOUR;
 const MAX_NAME = 200;
 const megabytes = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
 
-// Thumbnails of many images at once should not keep decoded pixels around.
-sharp.cache(false);
+type Sharp = (typeof import('sharp'))['default'];
+let sharpLoaded: Promise<Sharp> | undefined;
+
+/** sharp (libvips) is loaded with the first image, not at server start. */
+function loadSharp(): Promise<Sharp> {
+	sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
+		// Thumbnails of many images at once should not keep decoded pixels around.
+		sharp.cache(false);
+		return sharp;
+	});
+	return sharpLoaded;
+}
 
 /** A name safe to show and to put in Content-Disposition: no folders, no control characters, bounded. */
 export function cleanName(raw: string | null | undefined): string {
@@ -248,6 +257,7 @@ export class Files {
 			let height: number | null = null;
 			let thumbBytes: Buffer | undefined;
 			if (PROCESSED_IMAGES.has(type)) {
+				const sharp = await loadSharp();
 				try {
 					// Re-encoding drops EXIF (location, camera) and applies the orientation it held; a GIF keeps its frames.
 					if (type !== 'image/gif') {
