@@ -82,7 +82,11 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		idleMs: config.roomIdleMs,
 		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
 		// Joined on one device: the ringing stops on the others.
-		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId])
+		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId]),
+		// A deleted message takes its files with it (their bytes stay while another file uses them).
+		onMessagesRemoved: (roomId, keys) => {
+			for (const key of keys) files.release(roomId, key).catch((error: unknown) => log.error('files.release_failed', { roomId, messageKey: key, error }));
+		}
 	});
 	const signal = createSignalService({
 		authenticate,

@@ -149,3 +149,24 @@ test('an uploaded HTML file does not run when opened: it is downloaded, not show
 	expect(await pageB.evaluate(() => (window as { pwned?: boolean }).pwned)).toBeUndefined();
 	await close();
 });
+
+test('deleting a message deletes its files: the file address answers 404 afterwards', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Oops');
+	const chooser = pageA.waitForEvent('filechooser');
+	await pageA.getByRole('button', { name: 'Attach file' }).click();
+	await (await chooser).setFiles([{ name: 'wrong.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+	await sendMessage(pageA, 'not this one');
+	const link = messageLog(pageB).getByRole('link', { name: 'Download wrong.pdf' });
+	await expect(link).toBeVisible();
+	const href = (await link.getAttribute('href'))!;
+	const status = () => pageB.evaluate((url) => fetch(url).then((r) => r.status), href);
+	expect(await status()).toBe(200);
+
+	const mine = messageLog(pageA).getByRole('article').filter({ hasText: 'not this one' });
+	await mine.hover();
+	await mine.getByRole('button', { name: 'Delete' }).click();
+	await pageA.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+	await expect(messageLog(pageB).getByText('not this one')).toHaveCount(0);
+	await expect.poll(status, { timeout: 10_000 }).toBe(404);
+	await close();
+});
