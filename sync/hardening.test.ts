@@ -80,7 +80,7 @@ describe('an update that passes validation but that Yjs cannot apply', () => {
 			limits: parseConfig({}).sync,
 			onActivity: () => {},
 			// As if the rules missed this kind of update.
-			validate: () => ({ ok: true, clients: [777], changes: true })
+			validate: () => ({ ok: true, clients: [777], changes: true, claims: [] })
 		});
 		const peer = (userId: string) => {
 			const sent: Uint8Array[] = [];

@@ -19,6 +19,8 @@ export type RoomRegistryOptions = {
 	onCallJoin?: (roomId: string, userId: string) => void;
 	/** New messages in a loaded room, in batches (see MessageIndex). */
 	onActivity(room: RoomSession, added: IndexedMessage[]): void;
+	/** Messages deleted in a room (their files can go). */
+	onMessagesRemoved?: (roomId: string, keys: string[]) => void;
 };
 
 /**
@@ -63,7 +65,7 @@ export class RoomRegistry {
 	}
 
 	#load(roomId: string): RoomSession {
-		const { store, log, limits, metrics, calls, onCallJoin, onActivity } = this.#options;
+		const { store, log, limits, metrics, calls, onCallJoin, onActivity, onMessagesRemoved } = this.#options;
 		const started = performance.now();
 		const room: RoomSession = new RoomSession({
 			roomId,
@@ -72,6 +74,7 @@ export class RoomRegistry {
 			limits,
 			metrics,
 			onActivity: (added) => onActivity(room, added),
+			onMessagesRemoved,
 			onCallJoin: (userId) => onCallJoin?.(roomId, userId),
 			onCall: (members) => calls.update(roomId, members)
 		});

@@ -35,6 +35,8 @@ export type RoomSessionOptions = {
 	metrics: SyncMetrics;
 	/** New messages, in batches (see MessageIndex). */
 	onActivity: (added: IndexedMessage[]) => void;
+	/** Messages deleted by a stored update (their files can go). */
+	onMessagesRemoved?: (roomId: string, keys: string[]) => void;
 	/** The rules an update must pass before it is applied (the shared chat rules; replaceable in tests). */
 	validate?: (update: Uint8Array, ctx: UpdateContext) => Verdict;
 } & Pick<RoomPresenceOptions, 'onCallJoin' | 'onCall'>;
@@ -62,6 +64,7 @@ export class RoomSession {
 	readonly #writes: WriteLimits;
 	readonly #index: MessageIndex;
 	readonly #validate: (update: Uint8Array, ctx: UpdateContext) => Verdict;
+	readonly #onMessagesRemoved: (roomId: string, keys: string[]) => void;
 	#doc!: Y.Doc;
 	#clients!: Map<number, string>;
 	#seq = 0;
@@ -77,6 +80,7 @@ export class RoomSession {
 		this.#metrics = options.metrics;
 		this.#limits = options.limits;
 		this.#validate = options.validate ?? validateUpdate;
+		this.#onMessagesRemoved = options.onMessagesRemoved ?? (() => {});
 		this.#writes = new WriteLimits(this.roomId, this.#store, this.#limits);
 		this.#index = new MessageIndex(this.roomId, this.#store, this.#log, options.onActivity);
 		this.#load();
@@ -167,7 +171,8 @@ export class RoomSession {
 			now: Date.now(),
 			notBefore: peer.joinedAt - MAX_CLOCK_SKEW_MS,
 			doc: viewOf(this.#doc),
-			clientOwner: (client) => this.#clients.get(client)
+			clientOwner: (client) => this.#clients.get(client),
+			fileRecord: (id) => this.#store.file(this.roomId, id)
 		});
 		if (!verdict.ok) return this.#refuse(peer, verdict.reason, update.byteLength, 'invalid');
 		if (!verdict.changes) return this.#accepted(peer, received);
@@ -189,7 +194,7 @@ export class RoomSession {
 
 		const newClients = verdict.clients.filter((c) => !this.#clients.has(c));
 		try {
-			this.#store.append(this.roomId, this.#seq + 1, update, { userId: peer.userId, day: allowed.day, newClients });
+			this.#store.append(this.roomId, this.#seq + 1, update, { userId: peer.userId, day: allowed.day, newClients, claims: verdict.claims });
 		} catch (error) {
 			// Not stored, so it must not stay applied either: back to what is stored; the client sends it again.
 			this.#metrics.updatesRefused.inc({ reason: 'store_failed' });
@@ -204,6 +209,7 @@ export class RoomSession {
 		this.#accepted(peer, received);
 		for (const bytes of staged.relay) for (const other of this.peers) if (other !== peer) other.send(bytes);
 		this.#index.record(staged.added, staged.removed);
+		if (staged.removed.length) this.#onMessagesRemoved(this.roomId, staged.removed);
 		if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
 	}
 

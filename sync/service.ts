@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/core/chat/protocol.ts';
-import { MAX_UPDATE_BYTES, MESSAGES } from '../src/lib/core/chat/schema.ts';
+import { MAX_UPDATE_BYTES, MESSAGES, type MessageValue } from '../src/lib/core/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { RoomEvents } from '../src/lib/server/events.ts';
@@ -30,7 +30,7 @@ export type SyncOptions = {
 	idleMs?: number;
 	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
 	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
-} & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin' | 'metrics'> & { metrics: Pick<Metrics, 'connections'> };
+} & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin' | 'metrics' | 'onMessagesRemoved'> & { metrics: Pick<Metrics, 'connections'> };
 
 const PING_MS = 30_000;
 /** Close code when a person has the room open on more connections than allowed. */
@@ -66,13 +66,16 @@ export function createSyncService(options: SyncOptions) {
 		idleMs: options.idleMs ?? 30_000,
 		calls: options.calls,
 		onCallJoin: options.onCallJoin,
+		onMessagesRemoved: options.onMessagesRemoved,
 		// Members' lobbies refresh (unread counts, order); people away may be notified of the latest message.
 		onActivity(room, added) {
 			const { roomId } = room;
 			events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
 			const latest = added.at(-1);
-			const value = latest && (room.doc.getMap(MESSAGES).get(latest.key) as { text?: string } | undefined);
-			if (latest && value?.text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text: value.text }, added.length, room.usersPresent());
+			const value = latest && (room.doc.getMap(MESSAGES).get(latest.key) as MessageValue | undefined);
+			// A message of files alone is told by their names.
+			const text = value?.text || (value?.files ? `📎 ${value.files.map((file) => file.name).join(', ')}` : '');
+			if (latest && text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text }, added.length, room.usersPresent());
 		}
 	});
 

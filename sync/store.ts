@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { FileClaim, StoredFile } from '../src/lib/core/chat/validate-update.ts';
 import { transaction } from '../src/lib/server/db.ts';
 
 export type StoredUpdate = { seq: number; data: Uint8Array };
@@ -15,12 +16,16 @@ export class SyncStore {
 	readonly #bind: StatementSync;
 	readonly #usage: StatementSync;
 	readonly #addUsage: StatementSync;
+	readonly #file: StatementSync;
+	readonly #claim: StatementSync;
 
 	constructor(db: DatabaseSync) {
 		this.#db = db;
 		this.#append = db.prepare('insert into sync_update (roomId, seq, data) values (?, ?, ?)');
 		this.#bind = db.prepare('insert or ignore into sync_client (roomId, client, userId) values (?, ?, ?)');
 		this.#usage = db.prepare('select bytes from sync_usage where roomId = ? and userId = ? and day = ?');
+		this.#file = db.prepare('select uploaderId, hash, size, type, name, width, height, thumbHash, messageKey from file where id = ? and roomId = ?');
+		this.#claim = db.prepare('update file set messageKey = ? where id = ? and roomId = ? and messageKey is null');
 		this.#addUsage = db.prepare('insert into sync_usage (roomId, userId, day, bytes) values (?, ?, ?, ?) on conflict do update set bytes = bytes + excluded.bytes');
 	}
 
@@ -37,15 +42,21 @@ export class SyncStore {
 	}
 
 	/**
-	 * Stores an update that has applied, the client ids it bound and what it adds to its
-	 * author's daily usage, in one transaction, before anyone else sees it.
+	 * Stores an update that has applied, the client ids it bound, the files its messages attach
+	 * and what it adds to its author's daily usage, in one transaction, before anyone else sees it.
 	 */
-	append(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[] }): void {
+	append(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }): void {
 		transaction(this.#db, () => {
 			this.#append.run(roomId, seq, update);
 			for (const client of author.newClients) this.#bind.run(roomId, client, author.userId);
+			for (const claim of author.claims ?? []) this.#claim.run(claim.messageKey, claim.fileId, roomId);
 			this.#addUsage.run(roomId, author.userId, author.day, update.byteLength);
 		});
+	}
+
+	/** A file posted to the room, as the rules for attachments need it; undefined when the room has no such file. */
+	file(roomId: string, fileId: string): StoredFile | undefined {
+		return this.#file.get(fileId, roomId) as StoredFile | undefined;
 	}
 
 	/** Bytes a person added to a room's document on a day. */

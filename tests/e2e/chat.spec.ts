@@ -1,23 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createRoomWith, twoPeople } from './support/ui.ts';
+import { expect, test } from '@playwright/test';
+import { messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
-/** Two people in a new room, each with the room open. */
-async function twoInARoom(browser: Browser, roomName = 'Chat') {
-	const people = await twoPeople(browser);
-	await createRoomWith(people.pageA, roomName, [people.second]);
-	await people.pageB.getByRole('link', { name: new RegExp(roomName) }).click();
-	await expect(people.pageB.getByRole('heading', { name: roomName })).toBeVisible();
-	return people;
-}
-
-const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
-
-async function send(page: Page, text: string) {
-	const box = page.getByRole('textbox', { name: 'Message' });
-	await box.fill(text);
-	await box.press('Enter');
-	await expect(box).toHaveValue('');
-}
+const messages = messageLog;
+const send = sendMessage;
 
 test('two people chat live', async ({ browser }) => {
 	const { pageA, pageB, close } = await twoInARoom(browser);

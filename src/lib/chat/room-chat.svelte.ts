@@ -2,7 +2,8 @@
 import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey, parseReactionKey, reactionKey } from '../core/chat/message-key.ts';
 import type { ConnectionStatus, RoomConnection } from './room-connection.ts';
-import { MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../core/chat/schema.ts';
+import type { Outgoing } from './uploads.svelte.ts';
+import { MESSAGES, REACTIONS, type Attachment, type MessageValue, type ReactionValue } from '../core/chat/schema.ts';
 import { SortedKeys } from '../core/chat/sorted-keys.ts';
 import { entryProblem } from '../core/chat/validate-update.ts';
 
@@ -15,6 +16,9 @@ export type ChatMessage = {
 	createdAt: number;
 	editedAt?: number;
 	replyTo?: string;
+	files?: Attachment[];
+	/** A message with files still on this device: how their upload goes (see RoomUploads). */
+	outgoing?: Outgoing;
 	/** Written here but not yet stored by the server. */
 	pending: boolean;
 	reactions: Reaction[];
@@ -146,6 +150,7 @@ export class RoomChat {
 			createdAt: value.createdAt,
 			editedAt: value.editedAt,
 			replyTo: value.replyTo,
+			files: value.files,
 			pending,
 			reactions
 		};
@@ -188,12 +193,21 @@ export class RoomChat {
 
 	send(text: string, replyTo?: string): string | null {
 		const key = newMessageKey(this.#userId);
+		return this.write(key, text, { replyTo }) ? key : null;
+	}
+
+	/**
+	 * Writes a message under a key made earlier (a message with files is written once its files
+	 * are stored, under the key it got when the person sent it, so it keeps its place).
+	 */
+	write(key: string, text: string, extra: { replyTo?: string; files?: Attachment[] } = {}): boolean {
 		const value: MessageValue = { text: text.trim(), createdAt: parseMessageKey(key)!.time };
-		if (replyTo) value.replyTo = replyTo;
-		if (!this.#allowed(MESSAGES, key, value)) return null;
+		if (extra.replyTo) value.replyTo = extra.replyTo;
+		if (extra.files?.length) value.files = extra.files;
+		if (!this.#allowed(MESSAGES, key, value)) return false;
 		this.#map.set(key, value);
 		this.stopTyping();
-		return key;
+		return true;
 	}
 
 	edit(key: string, text: string): boolean {

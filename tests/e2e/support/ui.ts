@@ -68,3 +68,23 @@ export async function createRoomWith(page: Page, roomName: string, people: Signe
 	for (const person of people) await acceptInvitation(person.page, roomId);
 	return roomId;
 }
+
+/** Two people in a new room, each with the room open. */
+export async function twoInARoom(browser: Browser, roomName = 'Chat') {
+	const people = await twoPeople(browser);
+	await createRoomWith(people.pageA, roomName, [people.second]);
+	await people.pageB.getByRole('link', { name: new RegExp(roomName) }).click();
+	await expect(people.pageB.getByRole('heading', { name: roomName })).toBeVisible();
+	return people;
+}
+
+/** The room's message list. */
+export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+/** Writes a message in the composer and sends it with Enter. */
+export async function sendMessage(page: Page, text: string) {
+	const box = page.getByRole('textbox', { name: 'Message' });
+	await box.fill(text);
+	await box.press('Enter');
+	await expect(box).toHaveValue('');
+}

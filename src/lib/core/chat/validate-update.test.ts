@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { decodeTime, ulid } from 'ulid';
 import { reactionKey } from './message-key.ts';
 import { MAX_TEXT_LENGTH, MESSAGES, REACTIONS } from './schema.ts';
-import { validateUpdate, viewOf, type Verdict } from './validate-update.ts';
+import { validateUpdate, viewOf, type StoredFile, type Verdict } from './validate-update.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 let server: Y.Doc;
@@ -18,8 +18,11 @@ function clientOf(clientID?: number) {
 	return { doc, messages: doc.getMap(MESSAGES), reactions: doc.getMap(REACTIONS), diff: () => Y.encodeStateAsUpdate(doc, before) };
 }
 
+/** Files the server has for this room, by id. */
+let files: Map<string, StoredFile>;
+
 function check(update: Uint8Array, userId: string, canModerate = false): Verdict {
-	return validateUpdate(update, { userId, canModerate, now: NOW, notBefore: 0, doc: viewOf(server), clientOwner: (c) => owners.get(c) });
+	return validateUpdate(update, { userId, canModerate, now: NOW, notBefore: 0, doc: viewOf(server), clientOwner: (c) => owners.get(c), fileRecord: (id) => files.get(id) });
 }
 
 /** Applies an accepted update to the server, binding its clients to the sender. */
@@ -40,6 +43,7 @@ let alicesKey: string;
 beforeEach(() => {
 	server = new Y.Doc();
 	owners = new Map();
+	files = new Map();
 	const alice = clientOf(1);
 	alicesKey = newMessageKey('alice', NOW - 60_000);
 	alice.messages.set(alicesKey, message(alicesKey));
@@ -51,7 +55,7 @@ describe('new messages', () => {
 		const bob = clientOf(2);
 		const key = newMessageKey('bob', NOW);
 		bob.messages.set(key, message(key, 'hi Alice'));
-		expect(check(bob.diff(), 'bob')).toEqual({ ok: true, clients: [2], changes: true });
+		expect(check(bob.diff(), 'bob')).toEqual({ ok: true, clients: [2], changes: true, claims: [] });
 	});
 
 	it('are rejected under someone else’s id (forged author)', () => {
@@ -248,5 +252,81 @@ describe('document shape', () => {
 		bob.reactions.set(reactionKey(keys[2], 'bob', '🎉'), { at: NOW });
 		bob.reactions.delete(reactionKey(keys[2], 'bob', '🎉'));
 		expect(check(bob.diff(), 'bob').ok).toBe(true);
+	});
+});
+
+describe('attachments', () => {
+	const PHOTO_ID = '0b7f7c52-5a36-4c1b-9a62-3f1d2c4b5a69';
+	const photo = { id: PHOTO_ID, hash: 'a'.repeat(64), name: 'beach.jpg', size: 51_234, type: 'image/jpeg', width: 1200, height: 800, thumb: true as const };
+	const stored = (extra: Partial<StoredFile> = {}): StoredFile => ({
+		uploaderId: 'bob',
+		hash: photo.hash,
+		size: photo.size,
+		type: photo.type,
+		name: photo.name,
+		width: 1200,
+		height: 800,
+		thumbHash: 'b'.repeat(64),
+		messageKey: null,
+		...extra
+	});
+	const send = (userId: string, value: (key: string) => object) => {
+		const doc = clientOf(userId === 'bob' ? 2 : 3);
+		const key = newMessageKey(userId, NOW);
+		doc.messages.set(key, value(key));
+		return { key, verdict: check(doc.diff(), userId) };
+	};
+
+	it('are accepted when they describe a file the sender uploaded to this room, and are claimed for the message', () => {
+		files.set(PHOTO_ID, stored());
+		const { key, verdict } = send('bob', (k) => message(k, '', { files: [photo] }));
+		expect(verdict).toEqual({ ok: true, clients: [2], changes: true, claims: [{ fileId: PHOTO_ID, messageKey: key }] });
+	});
+
+	it('are refused for a file the room does not have (another room’s file reads as missing)', () => {
+		expect(send('bob', (k) => message(k, 'look', { files: [photo] })).verdict).toEqual({ ok: false, reason: 'the message attaches a file the server does not have' });
+	});
+
+	it('are refused for someone else’s upload, for a file already attached to another message, and for a description that does not match', () => {
+		files.set(PHOTO_ID, stored({ uploaderId: 'alice' }));
+		expect(send('bob', (k) => message(k, '', { files: [photo] })).verdict).toMatchObject({ ok: false, reason: 'you can only attach files you uploaded' });
+		files.set(PHOTO_ID, stored({ messageKey: alicesKey }));
+		expect(send('bob', (k) => message(k, '', { files: [photo] })).verdict).toMatchObject({ ok: false, reason: 'a file can be attached to one message only' });
+		files.set(PHOTO_ID, stored());
+		for (const lie of [{ size: 1 }, { type: 'text/html' }, { name: 'other.jpg' }, { width: 10 }, { thumb: undefined }, { hash: 'c'.repeat(64) }]) {
+			expect(send('bob', (k) => message(k, '', { files: [{ ...photo, ...lie }] })).verdict).toMatchObject({ ok: false, reason: 'the attachment does not match the stored file' });
+		}
+		expect(send('bob', (k) => message(k, '', { files: [{ ...photo, voice: true }] })).verdict).toMatchObject({ ok: false, reason: 'a voice message must be audio' });
+	});
+
+	it('cannot attach one file to two messages in one update', () => {
+		files.set(PHOTO_ID, stored());
+		const bob = clientOf(2);
+		for (const time of [NOW, NOW + 1]) {
+			const key = newMessageKey('bob', time);
+			bob.messages.set(key, message(key, '', { files: [photo] }));
+		}
+		expect(check(bob.diff(), 'bob')).toMatchObject({ ok: false, reason: 'a file can be attached to one message only' });
+	});
+
+	it('may be kept when the message is edited', () => {
+		files.set(PHOTO_ID, stored());
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key, '', { files: [photo] }));
+		accept(bob.diff(), 'bob');
+		files.set(PHOTO_ID, stored({ messageKey: key }));
+		const edit = clientOf(2);
+		edit.messages.set(key, message(key, 'the beach', { files: [photo], editedAt: NOW }));
+		expect(check(edit.diff(), 'bob')).toMatchObject({ ok: true, claims: [{ fileId: PHOTO_ID, messageKey: key }] });
+	});
+
+	it('are checked for shape: at most 10, a real id and hash, no extra fields; a message needs text or a file', () => {
+		files.set(PHOTO_ID, stored());
+		expect(send('bob', (k) => message(k, '', { files: Array(11).fill(photo) })).verdict).toMatchObject({ ok: false, reason: expect.stringContaining('at most 10 files') });
+		expect(send('bob', (k) => message(k, '', { files: [{ ...photo, id: '../etc/passwd' }] })).verdict).toMatchObject({ ok: false, reason: expect.stringContaining('files.0.id') });
+		expect(send('bob', (k) => message(k, '', { files: [{ ...photo, url: 'https://evil.example/x.jpg' }] })).verdict).toMatchObject({ ok: false, reason: expect.stringContaining('invalid message') });
+		expect(send('bob', (k) => message(k, '', { files: [] })).verdict).toMatchObject({ ok: false });
+		expect(send('bob', (k) => message(k, '')).verdict).toMatchObject({ ok: false, reason: expect.stringContaining('a message needs text or a file') });
 	});
 });

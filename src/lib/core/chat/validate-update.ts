@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { parseMessageKey, parseReactionKey } from './message-key.ts';
-import { MAX_CLOCK_SKEW_MS, MAX_EMOJI_LENGTH, MAX_UPDATE_BYTES, MESSAGES, messageValue, REACTIONS, reactionValue, ROOTS } from './schema.ts';
+import { MAX_CLOCK_SKEW_MS, MAX_EMOJI_LENGTH, MAX_UPDATE_BYTES, MESSAGES, messageValue, REACTIONS, reactionValue, ROOTS, type Attachment } from './schema.ts';
 
 /** Where a piece of the document lives: a key of one of the root maps, or somewhere not allowed. */
 export type Place = { root: string; key: string } | { gc: true } | { invalid: string };
@@ -26,10 +26,35 @@ export type UpdateContext = {
 	doc: DocumentView;
 	/** The user a Yjs client id is bound to, if any: nobody may write as another person's client. */
 	clientOwner(client: number): string | undefined;
+	/**
+	 * What the server knows of a file of this room a message attaches, by id: undefined when the
+	 * room has no such file (a file of another room reads as missing). Without it, files are refused.
+	 */
+	fileRecord?(id: string): StoredFile | undefined;
 };
 
-/** On success: the clients the update writes as, and whether it changes anything the document lacks. */
-export type Verdict = { ok: true; clients: number[]; changes: boolean } | { ok: false; reason: string };
+/** The server's record of an uploaded file, as far as the rules need it. */
+export type StoredFile = {
+	uploaderId: string;
+	hash: string;
+	size: number;
+	type: string;
+	name: string;
+	width: number | null;
+	height: number | null;
+	thumbHash: string | null;
+	/** The message the file is attached to, once one was accepted. */
+	messageKey: string | null;
+};
+
+/** A file an accepted update attaches to a message (the server records it with the update). */
+export type FileClaim = { fileId: string; messageKey: string };
+
+/**
+ * On success: the clients the update writes as, whether it changes anything the document lacks,
+ * and the files its messages attach.
+ */
+export type Verdict = { ok: true; clients: number[]; changes: boolean; claims: FileClaim[] } | { ok: false; reason: string };
 
 const fail = (reason: string): Verdict => ({ ok: false, reason });
 
@@ -100,13 +125,14 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 		return placeAtId(neighbour);
 	};
 
+	const claims = new Map<string, FileClaim>();
 	for (const structs of own.values()) {
 		for (const struct of structs) {
 			if (!(struct instanceof Y.Item)) continue;
 			const place = placeOf(struct);
 			if ('invalid' in place) return fail(place.invalid);
 			if ('gc' in place) return fail('an item was placed next to removed content');
-			const problem = checkNewItem(struct, place, ctx);
+			const problem = checkNewItem(struct, place, ctx) ?? checkFiles(struct, place, ctx, claims);
 			if (problem) return fail(problem);
 		}
 	}
@@ -136,7 +162,7 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 			}
 		}
 	}
-	return { ok: true, clients: [...clients], changes: clients.size > 0 || newDeletions };
+	return { ok: true, clients: [...clients], changes: clients.size > 0 || newDeletions, claims: [...claims.values()] };
 }
 
 function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: UpdateContext): string | null {
@@ -177,6 +203,43 @@ export function entryProblem(root: string, rawKey: string, value: unknown, ctx: 
 	if ([...key.emoji].length > MAX_EMOJI_LENGTH) return 'the reaction is too long';
 	const parsed = reactionValue.safeParse(value);
 	if (!parsed.success) return 'invalid reaction value';
+	return null;
+}
+
+/**
+ * The files a new message value attaches: each must be a file the sender uploaded to this room,
+ * described as the server stored it, and attached to no other message (also within this update).
+ */
+function checkFiles(item: Y.Item, place: { root: string; key: string }, ctx: UpdateContext, claims: Map<string, FileClaim>): string | null {
+	if (place.root !== MESSAGES || !(item.content instanceof Y.ContentAny)) return null;
+	const files = (item.content.arr[0] as { files?: Attachment[] }).files;
+	if (!files) return null;
+	for (const file of files) {
+		const record = ctx.fileRecord?.(file.id);
+		if (!record) return 'the message attaches a file the server does not have';
+		const problem = attachmentProblem(file, record, place.key, ctx.userId);
+		if (problem) return problem;
+		const earlier = claims.get(file.id);
+		if (earlier && earlier.messageKey !== place.key) return 'a file can be attached to one message only';
+		claims.set(file.id, { fileId: file.id, messageKey: place.key });
+	}
+	return null;
+}
+
+/** Why an attachment may not be written as it is (null when it may): the rules of checkFiles for one file. */
+export function attachmentProblem(file: Attachment, record: StoredFile, messageKey: string, userId: string): string | null {
+	if (record.uploaderId !== userId) return 'you can only attach files you uploaded';
+	if (record.messageKey !== null && record.messageKey !== messageKey) return 'a file can be attached to one message only';
+	const same =
+		file.hash === record.hash &&
+		file.size === record.size &&
+		file.type === record.type &&
+		file.name === record.name &&
+		(file.width ?? null) === record.width &&
+		(file.height ?? null) === record.height &&
+		(file.thumb === true) === (record.thumbHash !== null);
+	if (!same) return 'the attachment does not match the stored file';
+	if (file.voice && !/^(audio|video)\/(webm|ogg|mpeg|mp4)$/.test(record.type)) return 'a voice message must be audio';
 	return null;
 }
 
