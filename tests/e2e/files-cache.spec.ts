@@ -75,6 +75,6 @@ test('a file seen once opens offline, ranges come from the kept copy, a refusal 
 	await page.reload();
 	await page.getByRole('button', { name: 'Clear' }).click();
 	await expect(page.getByText('Files on this device cleared.')).toBeVisible();
-	await expect(page.getByText('In use: 0 kB')).toBeVisible();
+	await expect(page.getByText('In use: 0 byte')).toBeVisible();
 	expect(await cachedPaths(page)).toEqual([]);
 });

@@ -1,0 +1,57 @@
+import { expect, test } from '@playwright/test';
+import { messageLog, twoInARoom } from './support/ui.ts';
+
+// Voice messages, recorded from Chromium's fake microphone (a tone), sent like a file, played inline.
+
+test('a voice message is recorded, reaches the other person and plays there, with its length', async ({ browser }) => {
+	test.slow();
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Voice notes');
+
+	await pageA.getByRole('button', { name: 'Record voice message' }).click();
+	const recording = pageA.getByRole('group', { name: 'Recording' });
+	await expect(recording.getByRole('timer')).toHaveText(/^0:0[2-9]$/, { timeout: 15_000 });
+	await recording.getByRole('button', { name: 'Send voice message' }).click();
+	await expect(recording).toHaveCount(0);
+	await expect(pageA.getByRole('button', { name: 'Record voice message' })).toBeVisible();
+
+	const message = messageLog(pageB).getByRole('article').filter({ has: pageB.getByRole('button', { name: 'Play voice message' }) });
+	await expect(message).toHaveCount(1, { timeout: 20_000 });
+	// The recorded length, before playing (Chromium's WebM recordings carry none).
+	const scrubber = message.getByRole('slider', { name: 'Position' });
+	await expect(scrubber).toHaveAttribute('aria-valuetext', /^0:00 of 0:0[2-9]$/);
+
+	// The server sniffs the recording as WebM video; it plays as audio anyway.
+	const audio = message.locator('audio');
+	const src = await audio.getAttribute('src');
+	const served = await pageB.request.get(src!);
+	expect(served.status()).toBe(200);
+	expect(served.headers()['content-type']).toMatch(/^(audio|video)\/webm/);
+
+	await message.getByRole('button', { name: 'Play voice message' }).click();
+	await expect(message.getByRole('button', { name: 'Pause voice message' })).toBeVisible();
+	await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.5);
+	await expect(scrubber).toHaveAttribute('aria-valuetext', /^0:0[1-9] of 0:0[2-9]$/);
+	// Played to the end, it is ready to play again.
+	await expect(message.getByRole('button', { name: 'Play voice message' })).toBeVisible({ timeout: 15_000 });
+
+	// The scrubber seeks.
+	await scrubber.evaluate((input: HTMLInputElement) => {
+		input.value = '1';
+		input.dispatchEvent(new Event('input', { bubbles: true }));
+	});
+	await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime)).toBeGreaterThanOrEqual(0.9);
+	await close();
+});
+
+test('Cancel throws a recording away', async ({ page }) => {
+	const { pageA, close } = await twoInARoom(page.context().browser()!, 'No voice');
+	await pageA.getByRole('button', { name: 'Record voice message' }).click();
+	const recording = pageA.getByRole('group', { name: 'Recording' });
+	await expect(recording.getByRole('timer')).toHaveText(/^0:0[1-9]$/, { timeout: 15_000 });
+	await recording.getByRole('button', { name: 'Cancel recording' }).click();
+	await expect(pageA.getByRole('button', { name: 'Record voice message' })).toBeVisible();
+	// The text box is back and nothing was sent.
+	await expect(pageA.getByRole('textbox', { name: 'Message' })).toBeVisible();
+	await expect(messageLog(pageA).getByRole('article')).toHaveCount(0);
+	await close();
+});
