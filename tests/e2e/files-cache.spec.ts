@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { call, signUpPerson } from './support/api-client.ts';
-import { acceptInvitation, signUpInBrowser } from './support/ui.ts';
+import { acceptInvitation, messageLog, sendMessage, signUpInBrowser, twoInARoom } from './support/ui.ts';
 
 // The service worker's cache of files a person has opened: offline copies, ranges for media, a
 // refusal online drops the copy, and Settings shows and clears what is kept.
@@ -77,4 +77,38 @@ test('a file seen once opens offline, ranges come from the kept copy, a refusal 
 	await expect(page.getByText('Files on this device cleared.')).toBeVisible();
 	await expect(page.getByText('In use: 0 byte')).toBeVisible();
 	expect(await cachedPaths(page)).toEqual([]);
+});
+
+async function expectDecoded(image: Locator) {
+	await expect(image).toBeVisible();
+	await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
+}
+
+test('an image seen once in a room shows offline after a reload, in the timeline and full size in the viewer', async ({ browser }) => {
+	test.slow();
+	const { b, pageA, pageB, close } = await twoInARoom(browser, 'Postcards');
+	await serviceWorkerReady(pageB);
+	const roomPath = new URL(pageB.url()).pathname;
+	await expect.poll(() => pageB.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname))).toContain(roomPath);
+	const chooser = pageA.waitForEvent('filechooser');
+	await pageA.getByRole('button', { name: 'Attach file' }).click();
+	const photo = await sharp({ create: { width: 1000, height: 700, channels: 3, background: '#228844' } }).png().toBuffer();
+	await (await chooser).setFiles([{ name: 'forest.png', mimeType: 'image/png', buffer: photo }]);
+	await sendMessage(pageA, 'From the hike');
+
+	const postcard = () => messageLog(pageB).getByRole('article').filter({ hasText: 'From the hike' });
+	await expectDecoded(postcard().getByRole('img', { name: 'forest.png' }));
+	await postcard().getByRole('button', { name: 'Open forest.png' }).click();
+	await expectDecoded(pageB.getByRole('dialog', { name: 'forest.png' }).getByRole('img', { name: 'forest.png' }));
+	await pageB.keyboard.press('Escape');
+	await expect.poll(() => cachedPaths(pageB)).toHaveLength(2);
+
+	await b.setOffline(true);
+	await pageB.reload();
+	await expectDecoded(postcard().getByRole('img', { name: 'forest.png' }));
+	await postcard().getByRole('button', { name: 'Open forest.png' }).click();
+	const full = pageB.getByRole('dialog', { name: 'forest.png' }).getByRole('img', { name: 'forest.png' });
+	await expectDecoded(full);
+	expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1000);
+	await close();
 });
