@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { messageLog, twoInARoom } from './support/ui.ts';
+import { createRoomWith, messageLog, twoInARoom, twoPeople } from './support/ui.ts';
 
 // Voice messages, recorded from Chromium's fake microphone (a tone), sent like a file, played inline.
 
@@ -53,5 +53,36 @@ test('Cancel throws a recording away', async ({ page }) => {
 	// The text box is back and nothing was sent.
 	await expect(pageA.getByRole('textbox', { name: 'Message' })).toBeVisible();
 	await expect(messageLog(pageA).getByRole('article')).toHaveCount(0);
+	await close();
+});
+
+test('@phone hold to record: held on the touch screen it records, and letting go sends', async ({ browser }) => {
+	test.slow();
+	const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+	const { a, pageA, pageB, second, close } = await twoPeople(browser, ['Alice', 'Bob'], phone);
+	await createRoomWith(pageA, 'Walkie-talkie', [second]);
+	await pageB.getByRole('link', { name: /Walkie-talkie/ }).click();
+	const button = pageA.getByRole('button', { name: 'Record voice message' });
+	const box = (await button.boundingBox())!;
+	const touch = await a.newCDPSession(pageA);
+	const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+	await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+	const recording = pageA.getByRole('group', { name: 'Recording' });
+	await expect(recording.getByText('Release to send')).toBeVisible({ timeout: 15_000 });
+	await expect(recording.getByRole('timer')).toHaveText(/^0:0[2-9]$/, { timeout: 15_000 });
+	await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+	await expect(recording).toHaveCount(0);
+
+	const message = messageLog(pageB).getByRole('article').filter({ has: pageB.getByRole('slider', { name: 'Position' }) });
+	await expect(message).toHaveCount(1, { timeout: 20_000 });
+	await expect(message.getByRole('slider', { name: 'Position' })).toHaveAttribute('aria-valuetext', /^0:00 of 0:0[2-9]$/);
+	// A tap is a click: it records until Send, and a later keyboard press still starts a recording.
+	await button.tap();
+	await expect(recording.getByRole('timer')).toBeVisible({ timeout: 15_000 });
+	await expect(recording.getByText('Release to send')).toHaveCount(0);
+	await recording.getByRole('button', { name: 'Cancel recording' }).tap();
+	await button.focus();
+	await pageA.keyboard.press('Enter');
+	await expect(recording.getByRole('timer')).toBeVisible({ timeout: 15_000 });
 	await close();
 });
