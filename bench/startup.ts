@@ -1,7 +1,8 @@
 // Time to the first 200 from /healthz:
 //   cold_median_ms, warm_median_ms   `node server/main.ts`, fresh DATA_DIR (migrations, secret generation)
 //                                    and the same DATA_DIR again; median of RUNS. Needs `npm run build` first.
-//   parley_start_warm_ms             `./parley start` on this installed and built checkout (its checks included)
+//   parley_start_warm_ms             `./parley start` on this installed and built checkout (its checks included;
+//                                    a build older than the sources is rebuilt first). PARLEY_START=0 leaves it out.
 //   fresh_install_s                  `./parley start` in a fresh `git clone` of HEAD, npm cache warm: npm ci,
 //                                    the build, the start. FRESH=0 leaves it out (it takes minutes).
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { freePort } from '../server/free-port.ts';
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 5);
 const FRESH = process.env.FRESH !== '0';
+const PARLEY_START = process.env.PARLEY_START !== '0';
 
 async function timeToHealthy(dataDir: string, command = [process.execPath, 'server/main.ts'], cwd = ROOT, timeoutMs = 30_000): Promise<number> {
 	const port = await freePort();
@@ -46,7 +48,7 @@ for (let i = 0; i < RUNS; i++) {
 	cold.push(await timeToHealthy(dataDir));
 	warm.push(await timeToHealthy(dataDir));
 }
-const parleyStart = await timeToHealthy(mkdtempSync(join(tmpdir(), 'parley-bench-')), ['./parley', 'start']);
+const parleyStart = PARLEY_START ? await timeToHealthy(mkdtempSync(join(tmpdir(), 'parley-bench-')), ['./parley', 'start']) : undefined;
 
 let freshInstallS: number | undefined;
 if (FRESH) {
@@ -64,7 +66,7 @@ console.log(
 		runs: RUNS,
 		cold_median_ms: Math.round(median(cold)),
 		warm_median_ms: Math.round(median(warm)),
-		parley_start_warm_ms: Math.round(parleyStart),
+		...(parleyStart === undefined ? {} : { parley_start_warm_ms: Math.round(parleyStart) }),
 		...(freshInstallS === undefined ? {} : { fresh_install_s: Math.round(freshInstallS) })
 	})
 );

@@ -13,6 +13,7 @@ import { LiveSessions } from '../src/lib/server/live-sessions.ts';
 import { createLogger } from '../src/lib/server/log.ts';
 import { createMetrics } from '../src/lib/server/metrics.ts';
 import { Push } from '../src/lib/server/push.ts';
+import { RoomAccess } from '../src/lib/server/room-access.ts';
 import { Rooms } from '../src/lib/server/rooms.ts';
 import { Files } from '../src/lib/server/files/files.ts';
 import { FsStorage } from '../src/lib/server/files/storage.ts';
@@ -54,9 +55,10 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log, signups, mailer });
 	const events = new RoomEvents();
 	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
-	const admin = new Admin({ db, auth, events, liveSessions, signups, config });
-	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit });
-	const files = new Files({ db, rooms, storage: new FsStorage(join(config.dataDir, 'files')), dataDir: config.dataDir, ...config.files });
+	// Files reads membership through its own RoomAccess, so that Rooms can be given Files (a deleted room's bytes go).
+	const files = new Files({ db, rooms: new RoomAccess({ db, events, memberLimit: config.roomMemberLimit }), storage: new FsStorage(join(config.dataDir, 'files')), log, dataDir: config.dataDir, ...config.files });
+	const admin = new Admin({ db, auth, events, liveSessions, signups, files, config });
+	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit, files });
 	const vapid = {
 		subject: config.vapidSubject ?? (config.origin?.startsWith('https:') ? config.origin : 'mailto:parley@localhost'),
 		publicKey: secrets.vapidPublicKey,
@@ -80,7 +82,11 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		idleMs: config.roomIdleMs,
 		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
 		// Joined on one device: the ringing stops on the others.
-		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId])
+		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId]),
+		// A deleted message takes its files with it (their bytes stay while another file uses them).
+		onMessagesRemoved: (roomId, keys) => {
+			for (const key of keys) files.release(roomId, key).catch((error: unknown) => log.error('files.release_failed', { roomId, messageKey: key, error }));
+		}
 	});
 	const signal = createSignalService({
 		authenticate,
@@ -113,6 +119,8 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		sfuJoin: sfu.join
 	};
 	setContext(context);
+	// Leftovers of uploads cut off by a stop, and uploads no message took, go now and every hour.
+	void files.start().catch((error) => log.error('files.start_failed', { error }));
 	// Janus starts in the background: chat never waits for it.
 	void sfu.start().catch((error) => log.error('sfu.start_failed', { error }));
 	return {
@@ -123,6 +131,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		upgradeRoutes: [sync, signal, sfu],
 		async closeSockets() {
 			liveSessions.close();
+			files.stop();
 			sync.close();
 			signal.close();
 			await sfu.close();

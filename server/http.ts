@@ -30,9 +30,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /**
  * Work done on every request before SvelteKit sees it: security headers, the public
  * origin and client address (overwriting whatever the client claimed), and the body
- * size limit. Returns false when the request was answered here.
+ * size limit (`bodyLimit`: an upload has its own, FILE_SIZE_LIMIT). Returns false when the request was answered here.
  */
-export function prepareRequest(req: IncomingMessage, res: ServerResponse, config: Config): boolean {
+export function prepareRequest(req: IncomingMessage, res: ServerResponse, config: Config, bodyLimit = MAX_BODY_BYTES): boolean {
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 
 	const origin = config.origin ? URL.parse(config.origin) : null;
@@ -49,7 +49,7 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, config
 	req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, config);
 
 	const length = Number(req.headers['content-length'] ?? 0);
-	if (length > MAX_BODY_BYTES) {
+	if (length > bodyLimit) {
 		res.setHeader('connection', 'close');
 		sendJson(res, 413, { error: `The request body is ${length} bytes; the limit is ${MAX_BODY_BYTES} bytes (1 MB).` });
 		req.resume();

@@ -44,7 +44,9 @@ const { handler } = await import(pathToFileURL(join(buildDir, 'handler.js')).hre
 const serviceWorkerFile = join(buildDir, 'client', 'sw.js');
 
 function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-	if (!prepareRequest(req, res, config)) return;
+	const uploadTo = uploadRoom(req);
+	// An upload streams to disk within its own limit (Files); everything else is held to 1 MB.
+	if (!prepareRequest(req, res, config, uploadTo === undefined ? MAX_BODY_BYTES : Infinity)) return;
 	if (req.url === '/healthz') return sendJson(res, 200, { ok: true, version: VERSION });
 	// Without a token /metrics is not there at all: SvelteKit answers 404 as for any unknown path.
 	if (config.metricsToken && req.url?.split('?')[0] === '/metrics') return serveMetrics(req, res, config.metricsToken, metrics);
@@ -54,7 +56,6 @@ function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> 
 		createReadStream(serviceWorkerFile).pipe(res);
 		return;
 	}
-	const uploadTo = uploadRoom(req);
 	if (uploadTo !== undefined) return handleUpload(req, res, uploadTo, parley.context);
 	return handler(req, res);
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pickLocale } from '../src/lib/i18n/locale.ts';
 import { ApiFailure, isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { AppContext } from '../src/lib/server/context.ts';
+import { UploadRateLimited } from '../src/lib/server/files/files.ts';
 import { withLocale } from '../src/lib/server/request-locale.ts';
 import { headersOf, sameOriginUpgrade } from '../src/lib/server/upgrade-auth.ts';
 import { LOCALE_COOKIE } from '../src/lib/i18n/locale.ts';
@@ -28,7 +29,8 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 /**
  * POST /api/rooms/[id]/files?name=…: the body is the file's bytes. Handled before SvelteKit,
  * whose body limit is for JSON, so the upload streams to disk as it arrives and is never held
- * whole in memory. Session, same origin and membership are checked before a byte is read.
+ * whole in memory. Session, same origin, membership, size and the person's upload allowance are
+ * checked before a byte is read.
  */
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, roomId: string, context: AppContext): Promise<void> {
 	const headers = headersOf(req);
@@ -38,6 +40,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ro
 		const refuse = (failure: ApiFailure) => {
 			// Say no without reading the rest of a large body; the connection closes after the answer.
 			res.setHeader('connection', 'close');
+			if (failure instanceof UploadRateLimited) res.setHeader('retry-after', String(failure.retryAfterSeconds));
 			sendJson(res, failure.status, { error: failure.message });
 			req.resume();
 		};

@@ -102,9 +102,12 @@ describe('an update that passes validation but that Yjs cannot apply', () => {
 			return encoding.toUint8Array(e);
 		};
 		session.receive(other.p, frame(Y.encodeStateAsUpdate(honest)));
+		// The store writes a turn's updates together: now, as the end of this turn would.
+		store.flush();
 		expect(storedUpdates(room)).toBe(1);
 		const key = `${mallory.id}:${ulid()}`;
 		session.receive(bad.p, frame(forwardOriginUpdate(777, key, message(key, 'brick'))));
+		store.flush();
 		expect(storedUpdates(room)).toBe(1);
 		expect(bad.closed).toEqual([CLOSE_BAD_UPDATE]);
 		expect(other.sent).toHaveLength(0);

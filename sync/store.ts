@@ -18,6 +18,7 @@ export class SyncStore {
 	readonly #addUsage: StatementSync;
 	readonly #file: StatementSync;
 	readonly #claim: StatementSync;
+	#pending: { roomId: string; write: () => void; done: (error?: unknown) => void }[] = [];
 
 	constructor(db: DatabaseSync) {
 		this.#db = db;
@@ -42,16 +43,54 @@ export class SyncStore {
 	}
 
 	/**
-	 * Stores an update that has applied, the client ids it bound, the files its messages attach
-	 * and what it adds to its author's daily usage, in one transaction, before anyone else sees it.
+	 * Stores an update that has applied, the client ids it bound, the files its messages attach and
+	 * what it adds to its author's daily usage, together with the other writes of this turn of the
+	 * event loop: one transaction per turn rather than per update. `done` runs once it is stored (no
+	 * error) or could not be (the error); nothing of a failed write is kept.
 	 */
-	append(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }): void {
-		transaction(this.#db, () => {
-			this.#append.run(roomId, seq, update);
-			for (const client of author.newClients) this.#bind.run(roomId, client, author.userId);
-			for (const claim of author.claims ?? []) this.#claim.run(claim.messageKey, claim.fileId, roomId);
-			this.#addUsage.run(roomId, author.userId, author.day, update.byteLength);
-		});
+	appendSoon(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }, done: (error?: unknown) => void): void {
+		this.#pending.push({ roomId, write: () => this.#write(roomId, seq, update, author), done });
+		if (this.#pending.length === 1) setImmediate(() => this.flush());
+	}
+
+	/** Writes what `appendSoon` queued now (also before the store is used for anything that must see it). */
+	flush(): void {
+		const batch = this.#pending;
+		if (!batch.length) return;
+		this.#pending = [];
+		try {
+			transaction(this.#db, () => {
+				for (const op of batch) op.write();
+			});
+		} catch {
+			// One write failed and took the others' transaction with it: each again on its own, so only it
+			// fails, and the later writes of its room (they may build on it). Failures are told first, so a
+			// room reloads what is stored before its stored writes are acknowledged.
+			const failed = new Map<string, unknown>();
+			const outcomes = batch.map((op) => {
+				let error = failed.get(op.roomId);
+				if (error === undefined) {
+					try {
+						transaction(this.#db, op.write);
+					} catch (caught) {
+						error = caught ?? new Error('write failed');
+						failed.set(op.roomId, error);
+					}
+				}
+				return { op, error };
+			});
+			for (const { op, error } of outcomes) if (error !== undefined) op.done(error);
+			for (const { op, error } of outcomes) if (error === undefined) op.done();
+			return;
+		}
+		for (const op of batch) op.done();
+	}
+
+	#write(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }): void {
+		this.#append.run(roomId, seq, update);
+		for (const client of author.newClients) this.#bind.run(roomId, client, author.userId);
+		for (const claim of author.claims ?? []) this.#claim.run(claim.messageKey, claim.fileId, roomId);
+		this.#addUsage.run(roomId, author.userId, author.day, update.byteLength);
 	}
 
 	/** A file posted to the room, as the rules for attachments need it; undefined when the room has no such file. */

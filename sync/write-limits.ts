@@ -20,6 +20,8 @@ export class WriteLimits {
 	readonly #now: () => number;
 	readonly #buckets = new Map<string, { updates: TokenBucket; bytes: TokenBucket }>();
 	readonly #daily = new Map<string, { day: number; bytes: number }>();
+	/** Bytes applied but not yet confirmed stored (the store batches a turn's writes), per person. */
+	readonly #pending = new Map<string, number>();
 
 	constructor(roomId: string, store: SyncStore, limits: SyncLimits, now: () => number = Date.now) {
 		this.#roomId = roomId;
@@ -36,7 +38,7 @@ export class WriteLimits {
 			this.#buckets.set(userId, buckets);
 		}
 		const day = dayOf(this.#now());
-		const used = this.#usedToday(userId, day);
+		const used = this.#usedToday(userId, day) + (this.#pending.get(userId) ?? 0);
 		if (used + bytes > this.#limits.bytesPerDay) {
 			return { ok: false, limit: 'bytes_per_day', reason: `you have added ${(used / MIB).toFixed(1)} MB to this room today, the most one person may add in a day; try again tomorrow` };
 		}
@@ -47,10 +49,23 @@ export class WriteLimits {
 		return { ok: true, day };
 	}
 
+	/** Counts bytes on their way to the store against the person's day, until `stored` or `dropped`. */
+	storing(userId: string, bytes: number): void {
+		this.#pending.set(userId, (this.#pending.get(userId) ?? 0) + bytes);
+	}
+
 	/** Counts bytes that were stored for the person today. */
 	stored(userId: string, day: number, bytes: number): void {
+		this.dropped(userId, bytes);
 		const today = this.#daily.get(userId);
 		if (today?.day === day) today.bytes += bytes;
+	}
+
+	/** Bytes that were on their way to the store and are not stored after all. */
+	dropped(userId: string, bytes: number): void {
+		const left = (this.#pending.get(userId) ?? 0) - bytes;
+		if (left > 0) this.#pending.set(userId, left);
+		else this.#pending.delete(userId);
 	}
 
 	#usedToday(userId: string, day: number): number {

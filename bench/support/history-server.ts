@@ -8,12 +8,12 @@ const ROOT = join(import.meta.dirname, '../..');
 
 export type Server = { url: string; child: ChildProcess; exited: Promise<void>; lines: string[] };
 
-/** `node server/main.ts` on a free port; its JSON log lines are kept (and copied to stderr). */
-export function startServer(dataDir: string): Promise<Server> {
+/** `node server/main.ts` on a free port; its JSON log lines are kept (and copied to stderr). `env` adds or overrides settings. */
+export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
 	const child = spawn(process.execPath, ['server/main.ts'], {
 		cwd: ROOT,
 		// Rooms unload 1 s after their last connection, so that the server can be made to load them again.
-		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', SIGNIN_RATE_LIMIT: '1000', ROOM_IDLE_SECONDS: '1', SIGNUPS: 'open' },
+		env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', SIGNIN_RATE_LIMIT: '1000', ROOM_IDLE_SECONDS: '1', SIGNUPS: 'open', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -120,3 +120,53 @@ test('offline: an image attached without a network is kept on the device and rea
 	await expect(messageLog(pageA).getByText('Waiting for the network to send')).toHaveCount(0);
 	await close();
 });
+
+test('an uploaded HTML file does not run when opened: it is downloaded, not shown, even in a frame', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Traps');
+	const trap = Buffer.from('<!doctype html><title>trap</title><script>try { parent.pwned = true } catch {} window.pwned = true; document.title = "ran"</script>');
+	const chooser = pageA.waitForEvent('filechooser');
+	await pageA.getByRole('button', { name: 'Attach file' }).click();
+	await (await chooser).setFiles([{ name: 'invoice.html', mimeType: 'text/html', buffer: trap }]);
+	await sendMessage(pageA, 'please open');
+	const link = messageLog(pageB).getByRole('link', { name: 'Download invoice.html' });
+	await expect(link).toBeVisible();
+	const url = new URL((await link.getAttribute('href'))!, pageB.url()).href;
+
+	// Opened as a page: the browser downloads it instead.
+	const tab = await pageB.context().newPage();
+	const [download] = await Promise.all([tab.waitForEvent('download'), tab.goto(url).catch(() => null)]);
+	expect((await readFile(await download.path())).equals(trap)).toBe(true);
+	await tab.close();
+
+	// Framed by the app's own page: nothing runs on Parley's origin.
+	await pageB.evaluate((src) => {
+		const frame = document.createElement('iframe');
+		frame.src = src;
+		frame.title = 'trap';
+		document.body.append(frame);
+		return new Promise((resolve) => setTimeout(resolve, 1500));
+	}, url);
+	expect(await pageB.evaluate(() => (window as { pwned?: boolean }).pwned)).toBeUndefined();
+	await close();
+});
+
+test('deleting a message deletes its files: the file address answers 404 afterwards', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Oops');
+	const chooser = pageA.waitForEvent('filechooser');
+	await pageA.getByRole('button', { name: 'Attach file' }).click();
+	await (await chooser).setFiles([{ name: 'wrong.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+	await sendMessage(pageA, 'not this one');
+	const link = messageLog(pageB).getByRole('link', { name: 'Download wrong.pdf' });
+	await expect(link).toBeVisible();
+	const href = (await link.getAttribute('href'))!;
+	const status = () => pageB.evaluate((url) => fetch(url).then((r) => r.status), href);
+	expect(await status()).toBe(200);
+
+	const mine = messageLog(pageA).getByRole('article').filter({ hasText: 'not this one' });
+	await mine.hover();
+	await mine.getByRole('button', { name: 'Delete' }).click();
+	await pageA.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+	await expect(messageLog(pageB).getByText('not this one')).toHaveCount(0);
+	await expect.poll(status, { timeout: 10_000 }).toBe(404);
+	await close();
+});

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
@@ -6,14 +8,14 @@ import { startServer, type RunningServer } from './support/server.ts';
 // The server side of files: limits, what is served and how, who may read.
 let server: RunningServer;
 test.beforeAll(async () => {
-	server = await startServer({ FILE_SIZE_LIMIT: String(64 * 1024), ROOM_STORAGE_QUOTA: String(200 * 1024) });
+	server = await startServer({ FILE_SIZE_LIMIT: String(64 * 1024), ROOM_STORAGE_QUOTA: String(200 * 1024), UPLOADS_PER_MINUTE: '6' });
 });
 test.afterAll(async () => {
 	await server.stop();
 });
 
-function upload(who: Person, roomId: string, name: string, body: Uint8Array<ArrayBuffer>) {
-	return fetch(`${server.url}/api/rooms/${roomId}/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { origin: server.url, cookie: who.cookie }, body });
+function upload(who: Person, roomId: string, name: string, body: Uint8Array<ArrayBuffer>, on: RunningServer = server, headers: Record<string, string> = {}) {
+	return fetch(`${on.url}/api/rooms/${roomId}/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { origin: on.url, cookie: who.cookie, ...headers }, body });
 }
 const download = (who: Person, id: string) => fetch(`${server.url}/api/files/${id}`, { headers: { cookie: who.cookie } });
 
@@ -73,4 +75,53 @@ test('an image loses its EXIF location, gets a thumbnail, and a removed member c
 	expect((await call(server.url, owner, 'DELETE', `/api/rooms/${room.id}/members/${member.id}`)).status).toBe(204);
 	expect((await download(member, record.id)).status).toBe(404);
 	expect((await download(owner, record.id)).status).toBe(200);
+});
+
+test('past the uploads a minute, an upload gets 429 with Retry-After and a message in the person’s language', async () => {
+	const person = await signUpPerson(server.url, 'Busy uploader');
+	const room = await createRoomWithMembers(server.url, person, 'Busy', []);
+	for (let i = 0; i < 6; i++) expect((await upload(person, room.id, `n-${i}.bin`, new Uint8Array(100).fill(i))).status).toBe(201);
+	const refused = await upload(person, room.id, 'one-too-many.bin', new Uint8Array(100));
+	expect(refused.status).toBe(429);
+	const retryAfter = Number(refused.headers.get('retry-after'));
+	expect(retryAfter).toBeGreaterThanOrEqual(1);
+	expect(retryAfter).toBeLessThanOrEqual(60);
+	expect((await refused.json()).error).toMatch(/^You are uploading files too often; try again in \d+ seconds? \(at most 6 files a minute\)\.$/);
+	const inRussian = await upload(person, room.id, 'ещё.bin', new Uint8Array(100), server, { 'accept-language': 'ru' });
+	expect(inRussian.status).toBe(429);
+	expect((await inRussian.json()).error).toMatch(/^Вы загружаете файлы слишком часто; попробуйте через \d+ секунд/);
+	// Someone else in the same room is not held back.
+	const other = await signUpPerson(server.url, 'Calm uploader');
+	const theirs = await createRoomWithMembers(server.url, other, 'Calm', []);
+	expect((await upload(other, theirs.id, 'calm.bin', new Uint8Array(100))).status).toBe(201);
+});
+
+test('deleting a room, by its owner or an administrator, deletes its files’ bytes but not those another room also has', async () => {
+	const own = await startServer();
+	try {
+		const admin = await signUpPerson(own.url, 'Administrator');
+		const owner = await signUpPerson(own.url, 'Room owner');
+		const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((name) => createRoomWithMembers(own.url, owner, name, [])));
+		const stored = async (roomId: string, bytes: Uint8Array<ArrayBuffer>) => {
+			const res = await upload(owner, roomId, 'f.bin', bytes, own);
+			expect(res.status).toBe(201);
+			return ((await res.json()) as { hash: string }).hash;
+		};
+		const onDisk = (hash: string) => existsSync(join(own.dataDir, 'files', hash.slice(0, 2), hash.slice(2)));
+		const onlyA = await stored(a.id, new TextEncoder().encode('only in room A'));
+		const shared = await stored(a.id, new TextEncoder().encode('in rooms A and B'));
+		expect(await stored(b.id, new TextEncoder().encode('in rooms A and B'))).toBe(shared);
+		const onlyC = await stored(c.id, new TextEncoder().encode('only in room C'));
+		for (const hash of [onlyA, shared, onlyC]) expect(onDisk(hash)).toBe(true);
+
+		expect((await call(own.url, owner, 'DELETE', `/api/rooms/${a.id}`)).status).toBe(204);
+		expect(onDisk(onlyA)).toBe(false);
+		expect(onDisk(shared)).toBe(true);
+
+		expect((await call(own.url, admin, 'DELETE', `/api/admin/rooms/${c.id}`)).status).toBe(204);
+		expect(onDisk(onlyC)).toBe(false);
+		expect(onDisk(shared)).toBe(true);
+	} finally {
+		await own.stop();
+	}
 });

@@ -44,7 +44,7 @@ test.describe('sign-up modes', () => {
 		}
 	});
 
-	test('invite: plain sign-up is refused in the UI and over the API; a room invite link lets a new person in', async ({ page }) => {
+	test('invite: plain sign-up is refused in the UI and over the API; a room invite link lets a new person in', async ({ page, browser }) => {
 		const server = await startServer({ SIGNUPS: 'invite' });
 		try {
 			const admin = await signUpPerson(server.url);
@@ -55,15 +55,38 @@ test.describe('sign-up modes', () => {
 			await page.goto(`${server.url}/signup`);
 			await expect(page.getByRole('alert')).toContainText('Sign-up here is by invitation', { timeout: 10_000 });
 			await expect(page.getByRole('button', { name: 'Sign up' })).toHaveCount(0);
+			// The refusal says how sign-up works here; the mode note does not say it a second time.
+			await expect(page.getByText(/by invitation/)).toHaveCount(1);
 
 			const room = await call<{ id: string }>(server.url, admin, 'POST', '/api/rooms', { name: 'Porch', memberIds: [] });
 			const invite = await call<{ token: string }>(server.url, admin, 'POST', `/api/rooms/${room.body.id}/invites`, {});
 			expect(invite.status).toBe(201);
-			// The address the invite page's "Create an account" button leads to.
-			await page.goto(`${server.url}/signup?next=${encodeURIComponent(`/invite/${invite.body.token}?join=1`)}`);
+			// The invite page's "Create an account" button, and after sign-up straight into the room (never /invite/undefined).
+			const visited: string[] = [];
+			page.on('framenavigated', (frame) => {
+				if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+			});
+			await page.goto(`${server.url}/invite/${invite.body.token}`);
+			await page.getByRole('link', { name: 'Create an account' }).click();
+			await expect(page).toHaveURL(/\/signup\?next=/);
 			const invited = newPerson('Invited');
 			await fillSignUp(page, invited);
-			await expect(page).not.toHaveURL(/\/signup/, { timeout: 15_000 });
+			await expect(page).toHaveURL(new RegExp(`/rooms/${room.body.id}$`), { timeout: 15_000 });
+			await expect(page.getByRole('heading', { name: 'Porch' })).toBeVisible();
+			expect(visited.filter((path) => path.includes('undefined'))).toEqual([]);
+
+			// Sent to sign-up with the invite page itself as `next` (no ?join=1): back on that invite page, not /invite/undefined.
+			const other = await (await browser.newContext()).newPage();
+			const otherVisited: string[] = [];
+			other.on('framenavigated', (frame) => {
+				if (frame === other.mainFrame()) otherVisited.push(new URL(frame.url()).pathname);
+			});
+			await other.goto(`${server.url}/signup?next=/invite/${invite.body.token}`);
+			await fillSignUp(other, newPerson('Second'));
+			await expect(other).toHaveURL(new RegExp(`/invite/${invite.body.token}$`), { timeout: 15_000 });
+			await other.getByRole('button', { name: 'Join', exact: true }).click();
+			await expect(other).toHaveURL(new RegExp(`/rooms/${room.body.id}$`), { timeout: 15_000 });
+			expect(otherVisited.filter((path) => path.includes('undefined'))).toEqual([]);
 			const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ email: invited.email, password: invited.password }) });
 			expect(signIn.status).toBe(200);
 			expect((await rawSignUp(server, 'not-a-real-token')).status).toBe(403);

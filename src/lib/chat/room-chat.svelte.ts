@@ -107,6 +107,10 @@ export class RoomChat {
 			this.#publish();
 		};
 		this.#cleanup.push(connection.onChange(onConnection));
+		// The connection may have changed before this chat was made (history read from IndexedDB, the network found gone).
+		this.status = connection.status;
+		this.closedReason = connection.closedReason;
+		this.refusal = connection.lastRefusal;
 
 		const awareness = connection.provider.awareness;
 		const onAwareness = () => this.#readAwareness();

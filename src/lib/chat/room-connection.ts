@@ -4,6 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { claimClientId } from './client-id.ts';
 import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
@@ -25,6 +26,10 @@ export class RoomConnection {
 	/** Why the server closed the connection for good (signed out, removed from the room). */
 	closedReason = '';
 	#serverState: Map<number, number>;
+	#releaseClientId = () => {};
+	#destroyed = false;
+	/** Attempts to reach the server failed since it last answered: no network, whatever the browser says. */
+	#unreachable = false;
 	#retry: ReturnType<typeof setTimeout> | undefined;
 	readonly #listeners = new Set<() => void>();
 	readonly #stateKey: string;
@@ -33,7 +38,14 @@ export class RoomConnection {
 		this.#stateKey = `parley:server-state:${roomId}`;
 		this.#serverState = readState(this.#stateKey);
 		this.local = new IndexeddbPersistence(`parley-room-${roomId}`, this.doc);
-		this.loaded = this.local.whenSynced.then(() => undefined);
+		// Once the device's copy is read, it writes with a client id it used before when that is safe.
+		this.loaded = this.local.whenSynced
+			.then(() => claimClientId(roomId, this.doc))
+			.then((release) => {
+				if (this.#destroyed) return release();
+				this.#releaseClientId = release;
+				this.#followClientId();
+			});
 
 		const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, roomId, this.doc, {
@@ -42,6 +54,8 @@ export class RoomConnection {
 			maxBackoffTime: 5000
 		});
 		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name });
+		// Yjs moves the document to a new client id when it sees another writer use its own.
+		this.doc.on('afterTransaction', () => this.#followClientId());
 		this.provider.messageHandlers[MESSAGE_SERVER_STATE] = (_encoder, decoder) => {
 			this.#serverState = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
 			localStorage.setItem(this.#stateKey, JSON.stringify([...this.#serverState]));
@@ -52,7 +66,16 @@ export class RoomConnection {
 			decoding.readVarUint(decoder);
 			this.#refused(decoding.readVarString(decoder));
 		};
-		this.provider.on('status', () => this.#updateStatus());
+		this.provider.on('status', ({ status }) => {
+			if (status === 'connected') this.#unreachable = false;
+			this.#updateStatus();
+		});
+		// A connection that closes before it was ever open: the server cannot be reached (browsers
+		// do not always say they are offline, e.g. after a reload with no network).
+		this.provider.on('connection-error', () => {
+			if (!this.provider.wsconnected) this.#unreachable = true;
+			this.#updateStatus();
+		});
 		this.provider.on('sync', () => this.#updateStatus());
 		this.provider.on('connection-close', () => this.#updateStatus());
 		this.provider.on('closed', ({ reason }) => {
@@ -68,8 +91,24 @@ export class RoomConnection {
 		});
 	}
 
+	/**
+	 * Presence is sent under the document's client id (y-websocket encodes it by doc.clientID):
+	 * when that id changes, presence moves to it, leaving the old one.
+	 */
+	#followClientId() {
+		const awareness = this.provider.awareness;
+		if (awareness.clientID === this.doc.clientID) return;
+		const state = awareness.getLocalState();
+		awareness.setLocalState(null);
+		awareness.clientID = this.doc.clientID;
+		awareness.setLocalState(state);
+	}
+
 	#onNetwork = () => {
-		if (navigator.onLine) this.provider.connect();
+		if (navigator.onLine) {
+			this.#unreachable = false;
+			this.provider.connect();
+		}
 		this.#updateStatus();
 	};
 
@@ -100,7 +139,7 @@ export class RoomConnection {
 			: !navigator.onLine
 			? 'offline'
 			: !this.provider.wsconnected
-				? this.provider.wsconnecting
+				? this.provider.wsconnecting && !this.#unreachable
 					? 'connecting'
 					: 'offline'
 				: this.provider.synced
@@ -127,6 +166,8 @@ export class RoomConnection {
 	}
 
 	destroy() {
+		this.#destroyed = true;
+		this.#releaseClientId();
 		clearTimeout(this.#retry);
 		removeEventListener('online', this.#onNetwork);
 		removeEventListener('offline', this.#onNetwork);

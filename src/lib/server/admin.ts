@@ -6,6 +6,7 @@ import { ApiFailure, forbidden } from './api-failure.ts';
 import { RESET_PATH, type Auth } from './auth.ts';
 import type { Config, SignupMode } from './config.ts';
 import type { RoomEvents } from './events.ts';
+import type { RoomFiles } from './rooms.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import type { Signups } from './signups.ts';
 import { m } from '../paraglide/messages.js';
@@ -27,14 +28,16 @@ export class Admin {
 	readonly #liveSessions: LiveSessions;
 	readonly #signups: Signups;
 	readonly #config: Config;
+	readonly #files: RoomFiles;
 
-	constructor(options: { db: DatabaseSync; auth: Auth; events: RoomEvents; liveSessions: LiveSessions; signups: Signups; config: Config }) {
+	constructor(options: { db: DatabaseSync; auth: Auth; events: RoomEvents; liveSessions: LiveSessions; signups: Signups; files: RoomFiles; config: Config }) {
 		this.#db = options.db;
 		this.#auth = options.auth;
 		this.#events = options.events;
 		this.#liveSessions = options.liveSessions;
 		this.#signups = options.signups;
 		this.#config = options.config;
+		this.#files = options.files;
 	}
 
 	/** Refuses anyone who is not an (enabled) administrator: checked on every request. */
@@ -102,14 +105,18 @@ export class Admin {
 		return { count, list };
 	}
 
-	/** Deletes a room, whoever owns it: its members' sockets to it close (the 'deleted' event). */
-	deleteRoom(actorId: string, roomId: string): void {
+	/**
+	 * Deletes a room, whoever owns it: its members' sockets to it close (the 'deleted' event). The
+	 * promise settles when its files' bytes (those no other room uses) are deleted too.
+	 */
+	deleteRoom(actorId: string, roomId: string): Promise<void> {
 		const room = this.#db.prepare('select name from room where id = ?').get(roomId) as { name: string } | undefined;
 		if (!room) throw new ApiFailure(404, m.err_no_room());
 		const members = (this.#db.prepare('select userId from room_member where roomId = ?').all(roomId) as { userId: string }[]).map((r) => r.userId);
-		this.#db.prepare('delete from room where id = ?').run(roomId);
+		const bytesGone = this.#files.deleteRoom(roomId, () => void this.#db.prepare('delete from room where id = ?').run(roomId));
 		this.#events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
 		this.#audit(actorId, 'room.deleted', room.name, `${members.length}`);
+		return bytesGone;
 	}
 
 	storage(): { databaseBytes: number; dataDirBytes: number; dataDir: string } {

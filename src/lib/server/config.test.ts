@@ -27,7 +27,7 @@ describe('parseConfig', () => {
 			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2 },
 			peerjsMaxFrameBytes: 65536,
 			metricsToken: undefined,
-			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024 },
+			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024, orphanMs: 24 * 3600 * 1000, uploadLimits: { bytesPerHour: 500 * 1024 * 1024, perMinute: 60 } },
 			signups: 'invite',
 			mail: undefined
 		});

@@ -73,6 +73,9 @@ const envSchema = z.object({
 	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
 	FILE_SIZE_LIMIT: positiveInt.default(25 * 1024 * 1024),
 	ROOM_STORAGE_QUOTA: positiveInt.default(1024 * 1024 * 1024),
+	FILE_ORPHAN_HOURS: positiveInt.default(24),
+	UPLOAD_BYTES_PER_HOUR: positiveInt.default(500 * 1024 * 1024),
+	UPLOADS_PER_MINUTE: positiveInt.default(60),
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 	SIGNUPS: z.enum(SIGNUP_MODES, { error: `must be one of ${SIGNUP_MODES.join(', ')}` }).default('invite'),
 	SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org' }).optional(),
@@ -123,8 +126,11 @@ export type Config = {
 	sync: SyncLimits;
 	/** Bearer token that opens GET /metrics; unset, /metrics does not exist (404). */
 	metricsToken: string | undefined;
-	/** Largest file one upload may be, and the bytes of files one room may hold, in bytes. */
-	files: { sizeLimit: number; roomQuota: number };
+	/**
+	 * Largest file one upload may be, and the bytes of files one room may hold, in bytes; how long an
+	 * upload no message took is kept; what one person may upload an hour (bytes) and a minute (files).
+	 */
+	files: { sizeLimit: number; roomQuota: number; orphanMs: number; uploadLimits: { bytesPerHour: number; perMinute: number } };
 	/** Who may sign up, until an administrator changes it on the admin page (stored in the database). */
 	signups: SignupMode;
 	/** Outgoing mail for password resets; unset, people ask an administrator for a reset link. */
@@ -214,7 +220,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
 		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,
 		metricsToken: e.METRICS_TOKEN,
-		files: { sizeLimit: e.FILE_SIZE_LIMIT, roomQuota: e.ROOM_STORAGE_QUOTA },
+		files: {
+			sizeLimit: e.FILE_SIZE_LIMIT,
+			roomQuota: e.ROOM_STORAGE_QUOTA,
+			orphanMs: e.FILE_ORPHAN_HOURS * 3600 * 1000,
+			uploadLimits: { bytesPerHour: e.UPLOAD_BYTES_PER_HOUR, perMinute: e.UPLOADS_PER_MINUTE }
+		},
 		signups: e.SIGNUPS,
 		mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Parley <parley@${new URL(e.SMTP_URL).hostname}>` } : undefined
 	};

@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 export const DB_FILE = 'parley.sqlite';
 
@@ -29,13 +29,14 @@ export function openDatabase(file: string): DatabaseSync {
 
 /** Runs `work` in one immediate (write-locking) transaction: all of it is stored, or none. */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
-	db.exec('begin immediate');
+	const statements = transactionStatements(db);
+	statements.begin.run();
 	try {
 		const result = work();
-		db.exec('commit');
+		statements.commit.run();
 		return result;
 	} catch (error) {
-		db.exec('rollback');
+		statements.rollback.run();
 		throw error;
 	}
 }
@@ -83,4 +84,16 @@ export function migrate(db: DatabaseSync, migrations: Migration[]): { from: numb
 		}
 	}
 	return { from: current, to: latest };
+}
+
+const prepared = new WeakMap<DatabaseSync, { begin: StatementSync; commit: StatementSync; rollback: StatementSync }>();
+
+/** BEGIN, COMMIT and ROLLBACK prepared once per connection (the sync service runs one transaction per turn). */
+function transactionStatements(db: DatabaseSync) {
+	let statements = prepared.get(db);
+	if (!statements) {
+		statements = { begin: db.prepare('begin immediate'), commit: db.prepare('commit'), rollback: db.prepare('rollback') };
+		prepared.set(db, statements);
+	}
+	return statements;
 }

@@ -312,10 +312,10 @@ describe('who may do what', () => {
 		expect(failure(() => rooms.addMember('member', id, 'outsider')).status).toBe(403);
 	});
 
-	it('lets only the owner delete the room, and tells every member', () => {
+	it('lets only the owner delete the room, and tells every member', async () => {
 		const id = group();
 		expect(failure(() => rooms.delete('admin', id)).status).toBe(403);
-		rooms.delete('owner', id);
+		await rooms.delete('owner', id);
 		expect(changes.at(-1)).toMatchObject({ kind: 'deleted', revoked: ['owner', 'admin', 'member', 'other'].sort() });
 		expect(failure(() => rooms.get('owner', id)).status).toBe(404);
 	});

@@ -11,7 +11,11 @@ import { m } from '../paraglide/messages.js';
 import { nameCollator } from '../i18n/text.ts';
 import { getLocale } from '../paraglide/runtime.js';
 
-export type RoomsOptions = RoomAccessOptions & { createPerHour: number };
+/** The part of Files a room's deletion uses (files/files.ts). */
+export type RoomFiles = { deleteRoom(roomId: string, deleteRow: () => void): Promise<void> };
+
+/** `files` is left out only by tests that never store a file. */
+export type RoomsOptions = RoomAccessOptions & { createPerHour: number; files?: RoomFiles };
 
 const newId = () => randomBytes(16).toString('base64url');
 
@@ -28,9 +32,11 @@ export class Rooms extends RoomAccess {
 	readonly #createLimiter: SlidingWindowLimiter;
 	readonly inviteLinks: InviteLinks;
 	readonly people: People;
+	readonly #files: RoomFiles | undefined;
 
 	constructor(options: RoomsOptions) {
 		super(options);
+		this.#files = options.files;
 		this.#createLimiter = new SlidingWindowLimiter(options.createPerHour, 60 * 60 * 1000, this.now);
 		this.inviteLinks = new InviteLinks(this);
 		this.people = new People(this);
@@ -156,12 +162,18 @@ export class Rooms extends RoomAccess {
 		return this.get(userId, roomId);
 	}
 
-	delete(userId: string, roomId: string): void {
+	/**
+	 * Owner only; refusals are thrown at once. The room is gone when this returns; the promise
+	 * settles when its files' bytes (those no other room uses) are deleted too.
+	 */
+	delete(userId: string, roomId: string): Promise<void> {
 		const { role } = this.requireMember(roomId, userId);
 		if (role !== 'owner') throw forbidden(m.err_owner_deletes());
 		const members = this.memberIds(roomId);
-		this.db.prepare('delete from room where id = ?').run(roomId);
+		const deleteRow = () => void this.db.prepare('delete from room where id = ?').run(roomId);
+		const bytesGone = this.#files ? this.#files.deleteRoom(roomId, deleteRow) : (deleteRow(), Promise.resolve());
 		this.events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
+		return bytesGone;
 	}
 
 	/** Invites someone to a group room: they become a member when they accept. */

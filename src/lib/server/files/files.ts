@@ -1,16 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatabaseSync } from 'node:sqlite';
-import sharp from 'sharp';
 import { ApiFailure } from '../api-failure.ts';
+import { transaction } from '../db.ts';
+import type { Logger } from '../log.ts';
+import { TokenBucket, SlidingWindowLimiter, secondsUntilAllowed } from '../rate-limit.ts';
 import type { RoomAccess } from '../room-access.ts';
 import { m } from '../../paraglide/messages.js';
 import { PROCESSED_IMAGES, sniffType } from './sniff.ts';
-import { meter, TooLarge, type FileStorage } from './storage.ts';
+import { meter, removeOlderThan, TooLarge, type FileStorage } from './storage.ts';
 
 /** A file posted to a room, as the room document references it. */
 export type FileRecord = {
@@ -27,14 +29,51 @@ export type FileRecord = {
 	createdAt: number;
 };
 
-export type FilesOptions = { db: DatabaseSync; storage: FileStorage; rooms: RoomAccess; dataDir: string; sizeLimit: number; roomQuota: number; now?: () => number };
+/** What one person may upload: bytes an hour (a burst may use the whole hour's allowance) and files a minute. */
+export type UploadLimits = { bytesPerHour: number; perMinute: number };
+
+export type FilesOptions = {
+	db: DatabaseSync;
+	storage: FileStorage;
+	rooms: RoomAccess;
+	log: Logger;
+	dataDir: string;
+	sizeLimit: number;
+	roomQuota: number;
+	/** How long an upload no message took is kept. */
+	orphanMs: number;
+	uploadLimits: UploadLimits;
+	now?: () => number;
+};
+
+/** A refusal that says when to try again (the Retry-After header of the 429). */
+export class UploadRateLimited extends ApiFailure {
+	readonly retryAfterSeconds: number;
+	constructor(message: string, retryAfterSeconds: number) {
+		super(429, message);
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+}
 
 const THUMB_SIZE = 480;
+const HOUR = 60 * 60 * 1000;
+/** How often uploads no message took are looked for. */
+const SWEEP_EVERY_MS = HOUR;
 const MAX_NAME = 200;
 const megabytes = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
 
-// Thumbnails of many images at once should not keep decoded pixels around.
-sharp.cache(false);
+type Sharp = (typeof import('sharp'))['default'];
+let sharpLoaded: Promise<Sharp> | undefined;
+
+/** sharp (libvips) is loaded with the first image, not at server start. */
+function loadSharp(): Promise<Sharp> {
+	sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
+		// Thumbnails of many images at once should not keep decoded pixels around.
+		sharp.cache(false);
+		return sharp;
+	});
+	return sharpLoaded;
+}
 
 /** A name safe to show and to put in Content-Disposition: no folders, no control characters, bounded. */
 export function cleanName(raw: string | null | undefined): string {
@@ -57,7 +96,15 @@ export class Files {
 	readonly #incoming: string;
 	readonly sizeLimit: number;
 	readonly roomQuota: number;
+	readonly #orphanMs: number;
+	readonly #limits: UploadLimits;
+	readonly #log: Logger;
 	readonly #now: () => number;
+	readonly #uploadsPerMinute: SlidingWindowLimiter;
+	readonly #bytesPerHour = new Map<string, TokenBucket>();
+	/** Storing a file (bytes checked, row inserted) and deleting unreferenced bytes take turns (see #exclusive). */
+	#turn: Promise<unknown> = Promise.resolve();
+	#sweeper: NodeJS.Timeout | undefined;
 
 	constructor(options: FilesOptions) {
 		this.#db = options.db;
@@ -66,7 +113,115 @@ export class Files {
 		this.#incoming = join(options.dataDir, 'files', 'incoming');
 		this.sizeLimit = options.sizeLimit;
 		this.roomQuota = options.roomQuota;
+		this.#orphanMs = options.orphanMs;
+		this.#limits = options.uploadLimits;
+		this.#log = options.log;
 		this.#now = options.now ?? Date.now;
+		this.#uploadsPerMinute = new SlidingWindowLimiter(options.uploadLimits.perMinute, 60_000, this.#now);
+	}
+
+	/**
+	 * At server start, before requests: removes what uploads cut off by a stop left behind, sweeps
+	 * uploads no message took, and sweeps again every hour until `stop`.
+	 */
+	async start(): Promise<void> {
+		// Real time, as the files' modification times are.
+		const startedAt = Date.now();
+		this.#sweeper = setInterval(() => void this.#sweepLogged(), SWEEP_EVERY_MS).unref();
+		await Promise.all([removeOlderThan(this.#incoming, startedAt), this.storage.discardPartial(startedAt)]);
+		await this.#sweepLogged();
+	}
+
+	stop(): void {
+		clearInterval(this.#sweeper);
+		this.#sweeper = undefined;
+	}
+
+	/**
+	 * Called when a message is deleted: deletes the files attached to it, and their bytes when no
+	 * other file uses them. Returns how many files went.
+	 */
+	async release(roomId: string, messageKey: string): Promise<number> {
+		const rows = this.#db.prepare('delete from file where roomId = ? and messageKey = ? returning hash, thumbHash').all(roomId, messageKey) as HashRow[];
+		await this.#dropUnreferenced(rows);
+		return rows.length;
+	}
+
+	/**
+	 * Deletes a room with `deleteRow` (its file rows go with it by cascade), then the bytes of its
+	 * files that no other room's files use. Permission checks come before; the rows are deleted
+	 * when this returns, the bytes when the promise settles.
+	 */
+	deleteRoom(roomId: string, deleteRow: () => void): Promise<void> {
+		const rows = transaction(this.#db, () => {
+			const rows = this.#db.prepare('select hash, thumbHash from file where roomId = ?').all(roomId) as HashRow[];
+			deleteRow();
+			return rows;
+		});
+		return this.#dropUnreferenced(rows);
+	}
+
+	/** Deletes the uploads no message took within the orphan time, with their unreferenced bytes; returns how many. */
+	async sweepOrphans(): Promise<number> {
+		const rows = this.#db.prepare('delete from file where messageKey is null and createdAt < ? returning hash, thumbHash').all(this.#now() - this.#orphanMs) as HashRow[];
+		await this.#dropUnreferenced(rows);
+		return rows.length;
+	}
+
+	async #sweepLogged(): Promise<void> {
+		try {
+			const swept = await this.sweepOrphans();
+			if (swept) this.#log.info('files.orphans_swept', { files: swept });
+		} catch (error) {
+			this.#log.error('files.sweep_failed', { error });
+		}
+	}
+
+	/**
+	 * The one place stored bytes are deleted: each hash (a file's or a thumbnail's) that no file
+	 * row references any more. Bytes are shared by content across rooms, so a hash is deleted only
+	 * when nothing uses it; a failure is logged and the rest still go.
+	 */
+	async #dropUnreferenced(rows: HashRow[]): Promise<void> {
+		const hashes = new Set(rows.flatMap((r) => [r.hash, r.thumbHash]).filter((h): h is string => !!h));
+		for (const hash of hashes) {
+			await this.#exclusive(async () => {
+				if (this.#referenced(hash)) return;
+				await this.storage.delete(hash);
+			}).catch((error: unknown) => this.#log.error('files.delete_failed', { hash, error }));
+		}
+	}
+
+	#referenced(hash: string): boolean {
+		return !!this.#db.prepare('select 1 from file where hash = ? or thumbHash = ? limit 1').get(hash, hash);
+	}
+
+	/**
+	 * Runs `work` after the work queued before it. Deleting a hash (checking no row uses it, then
+	 * deleting) and storing a file (making sure its bytes are there, then inserting its row) take
+	 * turns, so an upload of the same bytes can never lose them to a deletion in between.
+	 */
+	#exclusive<T>(work: () => Promise<T>): Promise<T> {
+		const result = this.#turn.then(work);
+		this.#turn = result.catch(() => undefined);
+		return result;
+	}
+
+	/** Takes one upload of `bytes` from the person's allowances, or refuses with when to try again. */
+	#takeAllowance(userId: string, bytes: number): void {
+		const minuteWait = this.#uploadsPerMinute.waitMs(userId);
+		if (minuteWait > 0) {
+			const seconds = secondsUntilAllowed(this.#uploadsPerMinute, userId);
+			throw new UploadRateLimited(m.err_uploads_too_often({ seconds, max: this.#limits.perMinute }), seconds);
+		}
+		let bucket = this.#bytesPerHour.get(userId);
+		if (!bucket) this.#bytesPerHour.set(userId, (bucket = new TokenBucket(this.#limits.bytesPerHour, HOUR, this.#now)));
+		const taken = bucket.take(bytes);
+		if (!taken.ok) {
+			const seconds = Math.ceil(taken.retryMs / 1000);
+			throw new UploadRateLimited(m.err_upload_bytes_hourly({ megabytes: megabytes(this.#limits.bytesPerHour), minutes: Math.ceil(seconds / 60) }), seconds);
+		}
+		this.#uploadsPerMinute.take(userId);
 	}
 
 	tooLarge = () => new ApiFailure(413, m.err_file_too_large({ megabytes: megabytes(this.sizeLimit) }));
@@ -79,6 +234,8 @@ export class Files {
 	async upload(input: { roomId: string; userId: string; name: string | null; body: Readable; declaredSize?: number }): Promise<FileRecord> {
 		this.#rooms.requireMember(input.roomId, input.userId);
 		if (input.declaredSize !== undefined && input.declaredSize > this.sizeLimit) throw this.tooLarge();
+		// Checked before a byte is read; without a Content-Length the upload counts as the largest allowed.
+		this.#takeAllowance(input.userId, input.declaredSize ?? this.sizeLimit);
 		const full = () => new ApiFailure(413, m.err_room_storage_full({ megabytes: megabytes(this.roomQuota) }));
 		if (this.roomUsage(input.roomId) + (input.declaredSize ?? 0) > this.roomQuota) throw full();
 		await mkdir(this.#incoming, { recursive: true, mode: 0o700 });
@@ -92,14 +249,15 @@ export class Files {
 				if (error instanceof TooLarge) throw this.tooLarge();
 				throw new ApiFailure(400, m.err_body_unreadable());
 			}
-			const { size } = counted.result();
-			if (this.roomUsage(input.roomId) + size > this.roomQuota) throw full();
+			const received = counted.result();
+			if (this.roomUsage(input.roomId) + received.size > this.roomQuota) throw full();
 			let type = sniffType(await head(temp));
 			let source = temp;
 			let width: number | null = null;
 			let height: number | null = null;
-			let thumbHash: string | null = null;
+			let thumbBytes: Buffer | undefined;
 			if (PROCESSED_IMAGES.has(type)) {
+				const sharp = await loadSharp();
 				try {
 					// Re-encoding drops EXIF (location, camera) and applies the orientation it held; a GIF keeps its frames.
 					if (type !== 'image/gif') {
@@ -109,15 +267,17 @@ export class Files {
 					const meta = await sharp(source).metadata();
 					width = meta.width ?? null;
 					height = meta.pageHeight ?? meta.height ?? null;
-					const thumb = await sharp(source).resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
-					thumbHash = (await this.storage.put(Readable.from([thumb]))).hash;
+					thumbBytes = await sharp(source).resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
 				} catch {
 					// Not an image sharp can read after all: offered as a download.
 					type = 'application/octet-stream';
 					source = temp;
+					thumbBytes = undefined;
 				}
 			}
-			const stored = await this.storage.put(createReadStream(source));
+			// The cleaned image is measured again; the received file was measured as it arrived.
+			const stored = source === temp ? received : await measure(source);
+			const thumb = thumbBytes && { hash: createHash('sha256').update(thumbBytes).digest('hex'), bytes: thumbBytes };
 			const record: FileRecord = {
 				id: randomUUID(),
 				roomId: input.roomId,
@@ -128,13 +288,25 @@ export class Files {
 				name: cleanName(input.name),
 				width,
 				height,
-				thumbHash,
+				thumbHash: thumb?.hash ?? null,
 				createdAt: this.#now()
 			};
-			this.#db
-				.prepare('insert into file (id, roomId, uploaderId, hash, size, type, name, width, height, thumbHash, createdAt) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-				.run(record.id, record.roomId, record.uploaderId, record.hash, record.size, record.type, record.name, record.width, record.height, record.thumbHash, record.createdAt);
-			return record;
+			try {
+				// Within the turn, so that no deletion of the same bytes runs between storing and recording them.
+				await this.#exclusive(async () => {
+					if (!(await this.storage.exists(stored.hash))) await this.storage.putFile(source, stored);
+					if (thumb && !(await this.storage.exists(thumb.hash))) await this.storage.put(Readable.from([thumb.bytes]));
+					this.#db
+						.prepare('insert into file (id, roomId, uploaderId, hash, size, type, name, width, height, thumbHash, createdAt) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+						.run(record.id, record.roomId, record.uploaderId, record.hash, record.size, record.type, record.name, record.width, record.height, record.thumbHash, record.createdAt);
+				});
+				return record;
+			} catch (error) {
+				// Bytes without a row are nobody's (e.g. the room was deleted while they arrived).
+				await this.#dropUnreferenced([record]);
+				if (!this.#rooms.role(input.roomId, input.userId)) throw new ApiFailure(404, m.err_no_room());
+				throw error;
+			}
 		} finally {
 			await rm(temp, { force: true });
 			await rm(cleaned, { force: true });
@@ -151,20 +323,15 @@ export class Files {
 		if (!record || !this.#rooms.role(record.roomId, userId)) throw new ApiFailure(404, m.err_no_file());
 		return record;
 	}
+}
 
-	/** Removes the records, and the stored bytes no other record uses. */
-	async remove(fileIds: string[]): Promise<void> {
-		for (const id of fileIds) {
-			const record = this.find(id);
-			if (!record) continue;
-			this.#db.prepare('delete from file where id = ?').run(id);
-			for (const hash of [record.hash, record.thumbHash]) {
-				if (!hash) continue;
-				const used = this.#db.prepare('select 1 from file where hash = ? or thumbHash = ? limit 1').get(hash, hash);
-				if (!used) await this.storage.delete(hash);
-			}
-		}
-	}
+type HashRow = { hash: string; thumbHash: string | null };
+
+/** The hash and size of a local file. */
+async function measure(path: string): Promise<{ hash: string; size: number }> {
+	const counted = meter();
+	await pipeline(createReadStream(path), counted.transform, new Writable({ write: (_chunk, _encoding, done) => done() }));
+	return counted.result();
 }
 
 async function head(path: string): Promise<Uint8Array> {
@@ -177,4 +344,5 @@ async function head(path: string): Promise<Uint8Array> {
 		await handle.close();
 	}
 }
+
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -56,5 +56,32 @@ describe('sniffType', () => {
 		expect(sniffType(Buffer.from('%PDF-1.7\n'))).toBe('application/pdf');
 		expect(sniffType(Buffer.from('<html><script>alert(1)</script>'))).toBe('application/octet-stream');
 		expect(sniffType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg">'))).toBe('application/octet-stream');
+	});
+});
+
+describe('FsStorage.putFile', () => {
+	it('moves a measured local file into place, without a copy left behind', async () => {
+		const s = storage();
+		const local = join(s.root, 'incoming-file');
+		mkdirSync(s.root, { recursive: true });
+		writeFileSync(local, 'measured bytes');
+		const hash = createHash('sha256').update('measured bytes').digest('hex');
+		await s.putFile(local, { hash, size: 14 });
+		expect(existsSync(local)).toBe(false);
+		expect(await text((await s.get(hash))!)).toBe('measured bytes');
+	});
+});
+
+describe('FsStorage.discardPartial', () => {
+	it('removes half-written puts begun before the given time, and keeps later ones', async () => {
+		const s = storage();
+		const tmp = join(s.root, 'tmp');
+		mkdirSync(tmp, { recursive: true });
+		writeFileSync(join(tmp, 'old'), 'cut off');
+		const past = new Date(Date.now() - 60_000);
+		utimesSync(join(tmp, 'old'), past, past);
+		writeFileSync(join(tmp, 'current'), 'being written');
+		await s.discardPartial(Date.now() - 1000);
+		expect(readdirSync(tmp)).toEqual(['current']);
 	});
 });

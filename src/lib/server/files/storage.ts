@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -16,10 +16,17 @@ export type Stored = { hash: string; size: number };
 export interface FileStorage {
 	/** Streams `source` in; fails with a TooLarge error (storing nothing) past `maxBytes`. */
 	put(source: Readable, options?: { maxBytes?: number }): Promise<Stored>;
+	/**
+	 * Takes in a local file whose hash and size the caller measured as it wrote it (the file is
+	 * consumed). The filesystem backend moves it into place, so that an upload is not copied again.
+	 */
+	putFile(path: string, stored: Stored): Promise<void>;
 	/** The bytes, or undefined when nothing is stored under `hash`. */
 	get(hash: string): Promise<Readable | undefined>;
 	delete(hash: string): Promise<void>;
 	exists(hash: string): Promise<boolean>;
+	/** Removes what puts begun before `before` (ms since 1970) left half-written: called at server start. */
+	discardPartial(before: number): Promise<void>;
 }
 
 export class TooLarge extends Error {
@@ -60,8 +67,12 @@ export class FsStorage implements FileStorage {
 		return join(this.root, hash.slice(0, 2), hash.slice(2));
 	}
 
+	get #tmp(): string {
+		return join(this.root, 'tmp');
+	}
+
 	async put(source: Readable, options: { maxBytes?: number } = {}): Promise<Stored> {
-		const tmpDir = join(this.root, 'tmp');
+		const tmpDir = this.#tmp;
 		await mkdir(tmpDir, { recursive: true, mode: 0o700 });
 		const temp = join(tmpDir, randomUUID());
 		const { transform, result } = meter(options.maxBytes);
@@ -74,6 +85,20 @@ export class FsStorage implements FileStorage {
 			return stored;
 		} finally {
 			await rm(temp, { force: true });
+		}
+	}
+
+	async putFile(path: string, stored: Stored): Promise<void> {
+		const target = this.#path(stored.hash);
+		await mkdir(join(this.root, stored.hash.slice(0, 2)), { recursive: true, mode: 0o700 });
+		try {
+			await rename(path, target);
+		} catch (error) {
+			// On another filesystem than the storage: copied (and hashed again) instead.
+			if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+			const copied = await this.put(createReadStream(path));
+			if (copied.hash !== stored.hash) throw new Error(`${path} changed while it was stored`, { cause: error });
+			await rm(path, { force: true });
 		}
 	}
 
@@ -92,5 +117,19 @@ export class FsStorage implements FileStorage {
 			(s) => s.isFile(),
 			() => false
 		);
+	}
+
+	async discardPartial(before: number): Promise<void> {
+		await removeOlderThan(this.#tmp, before);
+	}
+}
+
+/** Removes the entries of `dir` last changed before `before` (ms): what a server stopped mid-write left. */
+export async function removeOlderThan(dir: string, before: number): Promise<void> {
+	const names = await readdir(dir).catch(() => [] as string[]);
+	for (const name of names) {
+		const path = join(dir, name);
+		const info = await stat(path).catch(() => undefined);
+		if (info && info.mtimeMs < before) await rm(path, { recursive: true, force: true });
 	}
 }

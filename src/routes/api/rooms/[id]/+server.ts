@@ -9,7 +9,7 @@ export const PATCH = api(async ({ event, user, context }) => {
 	return context.rooms.rename(user.id, event.params.id!, name);
 });
 
-export const DELETE = api(({ event, user, context }) => {
-	context.rooms.delete(user.id, event.params.id!);
+export const DELETE = api(async ({ event, user, context }) => {
+	await context.rooms.delete(user.id, event.params.id!);
 	return noContent();
 });

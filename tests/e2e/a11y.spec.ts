@@ -1,0 +1,90 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
+import { startServer, type RunningServer } from './support/server.ts';
+
+/** axe-core's WCAG 2.0 A and AA rules, on each page in each of these looks. */
+const TAGS = ['wcag2a', 'wcag2aa'];
+const LOOKS = [
+	{ name: 'desktop light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' },
+	{ name: 'desktop dark', viewport: { width: 1440, height: 900 }, colorScheme: 'dark' },
+	{ name: 'phone light', viewport: { width: 390, height: 844 }, colorScheme: 'light' },
+	{ name: 'phone dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' }
+] as const;
+
+type World = { server: RunningServer; admin: Person; member: Person; roomId: string };
+let world: World;
+
+test.beforeAll(async () => {
+	const server = await startServer({ SIGNUPS: 'open' });
+	// The first account is the instance's administrator.
+	const admin = await signUpPerson(server.url, 'Ada Admin');
+	const member = await signUpPerson(server.url, 'Mia Member');
+	const room = await createRoomWithMembers(server.url, admin, 'Reading room', [member]);
+	expect((await call(server.url, admin, 'POST', `/api/admin/people/${member.id}/reset-link`)).status).toBe(201);
+	world = { server, admin, member, roomId: room.id };
+});
+
+test.afterAll(async () => {
+	await world?.server.stop();
+});
+
+async function pageAs(browser: Browser, who: Person, look: (typeof LOOKS)[number]): Promise<Page> {
+	const context = await browser.newContext({ baseURL: world.server.url, viewport: look.viewport, colorScheme: look.colorScheme });
+	const [name, value] = who.cookie.split('=');
+	await context.addCookies([{ name, value, url: world.server.url }]);
+	return context.newPage();
+}
+
+/** Runs axe on the page as it is and fails with a readable list of what it found. */
+async function expectNoViolations(page: Page) {
+	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+	const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+	expect(found).toEqual([]);
+}
+
+for (const look of LOOKS) {
+	test.describe(look.name, () => {
+		test(`/admin, with its links shown and its dialog open`, async ({ browser }) => {
+			const page = await pageAs(browser, world.admin, look);
+			await page.goto('/admin');
+			await expect(page.getByRole('heading', { name: 'Administration', level: 1 })).toBeVisible();
+			await page.getByRole('button', { name: 'Create a sign-up link' }).click();
+			await expect(page.getByRole('textbox', { name: 'Sign-up link' })).toBeVisible();
+			await page.getByRole('button', { name: /^Reset-password link for Mia Member/ }).click();
+			await expect(page.getByRole('textbox', { name: /^Reset-password link for Mia Member/ })).toBeVisible();
+			await expectNoViolations(page);
+			await page.getByRole('button', { name: /^Disable Mia Member/ }).click();
+			await expect(page.getByRole('dialog')).toBeVisible();
+			await expectNoViolations(page);
+			await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+			await page.close();
+		});
+
+		test(`the lobby`, async ({ browser }) => {
+			const page = await pageAs(browser, world.member, look);
+			await page.goto('/');
+			await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+			await expect(page.getByText('Reading room')).toBeVisible();
+			await expectNoViolations(page);
+			await page.close();
+		});
+
+		test(`a room page`, async ({ browser }) => {
+			const page = await pageAs(browser, world.member, look);
+			await page.goto(`/rooms/${world.roomId}`);
+			await expect(page.getByRole('heading', { name: 'Reading room' })).toBeVisible();
+			await expect(page.getByRole('textbox', { name: /message/i })).toBeVisible();
+			await expectNoViolations(page);
+			await page.close();
+		});
+
+		test(`/settings`, async ({ browser }) => {
+			const page = await pageAs(browser, world.member, look);
+			await page.goto('/settings');
+			await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+			await expectNoViolations(page);
+			await page.close();
+		});
+	});
+}
