@@ -33,6 +33,7 @@ test('a voice message is recorded, reaches the other person and plays there, wit
 	await expect(scrubber).toHaveAttribute('aria-valuetext', /^0:0[1-9] of 0:0[2-9]$/);
 	// Played to the end, it is ready to play again.
 	await expect(message.getByRole('button', { name: 'Play voice message' })).toBeVisible({ timeout: 15_000 });
+	await expect(scrubber).toHaveAttribute('aria-valuetext', /^0:00 of 0:0[2-9]$/);
 
 	// The scrubber seeks.
 	await scrubber.evaluate((input: HTMLInputElement) => {
