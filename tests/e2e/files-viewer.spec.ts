@@ -1,6 +1,6 @@
 import { expect, test, type Locator } from '@playwright/test';
 import sharp from 'sharp';
-import { messageLog, sendMessage, twoInARoom } from './support/ui.ts';
+import { createRoomWith, messageLog, sendMessage, twoInARoom, twoPeople } from './support/ui.ts';
 
 // The full-size viewer: opened from a preview, moved through with arrows, buttons and swipes, closed with Escape.
 
@@ -60,5 +60,42 @@ test('an image preview opens the viewer; arrows, buttons and a swipe move; Escap
 	await pageB.keyboard.press('Escape');
 	await expect(pageB.getByRole('dialog')).toHaveCount(0);
 	await expect(opener).toBeFocused();
+	await close();
+});
+
+test('@phone on a touch screen, a swipe moves between files and the viewer fits the screen', async ({ browser }) => {
+	test.slow();
+	const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+	const { a, pageA, pageB, second, close } = await twoPeople(browser, ['Alice', 'Bob'], phone);
+	await createRoomWith(pageA, 'Snaps', [second]);
+	await pageB.getByRole('link', { name: /Snaps/ }).click();
+	const chooser = pageB.waitForEvent('filechooser');
+	await pageB.getByRole('button', { name: 'Attach file' }).click();
+	await (await chooser).setFiles([
+		{ name: 'left.png', mimeType: 'image/png', buffer: await png(1200, 800, '#aa5500') },
+		{ name: 'right.png', mimeType: 'image/png', buffer: await png(800, 1200, '#0055aa') }
+	]);
+	await sendMessage(pageB, 'Two snaps');
+
+	const message = messageLog(pageA).getByRole('article').filter({ hasText: 'Two snaps' });
+	await expectDecoded(message.getByRole('img', { name: 'left.png' }));
+	await message.getByRole('button', { name: 'Open left.png' }).tap();
+	const viewer = pageA.getByRole('dialog', { name: 'left.png' });
+	await expectDecoded(viewer.getByRole('img', { name: 'left.png' }));
+	// The whole picture and its caption are on screen.
+	const shown = (await viewer.getByRole('img', { name: 'left.png' }).boundingBox())!;
+	expect(shown.x).toBeGreaterThanOrEqual(0);
+	expect(shown.x + shown.width).toBeLessThanOrEqual(390);
+	await expect(viewer.getByText('left.png', { exact: true })).toBeInViewport();
+
+	const touch = await a.newCDPSession(pageA);
+	const y = shown.y + shown.height / 2;
+	await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 320, y }] });
+	for (const x of [280, 220, 160, 100]) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y + 4 }] });
+	await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+	await expect(pageA.getByRole('dialog', { name: 'right.png' }).getByText('2 of 2')).toBeVisible();
+	// Clicked, not tapped: Chromium swallows a tap that comes while the synthetic swipe (no timestamps, so a fling) still settles.
+	await pageA.getByRole('button', { name: 'Close' }).click();
+	await expect(pageA.getByRole('dialog')).toHaveCount(0);
 	await close();
 });
