@@ -1,9 +1,9 @@
+/// <reference types="vitest/config" />
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
-import type { Plugin } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { defineConfig } from 'vitest/config';
 import { CSP_DIRECTIVES } from './src/lib/server/csp.ts';
 
 /** In `vite dev`, build the same server context and WebSocket routes that `npm start` builds. */
