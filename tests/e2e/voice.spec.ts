@@ -6,6 +6,8 @@ import { createRoomWith, messageLog, twoInARoom, twoPeople } from './support/ui.
 test('a voice message is recorded, reaches the other person and plays there, with its length', async ({ browser }) => {
 	test.slow();
 	const { pageA, pageB, close } = await twoInARoom(browser, 'Voice notes');
+	// The recording is fetched through the service worker, which keeps it and answers ranges from its copy.
+	await pageB.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
 
 	await pageA.getByRole('button', { name: 'Record voice message' }).click();
 	const recording = pageA.getByRole('group', { name: 'Recording' });
@@ -36,6 +38,7 @@ test('a voice message is recorded, reaches the other person and plays there, wit
 	await expect(scrubber).toHaveAttribute('aria-valuetext', /^0:00 of 0:0[2-9]$/);
 
 	// The scrubber seeks.
+	expect(await audio.evaluate((el: HTMLAudioElement) => el.seekable.length)).toBeGreaterThan(0);
 	await scrubber.evaluate((input: HTMLInputElement) => {
 		input.value = '1';
 		input.dispatchEvent(new Event('input', { bubbles: true }));
