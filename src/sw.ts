@@ -6,6 +6,8 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
+import { isFileUrl } from './lib/files/file-cache.ts';
+import { answerFileRequest } from './lib/files/file-strategy.ts';
 import { callTag, roomTag, type PushPayload } from './lib/push/schemas.ts';
 import { BASE_LOCALE, isLocale, LOCALE_COOKIE, matchLocale, type Locale } from './lib/i18n/locale.ts';
 import { m } from './lib/paraglide/messages.js';
@@ -22,13 +24,16 @@ cleanupOutdatedCaches();
 clientsClaim();
 
 const pages = new NetworkFirst({ cacheName: 'parley-pages', networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS, plugins: onlyOk, matchOptions: { ignoreVary: true } });
-registerRoute(new NavigationRoute(pages));
+// Not the API: a file opened in its own tab is a navigation too, and is kept by the files' route below.
+registerRoute(new NavigationRoute(pages, { denylist: [/^\/api\//] }));
 // The app asks for a page it reached by in-app navigation to be kept, so it reloads offline too.
 registerRoute(({ request, url }) => url.origin === self.location.origin && request.headers.get('x-parley-keep') === '1', pages);
 registerRoute(
 	({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.endsWith('/__data.json'),
 	new NetworkFirst({ cacheName: 'parley-data', networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS, plugins: onlyOk })
 );
+// Files and thumbnails a person has opened: kept within a byte bound, revalidated whenever online.
+registerRoute(({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && isFileUrl(url), ({ request }) => answerFileRequest(request));
 
 /** This device's language: the choice made in Settings (its cookie, where the worker can read it), else the browser's. */
 async function deviceLocale(): Promise<Locale> {

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import sharp from 'sharp';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
@@ -34,6 +35,30 @@ async function pageAs(browser: Browser, who: Person, look: (typeof LOOKS)[number
 	const [name, value] = who.cookie.split('=');
 	await context.addCookies([{ name, value, url: world.server.url }]);
 	return context.newPage();
+}
+
+/** A room with an image and a voice message in it, written once per worker through the admin's browser. */
+let filesRoom: Promise<string> | undefined;
+function roomWithFiles(browser: Browser): Promise<string> {
+	filesRoom ??= (async () => {
+		const room = await createRoomWithMembers(world.server.url, world.admin, 'Photo room', [world.member]);
+		const page = await pageAs(browser, world.admin, LOOKS[0]);
+		await page.goto(`/rooms/${room.id}`);
+		const chooser = page.waitForEvent('filechooser');
+		await page.getByRole('button', { name: 'Attach file' }).click();
+		const photo = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#446688' } }).png().toBuffer();
+		await (await chooser).setFiles([{ name: 'lake.png', mimeType: 'image/png', buffer: photo }]);
+		await page.getByRole('textbox', { name: 'Message' }).fill('At the lake');
+		await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+		await page.getByRole('button', { name: 'Record voice message' }).click();
+		await expect(page.getByRole('timer')).toHaveText(/^0:0[1-9]$/, { timeout: 15_000 });
+		await page.getByRole('button', { name: 'Send voice message' }).click();
+		await expect(page.getByRole('slider', { name: 'Position' })).toBeVisible({ timeout: 15_000 });
+		await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 15_000 });
+		await page.context().close();
+		return room.id;
+	})();
+	return filesRoom;
 }
 
 /** Runs axe on the page as it is and fails with a readable list of what it found. */
@@ -76,6 +101,25 @@ for (const look of LOOKS) {
 			await expect(page.getByRole('heading', { name: 'Reading room' })).toBeVisible();
 			await expect(page.getByRole('textbox', { name: /message/i })).toBeVisible();
 			await expectNoViolations(page);
+			await page.close();
+		});
+
+		test(`a room with an image and a voice message, the file viewer open, a voice message recording`, async ({ browser }) => {
+			test.slow();
+			const roomId = await roomWithFiles(browser);
+			const page = await pageAs(browser, world.member, look);
+			await page.goto(`/rooms/${roomId}`);
+			await expect(page.getByRole('slider', { name: 'Position' })).toBeVisible({ timeout: 15_000 });
+			await expect(page.getByRole('button', { name: 'Open lake.png' })).toBeVisible();
+			await expectNoViolations(page);
+			await page.getByRole('button', { name: 'Open lake.png' }).click();
+			await expect(page.getByRole('dialog', { name: 'lake.png' })).toBeVisible();
+			await expectNoViolations(page);
+			await page.keyboard.press('Escape');
+			await page.getByRole('button', { name: 'Record voice message' }).click();
+			await expect(page.getByRole('timer')).toBeVisible({ timeout: 15_000 });
+			await expectNoViolations(page);
+			await page.getByRole('button', { name: 'Cancel recording' }).click();
 			await page.close();
 		});
 

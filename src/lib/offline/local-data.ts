@@ -1,5 +1,7 @@
-/** Caches and room documents kept on this device; removed at sign-out so the next person sees nothing of them. */
-export const PAGE_CACHES = ['parley-pages', 'parley-data'];
+import { FILE_CACHE_NAME } from '../files/file-cache.ts';
+
+/** Caches and room documents kept on this device; removed at sign-out so the next person sees nothing of them (files too). */
+export const PAGE_CACHES = ['parley-pages', 'parley-data', FILE_CACHE_NAME];
 
 export async function forgetLocalData(): Promise<void> {
 	if ('caches' in globalThis) await Promise.all(PAGE_CACHES.map((name) => caches.delete(name)));
