@@ -4,7 +4,6 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { claimClientId } from './client-id.ts';
 import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
@@ -26,8 +25,6 @@ export class RoomConnection {
 	/** Why the server closed the connection for good (signed out, removed from the room). */
 	closedReason = '';
 	#serverState: Map<number, number>;
-	#releaseClientId = () => {};
-	#destroyed = false;
 	/** Attempts to reach the server failed since it last answered: no network, whatever the browser says. */
 	#unreachable = false;
 	#retry: ReturnType<typeof setTimeout> | undefined;
@@ -38,14 +35,7 @@ export class RoomConnection {
 		this.#stateKey = `parley:server-state:${roomId}`;
 		this.#serverState = readState(this.#stateKey);
 		this.local = new IndexeddbPersistence(`parley-room-${roomId}`, this.doc);
-		// Once the device's copy is read, it writes with a client id it used before when that is safe.
-		this.loaded = this.local.whenSynced
-			.then(() => claimClientId(roomId, this.doc))
-			.then((release) => {
-				if (this.#destroyed) return release();
-				this.#releaseClientId = release;
-				this.#followClientId();
-			});
+		this.loaded = this.local.whenSynced.then(() => undefined);
 
 		const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, roomId, this.doc, {
@@ -166,8 +156,6 @@ export class RoomConnection {
 	}
 
 	destroy() {
-		this.#destroyed = true;
-		this.#releaseClientId();
 		clearTimeout(this.#retry);
 		removeEventListener('online', this.#onNetwork);
 		removeEventListener('offline', this.#onNetwork);
