@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { messageLog, sendMessage, twoInARoom } from './support/ui.ts';
+import { keptForOffline, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
 // Files in the chat as people use them: attach (button, paste, drop), see, download, offline.
 
@@ -88,8 +88,7 @@ test('offline: an image attached without a network is kept on the device and rea
 	await sendMessage(pageA, 'leaving the station');
 	await expect(messageLog(pageB).getByText('leaving the station')).toBeVisible();
 	// The room page is kept by the service worker, so it reloads offline.
-	await pageA.waitForFunction(() => navigator.serviceWorker.controller !== null);
-	await expect.poll(() => pageA.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname))).toContain(new URL(pageA.url()).pathname);
+	await keptForOffline(pageA);
 
 	await a.setOffline(true);
 	await expect(pageA.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();

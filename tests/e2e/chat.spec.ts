@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { messageLog, sendMessage, twoInARoom } from './support/ui.ts';
+import { keptForOffline, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
 const messages = messageLog;
 const send = sendMessage;
@@ -21,8 +21,7 @@ test('offline: messages written without a network arrive in order when back', as
 	await expect(messages(pageB).getByText('boarding now')).toBeVisible();
 
 	// The service worker has kept the room page; the document lives in IndexedDB.
-	await pageA.waitForFunction(() => navigator.serviceWorker.controller !== null);
-	await expect.poll(() => pageA.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname))).toContain(new URL(pageA.url()).pathname);
+	await keptForOffline(pageA);
 
 	await a.setOffline(true);
 	await expect(pageA.getByRole('status').filter({ hasText: 'Offline — messages will be sent when you reconnect' })).toBeVisible();

@@ -88,3 +88,9 @@ export async function sendMessage(page: Page, text: string) {
 	await box.press('Enter');
 	await expect(box).toHaveValue('');
 }
+
+/** Waits until the service worker controls the page and has kept the page itself, so it reloads offline. */
+export async function keptForOffline(page: Page) {
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+	await expect.poll(() => page.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname))).toContain(new URL(page.url()).pathname);
+}

@@ -13,21 +13,10 @@ import type { RoomAccess } from '../room-access.ts';
 import { m } from '../../paraglide/messages.js';
 import { PROCESSED_IMAGES, sniffType } from './sniff.ts';
 import { meter, removeOlderThan, TooLarge, type FileStorage } from './storage.ts';
+import type { StoredFile } from '../../core/chat/validate-update.ts';
 
-/** A file posted to a room, as the room document references it. */
-export type FileRecord = {
-	id: string;
-	roomId: string;
-	uploaderId: string;
-	hash: string;
-	size: number;
-	type: string;
-	name: string;
-	width: number | null;
-	height: number | null;
-	thumbHash: string | null;
-	createdAt: number;
-};
+/** A file posted to a room: what the room document's rules check (StoredFile), and where and when it came. */
+export type FileRecord = Omit<StoredFile, 'messageKey'> & { id: string; roomId: string; createdAt: number };
 
 /** What one person may upload: bytes an hour (a burst may use the whole hour's allowance) and files a minute. */
 export type UploadLimits = { bytesPerHour: number; perMinute: number };
