@@ -177,6 +177,8 @@ test('reset by e-mail: forgot password, the mail arrives, its link sets a new pa
 		const person: Person = await signUpPerson(server.url, 'Rita');
 		await page.goto(`${server.url}/signin`);
 		await page.getByRole('link', { name: 'Forgot password?' }).click();
+		// The sign-in page has an Email field too: fill the new page's, not the one still showing while it loads.
+		await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
 		await page.getByRole('textbox', { name: 'Email' }).fill(person.email);
 		await page.getByRole('button', { name: 'Send the link' }).click();
 		await expect(page.getByRole('status')).toContainText('a link is on its way', { timeout: 20_000 });
