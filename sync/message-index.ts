@@ -16,7 +16,8 @@ export const ACTIVITY_BATCH_MS = 300;
  * New messages are announced in batches too, once the index has them.
  */
 export class MessageIndex {
-	readonly #roomId: string;
+	/** The document's name (see period.ts): each of a room's documents keeps its part of the index. */
+	readonly #doc: string;
 	readonly #store: SyncStore;
 	readonly #log: Logger;
 	readonly #onActivity: (added: IndexedMessage[]) => void;
@@ -27,8 +28,8 @@ export class MessageIndex {
 	#activityTimer: ReturnType<typeof setTimeout> | undefined;
 
 	/** `onActivity` hears of the messages added since it last did, every ACTIVITY_BATCH_MS at most. */
-	constructor(roomId: string, store: SyncStore, log: Logger, onActivity: (added: IndexedMessage[]) => void) {
-		this.#roomId = roomId;
+	constructor(doc: string, store: SyncStore, log: Logger, onActivity: (added: IndexedMessage[]) => void) {
+		this.#doc = doc;
 		this.#store = store;
 		this.#log = log;
 		this.#onActivity = onActivity;
@@ -49,13 +50,13 @@ export class MessageIndex {
 
 	/** Rebuilds the index when it does not match the document's messages. */
 	catchUp(messages: Y.Map<unknown>): void {
-		if (this.#store.indexedCount(this.#roomId) === messages.size) return;
+		if (this.#store.indexedCount(this.#doc) === messages.size) return;
 		const all = [...messages.keys()].flatMap((key) => {
 			const parsed = parseMessageKey(key);
 			return parsed ? [{ key, authorId: parsed.authorId, createdAt: parsed.time }] : [];
 		});
-		this.#store.rebuildIndex(this.#roomId, all);
-		this.#log.info('sync.index_rebuilt', { roomId: this.#roomId, messages: all.length });
+		this.#store.rebuildIndex(this.#doc, all);
+		this.#log.info('sync.index_rebuilt', { doc: this.#doc, messages: all.length });
 	}
 
 	record(added: IndexedMessage[], removed: string[]): void {
@@ -84,9 +85,9 @@ export class MessageIndex {
 		this.#added = [];
 		this.#removed = [];
 		try {
-			this.#store.indexMessages(this.#roomId, added, removed);
+			this.#store.indexMessages(this.#doc, added, removed);
 		} catch (error) {
-			this.#log.error('sync.index_failed', { roomId: this.#roomId, error });
+			this.#log.error('sync.index_failed', { doc: this.#doc, error });
 		}
 	}
 

@@ -4,6 +4,8 @@ import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { CallRouter } from '../sfu/call-router.ts';
 import type { IndexedMessage } from './message-index.ts';
 import { RoomSession, type SyncMetrics } from './room-session.ts';
+import { documentName, type HistoryMode, type Period } from '../src/lib/core/chat/period.ts';
+import { WriteLimits } from './write-limits.ts';
 import type { SyncStore } from './store.ts';
 
 export type RoomRegistryOptions = {
@@ -24,13 +26,15 @@ export type RoomRegistryOptions = {
 };
 
 /**
- * The loaded rooms: a room's document is loaded on its first connection and unloaded (compacted
- * first) once it has had none for `idleMs`. Each loaded room is told what the server says about
- * its call, when it loads and on every announcement.
+ * The loaded documents of rooms, by name (period.ts): a document is loaded on its first connection
+ * and unloaded (compacted first) once it has had none for `idleMs`. A room's main document is told
+ * what the server says about its call, when it loads and on every announcement. What a person may
+ * write is counted per room, across its documents.
  */
 export class RoomRegistry {
 	readonly #options: RoomRegistryOptions;
 	readonly #rooms = new Map<string, RoomSession>();
+	readonly #writes = new Map<string, WriteLimits>();
 	readonly #idleTimers = new Map<string, NodeJS.Timeout>();
 	readonly #stopAnnouncing: () => void;
 
@@ -44,31 +48,50 @@ export class RoomRegistry {
 
 	/** What the server says about a room's call goes to everyone in the room, on its awareness. */
 	#tellCall(room: RoomSession): void {
-		room.presence.setServerState({ call: this.#options.calls.announcement(room.roomId) });
+		room.presence?.setServerState({ call: this.#options.calls.announcement(room.roomId) });
 	}
 
-	/** The loaded room, if it is. */
-	get(roomId: string): RoomSession | undefined {
-		return this.#rooms.get(roomId);
+	/** The loaded document, by name (a room's main document by the room id), if it is. */
+	get(name: string): RoomSession | undefined {
+		return this.#rooms.get(name);
 	}
 
-	/** Loaded room ids, for tests and benchmarks. */
+	/** The loaded documents of a room. */
+	sessionsOf(roomId: string): RoomSession[] {
+		return [...this.#rooms.values()].filter((room) => room.roomId === roomId);
+	}
+
+	/** People with any of the room's documents open right now. */
+	usersPresent(roomId: string): Set<string> {
+		return new Set(this.sessionsOf(roomId).flatMap((room) => [...room.peers].map((p) => p.userId)));
+	}
+
+	/** Loaded document names, for tests and benchmarks. */
 	loaded(): string[] {
 		return [...this.#rooms.keys()];
 	}
 
-	/** The room, loaded if it was not, and kept loaded (a pending unload is cancelled): a connection is about to join. */
-	open(roomId: string): RoomSession {
-		clearTimeout(this.#idleTimers.get(roomId));
-		this.#idleTimers.delete(roomId);
-		return this.#rooms.get(roomId) ?? this.#load(roomId);
+	/** The document, loaded if it was not, and kept loaded (a pending unload is cancelled): a connection is about to join. */
+	open(roomId: string, period: Period | '' = '', history: HistoryMode = 'single'): RoomSession {
+		const name = documentName(roomId, period || undefined);
+		clearTimeout(this.#idleTimers.get(name));
+		this.#idleTimers.delete(name);
+		return this.#rooms.get(name) ?? this.#load(roomId, period, history);
 	}
 
-	#load(roomId: string): RoomSession {
+	#load(roomId: string, period: Period | '', history: HistoryMode): RoomSession {
 		const { store, log, limits, metrics, calls, onCallJoin, onActivity, onMessagesRemoved } = this.#options;
 		const started = performance.now();
+		let writes = this.#writes.get(roomId);
+		if (!writes) {
+			writes = new WriteLimits(roomId, store, limits);
+			this.#writes.set(roomId, writes);
+		}
 		const room: RoomSession = new RoomSession({
 			roomId,
+			period,
+			history,
+			writes,
 			store,
 			log,
 			limits,
@@ -79,46 +102,52 @@ export class RoomRegistry {
 			onCall: (members) => calls.update(roomId, members)
 		});
 		this.#tellCall(room);
-		this.#rooms.set(roomId, room);
+		this.#rooms.set(room.name, room);
 		metrics.roomsLoaded.inc();
-		log.info('sync.room_loaded', { roomId, ms: Math.round(performance.now() - started) });
+		log.info('sync.room_loaded', { roomId, period, ms: Math.round(performance.now() - started) });
 		return room;
 	}
 
-	/** How many connections this person has open to the room. */
-	connections(roomId: string, userId: string): number {
-		const room = this.#rooms.get(roomId);
+	/** How many connections this person has open to the document. */
+	connections(name: string, userId: string): number {
+		const room = this.#rooms.get(name);
 		return room ? [...room.peers].filter((p) => p.userId === userId).length : 0;
 	}
 
-	/** A connection left (or never joined): with nobody left, the room unloads after `idleMs`. */
-	release(roomId: string): void {
-		const room = this.#rooms.get(roomId);
+	/** A connection left (or never joined): with nobody left, the document unloads after `idleMs`. */
+	release(name: string): void {
+		const room = this.#rooms.get(name);
 		if (!room || room.peers.size > 0) return;
-		clearTimeout(this.#idleTimers.get(roomId));
+		clearTimeout(this.#idleTimers.get(name));
 		this.#idleTimers.set(
-			roomId,
+			name,
 			setTimeout(() => {
-				this.#idleTimers.delete(roomId);
-				if (this.#rooms.get(roomId)?.peers.size === 0) this.unload(roomId);
+				this.#idleTimers.delete(name);
+				if (this.#rooms.get(name)?.peers.size === 0) this.unload(name);
 			}, this.#options.idleMs).unref()
 		);
 	}
 
-	/** Unloads a room now; `keep` false when the room itself is gone (nothing left to write). */
-	unload(roomId: string, keep = true): void {
-		const room = this.#rooms.get(roomId);
+	/** Unloads a document now; `keep` false when the room itself is gone (nothing left to write). */
+	unload(name: string, keep = true): void {
+		const room = this.#rooms.get(name);
 		if (!room) return;
 		if (keep) room.compact();
 		room.destroy(keep);
-		this.#rooms.delete(roomId);
+		this.#rooms.delete(name);
+		if (!this.sessionsOf(room.roomId).length) this.#writes.delete(room.roomId);
 		this.#options.metrics.roomsLoaded.dec();
-		this.#options.log.info('sync.room_unloaded', { roomId });
+		this.#options.log.info('sync.room_unloaded', { roomId: room.roomId, period: room.period });
+	}
+
+	/** Unloads every document of a room now. */
+	unloadRoom(roomId: string, keep = true): void {
+		for (const room of this.sessionsOf(roomId)) this.unload(room.name, keep);
 	}
 
 	close(): void {
 		this.#stopAnnouncing();
-		for (const roomId of [...this.#rooms.keys()]) this.unload(roomId);
+		for (const name of [...this.#rooms.keys()]) this.unload(name);
 		for (const timer of this.#idleTimers.values()) clearTimeout(timer);
 	}
 }

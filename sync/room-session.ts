@@ -6,6 +6,7 @@ import type { Logger } from '../src/lib/server/log.ts';
 import type { Metrics, RefusalReason } from '../src/lib/server/metrics.ts';
 import type { Role } from '../src/lib/rooms/schemas.ts';
 import { MessageIndex, type IndexedMessage } from './message-index.ts';
+import { documentName, type HistoryMode, type Period } from '../src/lib/core/chat/period.ts';
 import { ack, deny, readClientMessage, syncStep1, syncStep2, updateMessage } from './protocol.ts';
 import { loadRoomDoc } from './room-load.ts';
 import { RoomPresence, type RoomPresenceOptions } from './room-presence.ts';
@@ -28,6 +29,14 @@ type Staged = { relay: Uint8Array[]; added: IndexedMessage[]; removed: string[] 
 
 export type RoomSessionOptions = {
 	roomId: string;
+	/**
+	 * Which of the room's documents (period.ts): '' for its main one, which carries presence and
+	 * calls. `history` says whether messages live in the main document or in one per month.
+	 */
+	period?: Period | '';
+	history?: HistoryMode;
+	/** What each person may write, shared by all of the room's documents (one is made when not given). */
+	writes?: WriteLimits;
 	store: SyncStore;
 	log: Logger;
 	limits: SyncLimits;
@@ -55,8 +64,14 @@ const COMPACT_AFTER_UPDATES = 200;
  */
 export class RoomSession {
 	readonly roomId: string;
+	readonly period: Period | '';
+	/** The document's name on the wire and in the store. */
+	readonly name: string;
 	readonly peers = new Set<Peer>();
-	readonly presence: RoomPresence;
+	/** Presence goes on the room's main document only (null for a month's). */
+	readonly presence: RoomPresence | null;
+	/** Which entries the document takes (see UpdateContext.period). */
+	readonly #scope: Period | null | undefined;
 	readonly #store: SyncStore;
 	readonly #log: Logger;
 	readonly #metrics: SyncMetrics;
@@ -80,24 +95,29 @@ export class RoomSession {
 
 	constructor(options: RoomSessionOptions) {
 		this.roomId = options.roomId;
+		this.period = options.period ?? '';
+		this.name = documentName(this.roomId, this.period || undefined);
+		this.#scope = options.history !== 'monthly' ? undefined : this.period || null;
 		this.#store = options.store;
 		this.#log = options.log;
 		this.#metrics = options.metrics;
 		this.#limits = options.limits;
 		this.#validate = options.validate ?? validateUpdate;
 		this.#onMessagesRemoved = options.onMessagesRemoved ?? (() => {});
-		this.#writes = new WriteLimits(this.roomId, this.#store, this.#limits);
-		this.#index = new MessageIndex(this.roomId, this.#store, this.#log, options.onActivity);
+		this.#writes = options.writes ?? new WriteLimits(this.roomId, this.#store, this.#limits);
+		this.#index = new MessageIndex(this.name, this.#store, this.#log, options.onActivity);
 		this.#load();
 		this.#index.catchUp(this.#doc.getMap(MESSAGES));
-		this.presence = new RoomPresence({
-			roomId: this.roomId,
-			log: this.#log,
-			limits: this.#limits,
-			clientOwner: (client) => this.#clients.get(client),
-			onCallJoin: options.onCallJoin,
-			onCall: options.onCall
-		});
+		this.presence = this.period
+			? null
+			: new RoomPresence({
+					roomId: this.roomId,
+					log: this.#log,
+					limits: this.#limits,
+					clientOwner: (client) => this.#clients.get(client),
+					onCallJoin: options.onCallJoin,
+					onCall: options.onCall
+				});
 	}
 
 	get doc(): Y.Doc {
@@ -111,7 +131,7 @@ export class RoomSession {
 	#load(): void {
 		this.#generation += 1;
 		this.#doc?.destroy();
-		const loaded = loadRoomDoc(this.roomId, this.#store, this.#log);
+		const loaded = loadRoomDoc(this.name, this.#store, this.#log);
 		this.#doc = loaded.doc;
 		this.#clients = loaded.clients;
 		this.#seq = loaded.lastSeq;
@@ -133,12 +153,12 @@ export class RoomSession {
 	join(peer: Peer): void {
 		this.peers.add(peer);
 		peer.send(syncStep1(this.#doc));
-		this.presence.join(peer);
+		this.presence?.join(peer);
 	}
 
 	leave(peer: Peer): void {
 		this.peers.delete(peer);
-		this.presence.leave(peer);
+		this.presence?.leave(peer);
 	}
 
 	/** People with this room open right now. */
@@ -157,8 +177,11 @@ export class RoomSession {
 				peer.send(syncStep2(this.#doc, message.stateVector));
 			}
 			else if (message.type === 'update') this.#receiveUpdate(peer, message.update);
-			else if (message.type === 'awareness') this.presence.receive(peer, message.entries);
-			else if (message.type === 'query-awareness') peer.send(this.presence.everyone());
+			// A month's document has no presence: what a client says there is not for anyone.
+			else if (message.type === 'awareness') this.presence?.receive(peer, message.entries);
+			else if (message.type === 'query-awareness') {
+				if (this.presence) peer.send(this.presence.everyone());
+			}
 			else if (message.type === 'unknown') peer.send(deny(message.reason));
 		} catch {
 			peer.send(deny('malformed message'));
@@ -182,7 +205,8 @@ export class RoomSession {
 			notBefore: peer.joinedAt - MAX_CLOCK_SKEW_MS,
 			doc: viewOf(this.#doc),
 			clientOwner: (client) => this.#clients.get(client),
-			fileRecord: (id) => this.#store.file(this.roomId, id)
+			fileRecord: (id) => this.#store.file(this.roomId, id),
+			period: this.#scope
 		});
 		if (!verdict.ok) return this.#refuse(peer, verdict.reason, update.byteLength, 'invalid');
 		if (!verdict.changes) {
@@ -214,7 +238,7 @@ export class RoomSession {
 		this.#pendingWrites += 1;
 		this.#writes.storing(peer.userId, update.byteLength);
 		const generation = this.#generation;
-		this.#store.appendSoon(this.roomId, this.#seq, update, { userId: peer.userId, day: allowed.day, newClients, claims: verdict.claims }, (error) => {
+		this.#store.appendSoon(this.name, this.#seq, update, { userId: peer.userId, day: allowed.day, newClients, claims: verdict.claims }, (error) => {
 			this.#pendingWrites -= 1;
 			if (this.#destroyed) return;
 			if (error !== undefined) {
@@ -255,7 +279,7 @@ export class RoomSession {
 		if (this.#compacting || this.#sinceSnapshot === 0) return;
 		this.#compacting = true;
 		try {
-			this.#store.compact(this.roomId, this.#seq, Y.encodeStateAsUpdate(this.#doc));
+			this.#store.compact(this.name, this.#seq, Y.encodeStateAsUpdate(this.#doc));
 			this.#sinceSnapshot = 0;
 		} catch (error) {
 			this.#log.error('sync.compact_failed', { roomId: this.roomId, error });
@@ -272,7 +296,7 @@ export class RoomSession {
 		}
 		this.#destroyed = true;
 		this.#index.destroy();
-		this.presence.destroy();
+		this.presence?.destroy();
 		this.#doc.destroy();
 	}
 }

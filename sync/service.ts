@@ -2,16 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SHUTDOWN, CLOSE_UNAUTHENTICATED } from '../src/lib/core/chat/protocol.ts';
-import { MAX_UPDATE_BYTES, MESSAGES, type MessageValue } from '../src/lib/core/chat/schema.ts';
+import { MAX_CLOCK_SKEW_MS, MAX_UPDATE_BYTES, MESSAGES, type MessageValue } from '../src/lib/core/chat/schema.ts';
 import { isApiFailure } from '../src/lib/server/api-failure.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
-import type { RoomEvents } from '../src/lib/server/events.ts';
+import type { RoomChange, RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
 import { RoomRegistry, type RoomRegistryOptions } from './room-registry.ts';
-import type { Peer } from './room-session.ts';
+import type { Peer, RoomSession } from './room-session.ts';
+import { parseDocumentName, periodOf, type Period } from '../src/lib/core/chat/period.ts';
 import { SyncStore } from './store.ts';
 import { refuseUpgrade, upgradePath } from '../server/upgrade.ts';
 import type { DatabaseSync } from 'node:sqlite';
@@ -36,12 +37,12 @@ const PING_MS = 30_000;
 /** Close code when a person has the room open on more connections than allowed. */
 export const CLOSE_TOO_MANY = 4429;
 
-/** The room id in `/sync/<roomId>`, or null when the address cannot be decoded. */
-export function roomIdOf(url: string | undefined): string | null {
+/** The room and period in `/sync/<roomId>` or `/sync/<roomId>/<YYYY-MM>` (period.ts), or null when the address is not one. */
+export function documentOf(url: string | undefined): { roomId: string; period: Period | '' } | null {
 	const path = upgradePath(url);
 	if (path === null || !path.startsWith(SYNC_PREFIX)) return null;
 	try {
-		return decodeURIComponent(path.slice(SYNC_PREFIX.length));
+		return parseDocumentName(decodeURIComponent(path.slice(SYNC_PREFIX.length)));
 	} catch {
 		return null;
 	}
@@ -75,13 +76,16 @@ export function createSyncService(options: SyncOptions) {
 			const value = latest && (room.doc.getMap(MESSAGES).get(latest.key) as MessageValue | undefined);
 			// A message of files alone is told by their names.
 			const text = value?.text || (value?.files ? `📎 ${value.files.map((file) => file.name).join(', ')}` : '');
-			if (latest && text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text }, added.length, room.usersPresent());
+			if (latest && text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text }, added.length, registry.usersPresent(roomId));
 		}
 	});
 
 	const stopListening = events.onChange((change) => {
-		const room = registry.get(change.roomId);
-		if (!room) return;
+		for (const room of registry.sessionsOf(change.roomId)) closeRevoked(room, change);
+		if (change.kind === 'deleted') registry.unloadRoom(change.roomId, false);
+	});
+
+	function closeRevoked(room: RoomSession, change: RoomChange) {
 		for (const peer of [...room.peers]) {
 			if (change.kind === 'deleted') peer.close(CLOSE_NOT_FOUND, 'This room was deleted');
 			else if (change.revoked.includes(peer.userId)) peer.close(CLOSE_FORBIDDEN, 'You are no longer a member of this room');
@@ -93,10 +97,9 @@ export function createSyncService(options: SyncOptions) {
 				}
 			}
 		}
-		if (change.kind === 'deleted') registry.unload(change.roomId, false);
-	});
+	}
 
-	async function accept(ws: WebSocket, req: IncomingMessage, roomId: string) {
+	async function accept(ws: WebSocket, req: IncomingMessage, roomId: string, period: Period | '') {
 		// Frames can arrive while the session is checked: hold them until then.
 		const early: Uint8Array[] = [];
 		const hold = (data: Buffer) => early.push(new Uint8Array(data));
@@ -113,12 +116,19 @@ export function createSyncService(options: SyncOptions) {
 			if (!isApiFailure(error)) throw error;
 			return ws.close(CLOSE_NOT_FOUND, 'No such room, or you are not a member of it');
 		}
+		if (period) {
+			if (member.room.history !== 'monthly') return ws.close(CLOSE_NOT_FOUND, 'This room keeps its history in one document');
+			// Months the room lived through only: nobody makes documents for the years before it or after now.
+			if (period < periodOf(member.room.createdAt - MAX_CLOCK_SKEW_MS) || period > periodOf(Date.now() + MAX_CLOCK_SKEW_MS)) {
+				return ws.close(CLOSE_NOT_FOUND, `The room has no history for ${period}`);
+			}
+		}
 		if (ws.readyState !== ws.OPEN) return;
-		const room = registry.open(roomId);
-		const open = registry.connections(roomId, userId);
+		const room = registry.open(roomId, period, member.room.history);
+		const open = registry.connections(room.name, userId);
 		if (open >= options.limits.connectionsPerRoom) {
-			log.warn('sync.too_many_connections', { roomId, userId, open });
-			registry.release(roomId);
+			log.warn('sync.too_many_connections', { roomId, period, userId, open });
+			registry.release(room.name);
 			return ws.close(CLOSE_TOO_MANY, `You have this room open ${open} times already; close it somewhere else first`);
 		}
 
@@ -158,7 +168,7 @@ export function createSyncService(options: SyncOptions) {
 			unwatch();
 			sockets.delete(peer);
 			room.leave(peer);
-			registry.release(roomId);
+			registry.release(room.name);
 			metrics.connections.dec({ service: 'sync' });
 			log.info('sync.disconnected', { roomId, userId });
 		});
@@ -167,11 +177,12 @@ export function createSyncService(options: SyncOptions) {
 	return {
 		prefix: SYNC_PREFIX,
 		handle(req: IncomingMessage, socket: Duplex, head: Buffer) {
-			const roomId = roomIdOf(req.url);
-			if (roomId === null) return refuseUpgrade(socket, 400, 'Bad Request', 'The room id in the address is not valid (bad percent-encoding).');
+			const target = documentOf(req.url);
+			if (target === null) return refuseUpgrade(socket, 400, 'Bad Request', 'The address is not a room document (/sync/<roomId> or /sync/<roomId>/<YYYY-MM>).');
+			const { roomId, period } = target;
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				ws.on('error', (error) => log.warn('sync.socket_error', { roomId, error: error.message }));
-				accept(ws, req, roomId).catch((error) => {
+				accept(ws, req, roomId, period).catch((error) => {
 					log.error('sync.accept_failed', { roomId, error });
 					ws.close(1011, 'Server error');
 				});

@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { FileClaim, StoredFile } from '../src/lib/core/chat/validate-update.ts';
 import { transaction } from '../src/lib/server/db.ts';
+import { parseDocumentName } from '../src/lib/core/chat/period.ts';
 
 export type StoredUpdate = { seq: number; data: Uint8Array };
 export type StoredRoom = { snapshot: Uint8Array | null; snapshotSeq: number; updates: StoredUpdate[]; lastSeq: number; clients: Map<number, string> };
@@ -9,7 +10,18 @@ type IndexedMessage = { key: string; authorId: string; createdAt: number };
 /** The UTC day a time falls on, as days since 1970 (the unit of the daily growth cap). */
 export const dayOf = (time: number) => Math.floor(time / 86_400_000);
 
-/** SQLite persistence of room documents: append-only updates, compacted into snapshots. */
+/** The room and period a document name stands for (see period.ts); the store keeps each document apart. */
+function docOf(name: string): { roomId: string; period: string } {
+	const parsed = parseDocumentName(name);
+	if (!parsed) throw new Error(`"${name}" is not the name of a room document`);
+	return parsed;
+}
+
+/**
+ * SQLite persistence of room documents: append-only updates, compacted into snapshots. A document
+ * is named as period.ts says: the room id for its main document, `<roomId>/<period>` for a month.
+ * Daily usage and files belong to the room, whichever of its documents they were written to.
+ */
 export class SyncStore {
 	readonly #db: DatabaseSync;
 	readonly #append: StatementSync;
@@ -18,26 +30,27 @@ export class SyncStore {
 	readonly #addUsage: StatementSync;
 	readonly #file: StatementSync;
 	readonly #claim: StatementSync;
-	#pending: { roomId: string; write: () => void; done: (error?: unknown) => void }[] = [];
+	#pending: { doc: string; write: () => void; done: (error?: unknown) => void }[] = [];
 
 	constructor(db: DatabaseSync) {
 		this.#db = db;
-		this.#append = db.prepare('insert into sync_update (roomId, seq, data) values (?, ?, ?)');
-		this.#bind = db.prepare('insert or ignore into sync_client (roomId, client, userId) values (?, ?, ?)');
+		this.#append = db.prepare('insert into sync_update (roomId, period, seq, data) values (?, ?, ?, ?)');
+		this.#bind = db.prepare('insert or ignore into sync_client (roomId, period, client, userId) values (?, ?, ?, ?)');
 		this.#usage = db.prepare('select bytes from sync_usage where roomId = ? and userId = ? and day = ?');
 		this.#file = db.prepare('select uploaderId, hash, size, type, name, width, height, thumbHash, messageKey from file where id = ? and roomId = ?');
 		this.#claim = db.prepare('update file set messageKey = ? where id = ? and roomId = ? and messageKey is null');
 		this.#addUsage = db.prepare('insert into sync_usage (roomId, userId, day, bytes) values (?, ?, ?, ?) on conflict do update set bytes = bytes + excluded.bytes');
 	}
 
-	load(roomId: string): StoredRoom {
-		const snap = this.#db.prepare('select seq, data from sync_snapshot where roomId = ?').get(roomId) as StoredUpdate | undefined;
-		const updates = this.#db.prepare('select seq, data from sync_update where roomId = ? and seq > ? order by seq').all(roomId, snap?.seq ?? 0) as StoredUpdate[];
+	load(name: string): StoredRoom {
+		const { roomId, period } = docOf(name);
+		const snap = this.#db.prepare('select seq, data from sync_snapshot where roomId = ? and period = ?').get(roomId, period) as StoredUpdate | undefined;
+		const updates = this.#db.prepare('select seq, data from sync_update where roomId = ? and period = ? and seq > ? order by seq').all(roomId, period, snap?.seq ?? 0) as StoredUpdate[];
 		const clients = new Map(
-			(this.#db.prepare('select client, userId from sync_client where roomId = ?').all(roomId) as { client: number; userId: string }[]).map((r) => [r.client, r.userId])
+			(this.#db.prepare('select client, userId from sync_client where roomId = ? and period = ?').all(roomId, period) as { client: number; userId: string }[]).map((r) => [r.client, r.userId])
 		);
 		// Quarantined updates keep their seq, so new ones must come after them too.
-		const { maxSeq } = this.#db.prepare('select max(seq) as maxSeq from sync_quarantine where roomId = ?').get(roomId) as { maxSeq: number | null };
+		const { maxSeq } = this.#db.prepare('select max(seq) as maxSeq from sync_quarantine where roomId = ? and period = ?').get(roomId, period) as { maxSeq: number | null };
 		const lastSeq = Math.max(updates.at(-1)?.seq ?? 0, snap?.seq ?? 0, maxSeq ?? 0);
 		return { snapshot: snap?.data ?? null, snapshotSeq: snap?.seq ?? 0, updates, lastSeq, clients };
 	}
@@ -48,8 +61,8 @@ export class SyncStore {
 	 * event loop: one transaction per turn rather than per update. `done` runs once it is stored (no
 	 * error) or could not be (the error); nothing of a failed write is kept.
 	 */
-	appendSoon(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }, done: (error?: unknown) => void): void {
-		this.#pending.push({ roomId, write: () => this.#write(roomId, seq, update, author), done });
+	appendSoon(doc: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }, done: (error?: unknown) => void): void {
+		this.#pending.push({ doc, write: () => this.#write(doc, seq, update, author), done });
 		if (this.#pending.length === 1) setImmediate(() => this.flush());
 	}
 
@@ -64,17 +77,17 @@ export class SyncStore {
 			});
 		} catch {
 			// One write failed and took the others' transaction with it: each again on its own, so only it
-			// fails, and the later writes of its room (they may build on it). Failures are told first, so a
-			// room reloads what is stored before its stored writes are acknowledged.
+			// fails, and the later writes of its document (they may build on it). Failures are told first, so a
+			// document reloads what is stored before its stored writes are acknowledged.
 			const failed = new Map<string, unknown>();
 			const outcomes = batch.map((op) => {
-				let error = failed.get(op.roomId);
+				let error = failed.get(op.doc);
 				if (error === undefined) {
 					try {
 						transaction(this.#db, op.write);
 					} catch (caught) {
 						error = caught ?? new Error('write failed');
-						failed.set(op.roomId, error);
+						failed.set(op.doc, error);
 					}
 				}
 				return { op, error };
@@ -86,9 +99,10 @@ export class SyncStore {
 		for (const op of batch) op.done();
 	}
 
-	#write(roomId: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }): void {
-		this.#append.run(roomId, seq, update);
-		for (const client of author.newClients) this.#bind.run(roomId, client, author.userId);
+	#write(doc: string, seq: number, update: Uint8Array, author: { userId: string; day: number; newClients: number[]; claims?: FileClaim[] }): void {
+		const { roomId, period } = docOf(doc);
+		this.#append.run(roomId, period, seq, update);
+		for (const client of author.newClients) this.#bind.run(roomId, period, client, author.userId);
 		for (const claim of author.claims ?? []) this.#claim.run(claim.messageKey, claim.fileId, roomId);
 		this.#addUsage.run(roomId, author.userId, author.day, update.byteLength);
 	}
@@ -104,49 +118,59 @@ export class SyncStore {
 	}
 
 	/** Moves a stored update that does not apply out of the room's log, keeping it for inspection. */
-	quarantine(roomId: string, seq: number, reason: string, snapshot = false): void {
+	quarantine(doc: string, seq: number, reason: string, snapshot = false): void {
+		const { roomId, period } = docOf(doc);
 		transaction(this.#db, () => {
 			const table = snapshot ? 'sync_snapshot' : 'sync_update';
-			const row = this.#db.prepare(`select data from ${table} where roomId = ?${snapshot ? '' : ' and seq = ?'}`).get(...(snapshot ? [roomId] : [roomId, seq])) as { data: Uint8Array } | undefined;
+			const where = `roomId = ? and period = ?${snapshot ? '' : ' and seq = ?'}`;
+			const keys = snapshot ? [roomId, period] : [roomId, period, seq];
+			const row = this.#db.prepare(`select data from ${table} where ${where}`).get(...keys) as { data: Uint8Array } | undefined;
 			if (!row) return;
-			this.#db.prepare('insert or replace into sync_quarantine (roomId, seq, data, reason, at) values (?, ?, ?, ?, ?)').run(roomId, snapshot ? -seq : seq, row.data, reason, Date.now());
-			this.#db.prepare(`delete from ${table} where roomId = ?${snapshot ? '' : ' and seq = ?'}`).run(...(snapshot ? [roomId] : [roomId, seq]));
+			this.#db.prepare('insert or replace into sync_quarantine (roomId, period, seq, data, reason, at) values (?, ?, ?, ?, ?, ?)').run(roomId, period, snapshot ? -seq : seq, row.data, reason, Date.now());
+			this.#db.prepare(`delete from ${table} where ${where}`).run(...keys);
 		});
 	}
 
-	/** Quarantined updates of a room (for tests and for whoever investigates). */
-	quarantined(roomId: string): { seq: number; reason: string }[] {
-		return this.#db.prepare('select seq, reason from sync_quarantine where roomId = ? order by seq').all(roomId) as { seq: number; reason: string }[];
+	/** Quarantined updates of a document (for tests and for whoever investigates). */
+	quarantined(doc: string): { seq: number; reason: string }[] {
+		const { roomId, period } = docOf(doc);
+		return this.#db.prepare('select seq, reason from sync_quarantine where roomId = ? and period = ? order by seq').all(roomId, period) as { seq: number; reason: string }[];
 	}
 
 	/** Replaces the updates up to `seq` by a snapshot of the document, atomically. */
-	compact(roomId: string, seq: number, snapshot: Uint8Array): void {
+	compact(doc: string, seq: number, snapshot: Uint8Array): void {
+		const { roomId, period } = docOf(doc);
 		transaction(this.#db, () => {
-			this.#db.prepare('insert into sync_snapshot (roomId, seq, data) values (?, ?, ?) on conflict (roomId) do update set seq = excluded.seq, data = excluded.data').run(roomId, seq, snapshot);
-			this.#db.prepare('delete from sync_update where roomId = ? and seq <= ?').run(roomId, seq);
+			this.#db
+				.prepare('insert into sync_snapshot (roomId, period, seq, data) values (?, ?, ?, ?) on conflict (roomId, period) do update set seq = excluded.seq, data = excluded.data')
+				.run(roomId, period, seq, snapshot);
+			this.#db.prepare('delete from sync_update where roomId = ? and period = ? and seq <= ?').run(roomId, period, seq);
 		});
 	}
 
-	/** How many messages the index has for a room (to tell whether it lags behind the document). */
-	indexedCount(roomId: string): number {
-		return (this.#db.prepare('select count(*) as n from chat_message where roomId = ?').get(roomId) as { n: number }).n;
+	/** How many messages the index has for a document (to tell whether it lags behind the document). */
+	indexedCount(doc: string): number {
+		const { roomId, period } = docOf(doc);
+		return (this.#db.prepare('select count(*) as n from chat_message where roomId = ? and period = ?').get(roomId, period) as { n: number }).n;
 	}
 
-	/** Replaces a room's index with exactly these messages. */
-	rebuildIndex(roomId: string, messages: IndexedMessage[]): void {
+	/** Replaces a document's part of its room's index with exactly these messages. */
+	rebuildIndex(doc: string, messages: IndexedMessage[]): void {
+		const { roomId, period } = docOf(doc);
 		transaction(this.#db, () => {
-			this.#db.prepare('delete from chat_message where roomId = ?').run(roomId);
-			const insert = this.#db.prepare('insert into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
-			for (const m of messages) insert.run(roomId, m.key, m.authorId, m.createdAt);
+			this.#db.prepare('delete from chat_message where roomId = ? and period = ?').run(roomId, period);
+			const insert = this.#db.prepare('insert into chat_message (roomId, period, key, authorId, createdAt) values (?, ?, ?, ?, ?)');
+			for (const m of messages) insert.run(roomId, period, m.key, m.authorId, m.createdAt);
 		});
 	}
 
 	/** Keeps the per-message index (unread counts, last activity) in step with the document. */
-	indexMessages(roomId: string, added: IndexedMessage[], removed: string[]): void {
-		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
+	indexMessages(doc: string, added: IndexedMessage[], removed: string[]): void {
+		const { roomId, period } = docOf(doc);
+		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, period, key, authorId, createdAt) values (?, ?, ?, ?, ?)');
 		const remove = this.#db.prepare('delete from chat_message where roomId = ? and key = ?');
 		transaction(this.#db, () => {
-			for (const m of added) insert.run(roomId, m.key, m.authorId, m.createdAt);
+			for (const m of added) insert.run(roomId, period, m.key, m.authorId, m.createdAt);
 			for (const key of removed) remove.run(roomId, key);
 			if (added.length) {
 				const latest = Math.max(...added.map((m) => m.createdAt));

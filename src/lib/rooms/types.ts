@@ -1,3 +1,4 @@
+import type { HistoryMode } from '../core/chat/period.ts';
 import type { Role } from './schemas.ts';
 
 export type { Role } from './schemas.ts';
@@ -36,6 +37,8 @@ export type RoomDetail = {
 	createdBy: string;
 	createdAt: number;
 	lastActivityAt: number;
+	/** Whether its messages live in its main document or in one per month (period.ts). */
+	history: HistoryMode;
 	myRole: Role;
 	memberLimit: number;
 	members: Member[];

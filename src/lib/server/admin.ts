@@ -98,7 +98,7 @@ export class Admin {
 				`select r.id, r.name, r.kind, r.lastActivityAt,
 				  (select count(*) from room_member m where m.roomId = r.id) as members,
 				  (select count(*) from chat_message c where c.roomId = r.id) as messages,
-				  coalesce((select sum(length(data)) from sync_update u where u.roomId = r.id), 0) + coalesce((select length(data) from sync_snapshot s where s.roomId = r.id), 0) as bytes
+				  coalesce((select sum(length(data)) from sync_update u where u.roomId = r.id), 0) + coalesce((select sum(length(data)) from sync_snapshot s where s.roomId = r.id), 0) as bytes
 				 from room r order by bytes desc, r.lastActivityAt desc limit ${PAGE}`
 			)
 			.all() as AdminRoom[];

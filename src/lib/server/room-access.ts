@@ -1,3 +1,4 @@
+import type { HistoryMode } from '../core/chat/period.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Role } from '#lib/rooms/schemas.ts';
 import { ApiFailure, forbidden, notFound } from './api-failure.ts';
@@ -5,7 +6,8 @@ import { Blocks } from './blocks.ts';
 import type { RoomEvents } from './events.ts';
 import { m } from '../paraglide/messages.js';
 
-export type RoomRow = { id: string; kind: 'group' | 'direct'; name: string; createdBy: string; createdAt: number; lastActivityAt: number };
+/** `history`: whether the room's messages live in its main document or in one per month (period.ts). */
+export type RoomRow = { id: string; kind: 'group' | 'direct'; name: string; createdBy: string; createdAt: number; lastActivityAt: number; history: HistoryMode };
 
 export type RoomAccessOptions = { db: DatabaseSync; events: RoomEvents; memberLimit: number; now?: () => number };
 
@@ -38,7 +40,7 @@ export class RoomAccess {
 	requireMember(roomId: string, userId: string): { room: RoomRow; role: Role; joinedAt: number } {
 		const row = this.db
 			.prepare(
-				`select r.id, r.kind, r.name, r.createdBy, r.createdAt, r.lastActivityAt, m.role, m.joinedAt
+				`select r.id, r.kind, r.name, r.createdBy, r.createdAt, r.lastActivityAt, r.history, m.role, m.joinedAt
 				 from room r join room_member m on m.roomId = r.id and m.userId = ? where r.id = ?`
 			)
 			.get(userId, roomId) as (RoomRow & { role: Role; joinedAt: number }) | undefined;

@@ -47,6 +47,15 @@ export class Rooms extends RoomAccess {
 		this.db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.now(), roomId, userId);
 	}
 
+	/** The months of a room that have a document (period.ts), newest first: where scrolling back can go. */
+	periods(userId: string, roomId: string): string[] {
+		this.requireMember(roomId, userId);
+		const rows = this.db
+			.prepare("select period from sync_snapshot where roomId = ? and period != '' union select period from sync_update where roomId = ? and period != '' order by period desc")
+			.all(roomId, roomId) as { period: string }[];
+		return rows.map((r) => r.period);
+	}
+
 	listForUser(userId: string): RoomSummary[] {
 		return this.db
 			.prepare(

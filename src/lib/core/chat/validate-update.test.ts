@@ -165,6 +165,36 @@ describe('reactions', () => {
 	});
 });
 
+describe('documents of a room split by month', () => {
+	const inPeriod = (update: Uint8Array, userId: string, period: string | null) =>
+		validateUpdate(update, { userId, canModerate: false, now: NOW, notBefore: 0, doc: viewOf(server), clientOwner: (c) => owners.get(c), period });
+
+	it('take the messages, edits and reactions of their own month only', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key));
+		bob.reactions.set(reactionKey(alicesKey, 'bob', '👍'), { at: NOW });
+		const update = bob.diff();
+		expect(inPeriod(update, 'bob', '2026-11')).toMatchObject({ ok: true });
+		expect(inPeriod(update, 'bob', '2026-10')).toMatchObject({ ok: false, reason: expect.stringMatching(/another month than 2026-10/) });
+	});
+
+	it('refuse a message dated in another month, even one second over the boundary', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', Date.UTC(2026, 10, 1) - 1000);
+		bob.messages.set(key, message(key));
+		expect(inPeriod(bob.diff(), 'bob', '2026-11')).toMatchObject({ ok: false, reason: expect.stringMatching(/another month/) });
+		expect(inPeriod(bob.diff(), 'bob', '2026-10')).toMatchObject({ ok: true });
+	});
+
+	it('the main document of such a room takes no messages or reactions', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key));
+		expect(inPeriod(bob.diff(), 'bob', null)).toMatchObject({ ok: false, reason: expect.stringMatching(/main one/) });
+	});
+});
+
 describe('document shape', () => {
 	it('nested Yjs types are rejected', () => {
 		const bob = clientOf(2);

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { parseMessageKey, parseReactionKey } from './message-key.ts';
+import { periodOfEntry, type Period } from './period.ts';
 import { MAX_CLOCK_SKEW_MS, MAX_EMOJI_LENGTH, MAX_UPDATE_BYTES, MESSAGES, messageValue, REACTIONS, reactionValue, ROOTS, type Attachment } from './schema.ts';
 
 /** Where a piece of the document lives: a key of one of the root maps, or somewhere not allowed. */
@@ -31,6 +32,12 @@ export type UpdateContext = {
 	 * room has no such file (a file of another room reads as missing). Without it, files are refused.
 	 */
 	fileRecord?(id: string): StoredFile | undefined;
+	/**
+	 * Which entries this document holds (see period.ts): any when undefined (a room whose history is
+	 * one document), only those of one period for a period's document, none (null) for the main
+	 * document of a room split by period.
+	 */
+	period?: Period | null;
 };
 
 /** The server's record of an uploaded file, as far as the rules need it. */
@@ -167,6 +174,9 @@ export function validateUpdate(update: Uint8Array, ctx: UpdateContext): Verdict 
 
 function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: UpdateContext): string | null {
 	if (!(ROOTS as readonly string[]).includes(place.root)) return `unknown part of the document "${place.root}"`;
+	if (ctx.period === null) return 'messages and reactions go to the document of their month, not the room\'s main one';
+	const period = ctx.period === undefined ? null : periodOfEntry(place.root, place.key);
+	if (period !== null && period !== ctx.period) return `"${place.key}" belongs to the document of another month than ${ctx.period}`;
 	const content = item.content;
 	if (content instanceof Y.ContentDeleted) return checkOwnership(place, ctx, false);
 	if (content instanceof Y.ContentType) return 'nested Yjs types are not allowed';
@@ -253,6 +263,9 @@ function checkDeletion(place: Place, ctx: UpdateContext): string | null {
 	if ('gc' in place) return null;
 	if ('invalid' in place) return place.invalid;
 	if (!(ROOTS as readonly string[]).includes(place.root)) return `unknown part of the document "${place.root}"`;
+	if (ctx.period === null) return 'messages and reactions go to the document of their month, not the room\'s main one';
+	const period = ctx.period === undefined ? null : periodOfEntry(place.root, place.key);
+	if (period !== null && period !== ctx.period) return `"${place.key}" belongs to the document of another month than ${ctx.period}`;
 	return checkOwnership(place, ctx, true);
 }
 

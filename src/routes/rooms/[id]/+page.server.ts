@@ -2,4 +2,8 @@ import { getContext } from '#lib/server/context.ts';
 import { loadRoomForPage } from '#lib/server/page-room.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) => ({ ...loadRoomForPage(event), fileSizeLimit: getContext().config.files.sizeLimit });
+export const load: PageServerLoad = (event) => {
+	const page = loadRoomForPage(event);
+	const { config, rooms } = getContext();
+	return { ...page, fileSizeLimit: config.files.sizeLimit, periods: page.room.history === 'monthly' ? rooms.periods(page.user.id, page.room.id) : [] };
+};
