@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { SyncStore } from './store.ts';
 
-export type LoadedRoom = { doc: Y.Doc; clients: Map<number, string>; lastSeq: number; sinceSnapshot: number };
+export type LoadedRoom = { doc: Y.Doc; clients: Map<number, string>; lastSeq: number; sinceSnapshot: number; bytesSinceSnapshot: number };
 
 /**
  * A room's document from its stored snapshot and updates. Each update applies on its own; one
@@ -39,7 +39,7 @@ export function loadRoomDoc(roomId: string, store: SyncStore, log: Logger): Load
 			for (const data of good) Y.applyUpdate(doc, data);
 		}
 	}
-	return { doc, clients: stored.clients, lastSeq: stored.lastSeq, sinceSnapshot: good.length };
+	return { doc, clients: stored.clients, lastSeq: stored.lastSeq, sinceSnapshot: good.length, bytesSinceSnapshot: good.reduce((sum, data) => sum + data.byteLength, 0) };
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);

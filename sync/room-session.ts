@@ -54,8 +54,13 @@ export type SyncMetrics = Pick<Metrics, 'updatesAccepted' | 'updatesRefused' | '
 
 /** Close code for a connection whose update could not be applied: it must reconnect and sync again. */
 export const CLOSE_BAD_UPDATE = 4400;
-/** Updates stored since the last snapshot before one is written in the background. */
+/**
+ * Updates, or bytes of updates, stored since the last snapshot before one is written in the
+ * background: loading replays what came after the snapshot, so neither many small updates nor a
+ * few big ones pile up (at most ~1 MiB and one update to replay).
+ */
 const COMPACT_AFTER_UPDATES = 200;
+export const COMPACT_AFTER_BYTES = 1024 * 1024;
 
 /**
  * One loaded room document and the people connected to it. Each update is validated, applied,
@@ -84,6 +89,7 @@ export class RoomSession {
 	#clients!: Map<number, string>;
 	#seq = 0;
 	#sinceSnapshot = 0;
+	#bytesSinceSnapshot = 0;
 	#compacting = false;
 	/** While an update is being applied: what it would relay and index, released only once it is stored. */
 	#staged: Staged | null = null;
@@ -136,6 +142,7 @@ export class RoomSession {
 		this.#clients = loaded.clients;
 		this.#seq = loaded.lastSeq;
 		this.#sinceSnapshot = loaded.sinceSnapshot;
+		this.#bytesSinceSnapshot = loaded.bytesSinceSnapshot;
 		this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
 			const bytes = updateMessage(update);
 			if (this.#staged) this.#staged.relay.push(bytes);
@@ -235,6 +242,7 @@ export class RoomSession {
 		for (const client of newClients) this.#clients.set(client, peer.userId);
 		this.#seq += 1;
 		this.#sinceSnapshot += 1;
+		this.#bytesSinceSnapshot += update.byteLength;
 		this.#pendingWrites += 1;
 		this.#writes.storing(peer.userId, update.byteLength);
 		const generation = this.#generation;
@@ -254,7 +262,7 @@ export class RoomSession {
 			for (const bytes of staged.relay) for (const other of this.peers) if (other !== peer) other.send(bytes);
 			this.#index.record(staged.added, staged.removed);
 			if (staged.removed.length) this.#onMessagesRemoved(this.roomId, staged.removed);
-			if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES) setImmediate(() => this.compact());
+			if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES || this.#bytesSinceSnapshot >= COMPACT_AFTER_BYTES) setImmediate(() => this.compact());
 		});
 	}
 
@@ -281,6 +289,7 @@ export class RoomSession {
 		try {
 			this.#store.compact(this.name, this.#seq, Y.encodeStateAsUpdate(this.#doc));
 			this.#sinceSnapshot = 0;
+			this.#bytesSinceSnapshot = 0;
 		} catch (error) {
 			this.#log.error('sync.compact_failed', { roomId: this.roomId, error });
 		} finally {

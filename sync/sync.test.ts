@@ -251,6 +251,27 @@ describe('storage', () => {
 });
 
 describe('memory', () => {
+	it('compacts after a megabyte of updates too, not only after many updates', { timeout: 20_000 }, async () => {
+		const big = await startSyncTestServer({ SYNC_BYTES_PER_MINUTE: String(8 * 1024 * 1024), SYNC_BYTES_PER_DAY: String(64 * 1024 * 1024) });
+		const ann = await big.signUp('Ann');
+		const room = big.parley.context.rooms.create(ann.id, { name: 'Big' }).id;
+		const a = connect(big.wsUrl, room, ann, new Y.Doc(), { ack: '1' });
+		await waitFor(() => a.provider.synced);
+		const db = big.parley.context.db;
+		const snapshot = () => db.prepare('select seq from sync_snapshot where roomId = ?').get(room) as { seq: number } | undefined;
+		// Each message close to the largest text, each batch of 60 in one update of ~240 KB: five updates pass a megabyte.
+		for (let batch = 0; batch < 5; batch++) {
+			a.doc.transact(() => {
+				for (let i = 0; i < 60; i++) send(a.doc, ann.id, `${batch}.${i} ` + 'x'.repeat(3990));
+			});
+		}
+		await waitFor(() => snapshot() !== undefined, 5000, 'compaction by bytes');
+		expect(snapshot()!.seq).toBeGreaterThanOrEqual(5);
+		expect(snapshot()!.seq).toBeLessThan(200);
+		a.provider.destroy();
+		await big.close();
+	});
+
 	it('compacts stored updates into a snapshot and unloads idle rooms', { timeout: 20_000 }, async () => {
 		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1', SYNC_UPDATES_PER_MINUTE: '1000' });
 		const ann = await idle.signUp('Ann');
