@@ -1,17 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MESSAGE_AUTH } from '../src/lib/core/chat/protocol.ts';
 import { createLogger } from '../src/lib/server/log.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
 import type { CallMembers } from '../sfu/call-router.ts';
 import { readClientMessage } from './protocol.ts';
 import { RoomPresence, type PresencePeer } from './room-presence.ts';
 
-function setup() {
+function setup(env: Record<string, string> = {}) {
 	const calls: CallMembers[] = [];
 	const joined: string[] = [];
 	const presence = new RoomPresence({
 		roomId: 'r',
 		log: createLogger('error'),
-		limits: parseConfig({}).sync,
+		limits: parseConfig(env).sync,
 		clientOwner: () => undefined,
 		onCallJoin: (userId) => joined.push(userId),
 		onCall: (members) => calls.push(members)
@@ -24,6 +26,15 @@ function setup() {
 	};
 	return { presence, calls, joined, peer };
 }
+
+/** What the server told a connection it refused (MESSAGE_AUTH frames). */
+const refusals = (peer: { received: Uint8Array[] }) =>
+	peer.received.flatMap((m) => {
+		const decoder = decoding.createDecoder(m);
+		if (decoding.readVarUint(decoder) !== MESSAGE_AUTH) return [];
+		decoding.readVarUint(decoder);
+		return [decoding.readVarString(decoder)];
+	});
 
 const state = (client: number, clock: number, value: unknown) => [{ client, clock, json: JSON.stringify(value) }];
 
@@ -54,5 +65,48 @@ describe('RoomPresence', () => {
 		const first = readClientMessage(late.received[0]);
 		expect(first.type === 'awareness' && first.entries.map((e) => JSON.parse(e.json))).toEqual([{ server: { call: { topology: 'mesh' } } }]);
 		presence.destroy();
+	});
+
+	describe('a client id one connection speaks as, claimed on another', () => {
+		afterEach(() => vi.useRealTimers());
+		const ann = (extra: Record<string, unknown>) => ({ user: { id: 'ann' }, ...extra });
+
+		it('moves to the same person’s newer connection (a reloaded page): the old one’s held-back states and close leave it alone', () => {
+			vi.useFakeTimers();
+			const { presence, peer } = setup({ AWARENESS_UPDATES_PER_MINUTE: '2' });
+			const old = peer('ann');
+			presence.receive(old, state(7, 1, ann({ page: 'old' })));
+			presence.receive(old, state(7, 2, ann({ page: 'old' })));
+			// Over its allowance: held back until the allowance lets it through.
+			presence.receive(old, state(7, 9, ann({ page: 'old, late' })));
+			const reloaded = peer('ann');
+			presence.receive(reloaded, state(7, 5, ann({ page: 'reloaded' })));
+			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'reloaded' }));
+			vi.advanceTimersByTime(60_000);
+			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'reloaded' }));
+			const removed: number[] = [];
+			presence.awareness.on('update', (change: { removed: number[] }) => removed.push(...change.removed));
+			presence.leave(old);
+			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'reloaded' }));
+			expect(removed).toEqual([]);
+			// The presence now goes with the newer connection.
+			presence.leave(reloaded);
+			expect(presence.awareness.getStates().has(7)).toBe(false);
+			presence.destroy();
+		});
+
+		it('is refused to someone else, and stays with the person who has it', () => {
+			const { presence, peer } = setup();
+			const owner = peer('ann');
+			presence.receive(owner, state(7, 1, ann({ page: 'ann' })));
+			const other = peer('bob');
+			presence.receive(other, state(7, 50, { user: { id: 'bob' } }));
+			presence.receive(other, state(7, 51, {}));
+			expect(refusals(other)).toEqual(['presence refused: that presence belongs to someone else', 'presence refused: that presence belongs to someone else']);
+			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'ann' }));
+			presence.leave(other);
+			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'ann' }));
+			presence.destroy();
+		});
 	});
 });

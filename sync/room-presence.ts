@@ -94,8 +94,13 @@ export class RoomPresence {
 			maxCallDevices: limits.callDevicesPerPerson
 		});
 		if (verdict.bound !== state.client && verdict.bound !== undefined) {
-			// The same person's newer connection (a reconnect racing the old socket's close) takes the presence over.
-			for (const [p, s] of this.#peers) if (p !== peer && s.client === verdict.bound) s.client = undefined;
+			// The same person's newer connection (a reconnect, or a reloaded page writing with the client id it had,
+			// racing the old socket's close) takes the presence over: the old one's close or held-back states no longer touch it.
+			for (const [p, s] of this.#peers) {
+				if (p === peer || s.client !== verdict.bound) continue;
+				s.client = undefined;
+				s.held.delete(verdict.bound);
+			}
 		}
 		state.client = verdict.bound;
 		if (verdict.refusals.length) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import type { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -65,11 +66,12 @@ export function webSocketWithCookie(cookie: string): typeof WebSocket {
 	} as unknown as typeof WebSocket;
 }
 
-/** A stock y-websocket provider for a room, as `user`. */
-export function connect(wsUrl: string, roomId: string, user: TestUser, doc = new Y.Doc(), params: Record<string, string> = {}) {
+/** A stock y-websocket provider for a room, as `user` (with its own presence unless `awareness` is given). */
+export function connect(wsUrl: string, roomId: string, user: TestUser, doc = new Y.Doc(), params: Record<string, string> = {}, awareness?: Awareness) {
 	const provider = new WebsocketProvider(wsUrl, roomId, doc, {
 		WebSocketPolyfill: webSocketWithCookie(user.cookie) as never,
 		params,
+		awareness,
 		disableBc: true,
 		maxBackoffTime: 200
 	});

@@ -4,6 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { claimClientId } from './client-id.ts';
 import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
@@ -35,7 +36,8 @@ export class RoomConnection {
 		this.#stateKey = `parley:server-state:${roomId}`;
 		this.#serverState = readState(this.#stateKey);
 		this.local = new IndexeddbPersistence(`parley-room-${roomId}`, this.doc);
-		this.loaded = this.local.whenSynced.then(() => undefined);
+		// Once the device's copy is read, it writes with a client id it used for this document before when that is safe.
+		this.loaded = this.local.whenSynced.then(() => claimClientId(roomId, this.doc, this.provider.awareness)).then(() => this.#followClientId());
 
 		const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, roomId, this.doc, {
