@@ -61,6 +61,21 @@ function roomWithFiles(browser: Browser): Promise<string> {
 	return filesRoom;
 }
 
+/** The reading room with a message using every kind of formatting, written once per worker through the admin's browser. */
+const FORMATTED = '**Bold**, _italic_, ~~struck~~, `code` and [a link](https://parley.example/)\n\n> a quote\n\n1. first\n2. second\n\n```\nconst x = 1;\n```';
+let formatted: Promise<void> | undefined;
+function formattedMessage(browser: Browser): Promise<void> {
+	formatted ??= (async () => {
+		const page = await pageAs(browser, world.admin, LOOKS[0]);
+		await page.goto(`/rooms/${world.roomId}`);
+		await page.getByRole('textbox', { name: 'Message' }).fill(FORMATTED);
+		await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+		await expect(page.getByText('Sending…')).toHaveCount(0);
+		await page.context().close();
+	})();
+	return formatted;
+}
+
 /** Runs axe on the page as it is and fails with a readable list of what it found. */
 async function expectNoViolations(page: Page) {
 	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -95,10 +110,12 @@ for (const look of LOOKS) {
 			await page.close();
 		});
 
-		test(`a room page`, async ({ browser }) => {
+		test(`a room page, with a formatted message`, async ({ browser }) => {
+			await formattedMessage(browser);
 			const page = await pageAs(browser, world.member, look);
 			await page.goto(`/rooms/${world.roomId}`);
 			await expect(page.getByRole('heading', { name: 'Reading room' })).toBeVisible();
+			await expect(page.getByRole('log', { name: 'Messages' }).locator('pre code')).toHaveText('const x = 1;');
 			await expect(page.getByRole('textbox', { name: /message/i })).toBeVisible();
 			await expectNoViolations(page);
 			await page.close();
