@@ -1,10 +1,12 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { FileClaim, StoredFile } from '../src/lib/core/chat/validate-update.ts';
 import { transaction } from '../src/lib/server/db.ts';
+import { searchableText } from '../src/lib/core/search/search-text.ts';
 
+/** A message as the indexes keep it (sync/message-index.ts): `text` for full-text search, never logged. */
+export type IndexedMessage = { key: string; authorId: string; createdAt: number; text: string };
 export type StoredUpdate = { seq: number; data: Uint8Array };
 export type StoredRoom = { snapshot: Uint8Array | null; snapshotSeq: number; updates: StoredUpdate[]; lastSeq: number; clients: Map<number, string> };
-type IndexedMessage = { key: string; authorId: string; createdAt: number };
 
 /** The UTC day a time falls on, as days since 1970 (the unit of the daily growth cap). */
 export const dayOf = (time: number) => Math.floor(time / 86_400_000);
@@ -141,13 +143,50 @@ export class SyncStore {
 		});
 	}
 
-	/** Keeps the per-message index (unread counts, last activity) in step with the document. */
-	indexMessages(roomId: string, added: IndexedMessage[], removed: string[]): void {
+	/** How many messages the search index has for a room. */
+	searchIndexedCount(roomId: string): number {
+		return (this.#db.prepare('select count(*) as n from chat_search_text where roomId = ?').get(roomId) as { n: number }).n;
+	}
+
+	/** Replaces a room's search index with exactly these messages. */
+	rebuildSearchIndex(roomId: string, messages: IndexedMessage[]): void {
+		transaction(this.#db, () => {
+			this.#db.prepare('delete from chat_search_text where roomId = ?').run(roomId);
+			const put = this.#searchWriter();
+			for (const m of messages) put(roomId, m);
+		});
+	}
+
+	/** Writes a message's text and folded words for search, replacing what it had. */
+	#searchWriter(): (roomId: string, message: IndexedMessage) => void {
+		const upsert = this.#db.prepare(
+			'insert into chat_search_text (roomId, key, authorId, createdAt, text) values (?, ?, ?, ?, ?) on conflict (roomId, key) do update set text = excluded.text returning id'
+		);
+		const unindex = this.#db.prepare('delete from chat_search where rowid = ?');
+		const index = this.#db.prepare('insert into chat_search (rowid, words) values (?, ?)');
+		return (roomId, m) => {
+			const { id } = upsert.get(roomId, m.key, m.authorId, m.createdAt, m.text) as { id: number };
+			unindex.run(id);
+			index.run(id, searchableText(m.text));
+		};
+	}
+
+	/** Keeps the per-message index (unread counts, last activity) and the search index in step with the document. */
+	indexMessages(roomId: string, added: IndexedMessage[], removed: string[], edited: IndexedMessage[] = []): void {
 		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, key, authorId, createdAt) values (?, ?, ?, ?)');
 		const remove = this.#db.prepare('delete from chat_message where roomId = ? and key = ?');
+		const unsearch = this.#db.prepare('delete from chat_search_text where roomId = ? and key = ?');
+		const search = this.#searchWriter();
 		transaction(this.#db, () => {
-			for (const m of added) insert.run(roomId, m.key, m.authorId, m.createdAt);
-			for (const key of removed) remove.run(roomId, key);
+			for (const m of added) {
+				insert.run(roomId, m.key, m.authorId, m.createdAt);
+				search(roomId, m);
+			}
+			for (const m of edited) search(roomId, m);
+			for (const key of removed) {
+				remove.run(roomId, key);
+				unsearch.run(roomId, key);
+			}
 			if (added.length) {
 				const latest = Math.max(...added.map((m) => m.createdAt));
 				this.#db.prepare('update room set lastActivityAt = max(lastActivityAt, ?) where id = ?').run(Math.min(latest, Date.now()), roomId);
