@@ -13,6 +13,8 @@ export const searchQuery = z
 	.max(MAX_QUERY_LENGTH, { error: () => m.err_search_query_long({ count: MAX_QUERY_LENGTH }) })
 	.refine((q) => queryTerms(q).length > 0, { error: () => m.err_search_query_words() });
 
+export const searchParams = z.object({ q: searchQuery });
+
 /** One message found, from the server's index or from this device. */
 export type SearchHit = {
 	roomId: string;
