@@ -20,6 +20,7 @@ import { FsStorage } from '../src/lib/server/files/storage.ts';
 import { loadSecrets } from '../src/lib/server/secrets.ts';
 import { SignInBackoff } from '../src/lib/server/signin-backoff.ts';
 import { createUpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
+import { MessageSearch } from '../src/lib/server/message-search.ts';
 import { UserSearch } from '../src/lib/server/user-search.ts';
 import { createSfuService, type SfuService } from '../sfu/service.ts';
 import { createSignalService, type SignalService } from '../signal/service.ts';
@@ -115,6 +116,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		mailEnabled: mailer !== undefined,
 		sfuState: async () => ({ ...sfu.state(), restarts: (await metrics.janusRestarts.get()).values.reduce((sum, v) => sum + v.value, 0) }),
 		userSearch: new UserSearch(rooms, config.emailLookupsPerHour),
+		messageSearch: new MessageSearch(db, config.search),
 		issuePeerId: signal.issue,
 		sfuJoin: sfu.join
 	};

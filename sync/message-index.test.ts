@@ -6,18 +6,22 @@ import { ACTIVITY_BATCH_MS, INDEX_BATCH_MS, MessageIndex, type IndexedMessage } 
 import type { SyncStore } from './store.ts';
 
 /** The index calls of a store, recorded. */
-function fakeStore(indexed = 0) {
+function fakeStore(indexed = 0, searchIndexed = indexed) {
 	const writes: { added: string[]; removed: string[] }[] = [];
 	const rebuilt: string[][] = [];
+	const searchRebuilt: string[][] = [];
 	const store = {
 		indexedCount: () => indexed,
+		searchIndexedCount: () => searchIndexed,
 		rebuildIndex: (_roomId: string, all: IndexedMessage[]) => rebuilt.push(all.map((m) => m.key)),
-		indexMessages: (_roomId: string, added: IndexedMessage[], removed: string[]) => writes.push({ added: added.map((m) => m.key), removed })
+		rebuildSearchIndex: (_roomId: string, all: IndexedMessage[]) => searchRebuilt.push(all.map((m) => `${m.key}=${m.text}`)),
+		indexMessages: (_roomId: string, added: IndexedMessage[], removed: string[], edited: IndexedMessage[]) =>
+			writes.push({ added: added.map((m) => m.key), removed, ...(edited.length ? { edited: edited.map((m) => `${m.key}=${m.text}`) } : {}) })
 	} as unknown as SyncStore;
-	return { store, writes, rebuilt };
+	return { store, writes, rebuilt, searchRebuilt };
 }
 
-const message = (key: string): IndexedMessage => ({ key, authorId: 'ann', createdAt: 1 });
+const message = (key: string): IndexedMessage => ({ key, authorId: 'ann', createdAt: 1, text: '' });
 
 describe('MessageIndex', () => {
 	beforeEach(() => vi.useFakeTimers());
@@ -66,5 +70,28 @@ describe('MessageIndex', () => {
 		const current = fakeStore(2);
 		new MessageIndex('r', current.store, createLogger('error'), () => {}).catchUp(messages);
 		expect(current.rebuilt).toEqual([]);
+		// Only the search index lags (a room written before it existed): only it is filled.
+		const unsearched = fakeStore(2, 0);
+		new MessageIndex('r', unsearched.store, createLogger('error'), () => {}).catchUp(messages);
+		expect(unsearched.rebuilt).toEqual([]);
+		expect(unsearched.searchRebuilt).toEqual([[`${key}=`]]);
+	});
+
+	it('tells additions, edits (with their new text) and deletions apart', () => {
+		const doc = new Y.Doc();
+		const messages = doc.getMap('messages');
+		const seen: ReturnType<typeof MessageIndex.changes>[] = [];
+		messages.observe((event) => seen.push(MessageIndex.changes(event)));
+		const [a, b] = [newMessageKey('ann'), newMessageKey('bob')];
+		messages.set(a, { text: 'Hi' });
+		messages.set(b, { text: 'Yo' });
+		messages.set(a, { text: 'Hello' });
+		messages.delete(b);
+		expect(seen.map((c) => ({ added: c.added.map((m) => m.text), edited: c.edited.map((m) => m.text), removed: c.removed }))).toEqual([
+			{ added: ['Hi'], edited: [], removed: [] },
+			{ added: ['Yo'], edited: [], removed: [] },
+			{ added: [], edited: ['Hello'], removed: [] },
+			{ added: [], edited: [], removed: [b] }
+		]);
 	});
 });

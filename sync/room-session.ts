@@ -25,7 +25,7 @@ export type Peer = {
 };
 
 /** What applying an update would relay and index, held back until it is stored. */
-type Staged = { relay: Uint8Array[]; added: IndexedMessage[]; removed: string[] };
+type Staged = { relay: Uint8Array[]; added: IndexedMessage[]; removed: string[]; edited: IndexedMessage[] };
 
 export type RoomSessionOptions = {
 	roomId: string;
@@ -149,11 +149,12 @@ export class RoomSession {
 			else for (const peer of this.peers) if (peer !== origin) peer.send(bytes);
 		});
 		this.#doc.getMap(MESSAGES).observe((event) => {
-			const { added, removed } = MessageIndex.changes(event);
+			const { added, removed, edited } = MessageIndex.changes(event);
 			if (this.#staged) {
 				this.#staged.added.push(...added);
 				this.#staged.removed.push(...removed);
-			} else this.#index.record(added, removed);
+				this.#staged.edited.push(...edited);
+			} else this.#index.record(added, removed, edited);
 		});
 	}
 
@@ -223,7 +224,7 @@ export class RoomSession {
 		}
 
 		// Apply first, holding back what it would relay and index: an update Yjs cannot apply is never stored.
-		const staged: Staged = { relay: [], added: [], removed: [] };
+		const staged: Staged = { relay: [], added: [], removed: [], edited: [] };
 		this.#staged = staged;
 		try {
 			Y.applyUpdate(this.#doc, update, peer);
@@ -260,7 +261,7 @@ export class RoomSession {
 			this.#writes.stored(peer.userId, allowed.day, update.byteLength);
 			this.#accepted(peer, received);
 			for (const bytes of staged.relay) for (const other of this.peers) if (other !== peer) other.send(bytes);
-			this.#index.record(staged.added, staged.removed);
+			this.#index.record(staged.added, staged.removed, staged.edited);
 			if (staged.removed.length) this.#onMessagesRemoved(this.roomId, staged.removed);
 			if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES || this.#bytesSinceSnapshot >= COMPACT_AFTER_BYTES) setImmediate(() => this.compact());
 		});

@@ -1,11 +1,13 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { FileClaim, StoredFile } from '../src/lib/core/chat/validate-update.ts';
 import { transaction } from '../src/lib/server/db.ts';
-import { parseDocumentName } from '../src/lib/core/chat/period.ts';
+import { parseDocumentName, periodStart } from '../src/lib/core/chat/period.ts';
+import { searchableText } from '../src/lib/core/search/search-text.ts';
 
+/** A message as the indexes keep it (sync/message-index.ts): `text` for full-text search, never logged. */
+export type IndexedMessage = { key: string; authorId: string; createdAt: number; text: string };
 export type StoredUpdate = { seq: number; data: Uint8Array };
 export type StoredRoom = { snapshot: Uint8Array | null; snapshotSeq: number; updates: StoredUpdate[]; lastSeq: number; clients: Map<number, string> };
-type IndexedMessage = { key: string; authorId: string; createdAt: number };
 
 /** The UTC day a time falls on, as days since 1970 (the unit of the daily growth cap). */
 export const dayOf = (time: number) => Math.floor(time / 86_400_000);
@@ -15,6 +17,15 @@ function docOf(name: string): { roomId: string; period: string } {
 	const parsed = parseDocumentName(name);
 	if (!parsed) throw new Error(`"${name}" is not the name of a room document`);
 	return parsed;
+}
+
+/** The search rows of a document: all of its room's for a main document, those dated in the month for a month's. */
+function searchScope(name: string): [string, (string | number)[]] {
+	const { roomId, period } = docOf(name);
+	if (!period) return ['roomId = ?', [roomId]];
+	const start = periodStart(period);
+	const end = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth() + 1, 1);
+	return ['roomId = ? and createdAt >= ? and createdAt < ?', [roomId, start, end]];
 }
 
 /**
@@ -164,14 +175,54 @@ export class SyncStore {
 		});
 	}
 
-	/** Keeps the per-message index (unread counts, last activity) in step with the document. */
-	indexMessages(doc: string, added: IndexedMessage[], removed: string[]): void {
+	/** How many messages the search index has for a document (a month's: those dated in it). */
+	searchIndexedCount(doc: string): number {
+		const [where, args] = searchScope(doc);
+		return (this.#db.prepare(`select count(*) as n from chat_search_text where ${where}`).get(...args) as { n: number }).n;
+	}
+
+	/** Replaces a document's part of its room's search index with exactly these messages. */
+	rebuildSearchIndex(doc: string, messages: IndexedMessage[]): void {
+		const { roomId } = docOf(doc);
+		const [where, args] = searchScope(doc);
+		transaction(this.#db, () => {
+			this.#db.prepare(`delete from chat_search_text where ${where}`).run(...args);
+			const put = this.#searchWriter();
+			for (const m of messages) put(roomId, m);
+		});
+	}
+
+	/** Writes a message's text and folded words for search, replacing what it had. */
+	#searchWriter(): (roomId: string, message: IndexedMessage) => void {
+		const upsert = this.#db.prepare(
+			'insert into chat_search_text (roomId, key, authorId, createdAt, text) values (?, ?, ?, ?, ?) on conflict (roomId, key) do update set text = excluded.text returning id'
+		);
+		const unindex = this.#db.prepare('delete from chat_search where rowid = ?');
+		const index = this.#db.prepare('insert into chat_search (rowid, words) values (?, ?)');
+		return (roomId, m) => {
+			const { id } = upsert.get(roomId, m.key, m.authorId, m.createdAt, m.text) as { id: number };
+			unindex.run(id);
+			index.run(id, searchableText(m.text));
+		};
+	}
+
+	/** Keeps the per-message index (unread counts, last activity) and the search index in step with the document. */
+	indexMessages(doc: string, added: IndexedMessage[], removed: string[], edited: IndexedMessage[] = []): void {
 		const { roomId, period } = docOf(doc);
 		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, period, key, authorId, createdAt) values (?, ?, ?, ?, ?)');
 		const remove = this.#db.prepare('delete from chat_message where roomId = ? and key = ?');
+		const unsearch = this.#db.prepare('delete from chat_search_text where roomId = ? and key = ?');
+		const search = this.#searchWriter();
 		transaction(this.#db, () => {
-			for (const m of added) insert.run(roomId, period, m.key, m.authorId, m.createdAt);
-			for (const key of removed) remove.run(roomId, key);
+			for (const m of added) {
+				insert.run(roomId, period, m.key, m.authorId, m.createdAt);
+				search(roomId, m);
+			}
+			for (const m of edited) search(roomId, m);
+			for (const key of removed) {
+				remove.run(roomId, key);
+				unsearch.run(roomId, key);
+			}
 			if (added.length) {
 				const latest = Math.max(...added.map((m) => m.createdAt));
 				this.#db.prepare('update room set lastActivityAt = max(lastActivityAt, ?) where id = ?').run(Math.min(latest, Date.now()), roomId);

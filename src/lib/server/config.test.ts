@@ -14,6 +14,7 @@ describe('parseConfig', () => {
 			signInRateLimit: 10,
 			signInAccount: { freeFailures: 5, lockMs: 30_000 },
 			emailLookupsPerHour: 30,
+			search: { resultLimit: 50, perMinute: 60 },
 			roomMemberLimit: 100,
 			roomCreateRateLimit: 30,
 			roomIdleMs: 30_000,

@@ -34,6 +34,8 @@ const envSchema = z.object({
 	SIGNIN_ACCOUNT_FAILURES: positiveInt.default(5),
 	SIGNIN_ACCOUNT_LOCK_SECONDS: positiveInt.default(30),
 	USER_EMAIL_LOOKUP_RATE_LIMIT: positiveInt.default(30),
+	SEARCH_RESULT_LIMIT: positiveInt.max(500, 'must be at most 500').default(50),
+	SEARCH_RATE_LIMIT: positiveInt.default(60),
 	ROOM_MEMBER_LIMIT: positiveInt.default(100),
 	ROOM_CREATE_RATE_LIMIT: positiveInt.default(30),
 	ROOM_IDLE_SECONDS: positiveInt.default(30),
@@ -97,6 +99,8 @@ export type Config = {
 	signInAccount: { freeFailures: number; lockMs: number };
 	/** Exact-email user lookups one person may make per hour. */
 	emailLookupsPerHour: number;
+	/** Message search: most results one search answers, and searches one person may make per minute. */
+	search: { resultLimit: number; perMinute: number };
 	/** Most members a group room can have. */
 	roomMemberLimit: number;
 	/** Rooms one person may create per hour. */
@@ -180,6 +184,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		signInRateLimit: e.SIGNIN_RATE_LIMIT,
 		signInAccount: { freeFailures: e.SIGNIN_ACCOUNT_FAILURES, lockMs: e.SIGNIN_ACCOUNT_LOCK_SECONDS * 1000 },
 		emailLookupsPerHour: e.USER_EMAIL_LOOKUP_RATE_LIMIT,
+		search: { resultLimit: e.SEARCH_RESULT_LIMIT, perMinute: e.SEARCH_RATE_LIMIT },
 		roomMemberLimit: e.ROOM_MEMBER_LIMIT,
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,

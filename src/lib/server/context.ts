@@ -7,6 +7,7 @@ import type { Files } from './files/files.ts';
 import type { RoomEvents } from './events.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import type { Logger } from './log.ts';
+import type { MessageSearch } from './message-search.ts';
 import type { Metrics } from './metrics.ts';
 import type { Push } from './push.ts';
 import type { Rooms } from './rooms.ts';
@@ -42,6 +43,8 @@ export type AppContext = {
 	sfuState(): Promise<{ mode: 'off' | 'external' | 'child' | 'not-installed'; available: boolean; pid: number | undefined; connections: number; restarts: number }>;
 	/** People search, with lookups by email limited per person. */
 	userSearch: UserSearch;
+	/** Full-text search of messages in the person's rooms. */
+	messageSearch: MessageSearch;
 	/** A single-use PeerJS id for this person in this room's call (signal/service.ts). */
 	issuePeerId(roomId: string, userId: string): string;
 	/** A single-use ticket for a member in the call to open its videoroom through /sfu, when the call is on the SFU (sfu/service.ts). */

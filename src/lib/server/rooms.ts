@@ -20,7 +20,7 @@ export type RoomsOptions = RoomAccessOptions & { createPerHour: number; files?: 
 const newId = () => randomBytes(16).toString('base64url');
 
 /** The other person of a direct room, from its key (the two ids sorted, joined by a space). */
-const DIRECT_PEER_SQL = `(select u.name from user u where u.id != m.userId and u.id in
+export const DIRECT_PEER_SQL = `(select u.name from user u where u.id != m.userId and u.id in
 	(substr(r.directKey, 1, instr(r.directKey, ' ') - 1), substr(r.directKey, instr(r.directKey, ' ') + 1)))`;
 
 /**

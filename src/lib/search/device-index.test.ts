@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { newMessageKey } from '../core/chat/message-key.ts';
+import { queryTerms } from '../core/search/search-text.ts';
+import { DeviceSearchIndex } from './device-index.ts';
+
+const at = (author: string, time: number, text: string): [string, unknown] => [newMessageKey(author, time), { text, createdAt: time }];
+
+describe('DeviceSearchIndex', () => {
+	it('finds a capitalised Cyrillic name typed in lower case, newest first, in the allowed rooms only', () => {
+		const index = new DeviceSearchIndex();
+		index.addRoom('a', [at('ann', 1000, 'Привет, Ольга!'), at('bob', 3000, 'ОЛЬГА придёт'), at('ann', 2000, 'nothing here')]);
+		index.addRoom('b', [at('bob', 4000, 'ольга тоже')]);
+		const found = (query: string, inRoom?: (id: string) => boolean) => index.search(queryTerms(query), 10, inRoom).map((hit) => hit.snippet);
+		expect(found('ольга')).toEqual(['ольга тоже', 'ОЛЬГА придёт', 'Привет, Ольга!']);
+		expect(found('ольга', (room) => room === 'a')).toEqual(['ОЛЬГА придёт', 'Привет, Ольга!']);
+		expect(found('придет')).toEqual(['ОЛЬГА придёт']);
+		expect(index.search(queryTerms('ольга'), 2).map((hit) => hit.roomId)).toEqual(['b', 'a']);
+	});
+
+	it('keeps a message once when two of a room’s documents hold it, and skips what is not a message', () => {
+		const index = new DeviceSearchIndex();
+		const message = at('ann', 1000, 'twice');
+		index.addRoom('a', [message, ['not-a-key', { text: 'twice' }], at('ann', 5, '')]);
+		index.addRoom('a', [message]);
+		expect(index.size).toBe(1);
+		expect(index.search(queryTerms('twice'), 10)).toHaveLength(1);
+	});
+});

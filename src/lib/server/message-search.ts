@@ -1,0 +1,51 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { ftsQuery, queryTerms, snippetOf } from '../core/search/search-text.ts';
+import type { SearchHit } from '../search/schemas.ts';
+import { ApiFailure } from './api-failure.ts';
+import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
+import { DIRECT_PEER_SQL } from './rooms.ts';
+import { m } from '../paraglide/messages.js';
+
+export type SearchLimits = { resultLimit: number; perMinute: number };
+
+/**
+ * Full-text search of the messages in the rooms a person is a member of now (the index is
+ * written by the sync service, sync/message-index.ts). Newest matches first, at most
+ * `resultLimit`; searches are limited per person per minute.
+ */
+export class MessageSearch {
+	readonly #db: DatabaseSync;
+	readonly #limits: SearchLimits;
+	readonly #limiter: SlidingWindowLimiter;
+
+	constructor(db: DatabaseSync, limits: SearchLimits, now: () => number = Date.now) {
+		this.#db = db;
+		this.#limits = limits;
+		this.#limiter = new SlidingWindowLimiter(limits.perMinute, 60_000, now);
+	}
+
+	get resultLimit(): number {
+		return this.#limits.resultLimit;
+	}
+
+	search(userId: string, query: string): SearchHit[] {
+		const terms = queryTerms(query);
+		if (!terms.length) return [];
+		if (!this.#limiter.take(userId)) throw new ApiFailure(429, m.err_search_too_often({ seconds: secondsUntilAllowed(this.#limiter, userId) }), 'q');
+		const rows = this.#db
+			.prepare(
+				`select t.roomId, t.key, t.authorId, t.createdAt, t.text, coalesce(u.name, '') as authorName,
+					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as roomName
+				 from chat_search s
+				 join chat_search_text t on t.id = s.rowid
+				 join room_member m on m.roomId = t.roomId and m.userId = ?
+				 join room r on r.id = t.roomId
+				 left join user u on u.id = t.authorId
+				 where chat_search match ?
+				 order by t.createdAt desc, t.key desc
+				 limit ?`
+			)
+			.all(userId, ftsQuery(terms), this.#limits.resultLimit) as (Omit<SearchHit, 'snippet'> & { text: string })[];
+		return rows.map(({ text, ...hit }) => ({ ...hit, snippet: snippetOf(text, terms) }));
+	}
+}
