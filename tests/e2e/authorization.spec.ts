@@ -39,6 +39,8 @@ const TABLE: Row[] = [
 	{ endpoint: 'GET /api/invites/[token]', path: (w) => `/api/invites/${w.token}`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/invites/[token]/accept', path: (w) => `/api/invites/${w.token}/accept`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },
+	// Answers from the caller's own rooms only (search.spec checks a non-member finds nothing of the room).
+	{ endpoint: 'GET /api/search', path: () => '/api/search?q=hello', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/events', path: () => '/api/events', expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/rooms/[id]/call/peer', path: (w) => `/api/rooms/${w.roomId}/call/peer`, expect: [401, 404, 201, 201, 201] },
 	// No call is on the SFU in this room, so members are told so (409); strangers still learn nothing (404).
