@@ -4,23 +4,35 @@ import { describe, expect, it } from 'vitest';
 import { MAX_TEXT_LENGTH, MESSAGES, REACTIONS } from '../core/chat/schema.ts';
 import { RoomChat } from './room-chat.svelte.ts';
 import type { RoomConnection } from './room-connection.ts';
+import { RoomDocuments } from './room-documents.ts';
+import { periodOf, type Period } from '../core/chat/period.ts';
+import { ulid } from 'ulid';
 
-/** A RoomChat over a real Y.Doc and awareness, with no network: what it writes is what it would send. */
-function chatOf(userId: string) {
+/** A stand-in for one document's RoomConnection: a real Y.Doc and awareness, with no network. */
+function fakeConnection(period: Period | '' = '') {
 	const doc = new Y.Doc();
-	const connection = {
+	return {
 		doc,
+		period,
 		provider: { awareness: new Awareness(doc) },
-		status: 'connected',
-		closedReason: null,
-		lastRefusal: null,
+		status: 'synced',
+		closedReason: '',
+		lastRefusal: '',
 		loaded: Promise.resolve(),
 		onChange: () => () => {},
-		serverHas: () => false
+		serverHas: () => false,
+		destroy: () => doc.destroy()
 	} as unknown as RoomConnection;
+}
+
+/** A RoomChat over a room in one document: what it writes is what it would send. */
+function chatOf(userId: string) {
+	const connection = fakeConnection();
+	const doc = connection.doc;
 	const updates: Uint8Array[] = [];
 	doc.on('update', (update: Uint8Array) => updates.push(update));
-	return { chat: new RoomChat(connection, userId), doc, updates };
+	const documents = new RoomDocuments(connection, { roomId: 'r', user: { id: userId, name: userId }, history: 'single', periods: [] });
+	return { chat: new RoomChat(documents, userId), doc, updates };
 }
 
 describe('RoomChat writes only what the server accepts', () => {
@@ -54,5 +66,66 @@ describe('RoomChat writes only what the server accepts', () => {
 		const written = updates.length;
 		expect(chat.edit(key, 'ann was here')).toBe(false);
 		expect(updates.length).toBe(written);
+	});
+});
+
+describe('RoomChat in a room split by month', () => {
+	const NOW = Date.UTC(2026, 11, 15, 12);
+	const DAY = 86_400_000;
+
+	function monthly(userId: string, serverPeriods: Period[]) {
+		const opened = new Map<Period, RoomConnection>();
+		const main = fakeConnection();
+		const documents = new RoomDocuments(main, {
+			roomId: 'r',
+			user: { id: userId, name: userId },
+			history: 'monthly',
+			periods: serverPeriods,
+			now: () => NOW,
+			connect: (period) => {
+				const connection = fakeConnection(period);
+				opened.set(period, connection);
+				return connection;
+			}
+		});
+		return { chat: new RoomChat(documents, userId), documents, main, opened };
+	}
+	const keyAt = (userId: string, time: number) => `${userId}:${ulid(time)}`;
+	const settle = () => new Promise((r) => setTimeout(r, 0));
+
+	it('writes each message, edit and reaction to the document of its month, never the main one', async () => {
+		const { chat, main, opened } = monthly('ann', []);
+		await settle();
+		expect([...opened.keys()]).toEqual(['2026-12']);
+		const now = chat.send('this month')!;
+		expect(opened.get('2026-12')!.doc.getMap(MESSAGES).get(now)).toMatchObject({ text: 'this month' });
+
+		// A message written offline weeks ago, sent now: its month's document is opened for it.
+		const old = keyAt('ann', NOW - 80 * DAY);
+		expect(chat.write(old, 'from September')).toBe(true);
+		const september = opened.get(periodOf(NOW - 80 * DAY))!;
+		expect(september.doc.getMap(MESSAGES).get(old)).toMatchObject({ text: 'from September' });
+		await settle();
+		expect(chat.edit(old, 'from September, edited')).toBe(true);
+		chat.toggleReaction(old, '👍');
+		expect(september.doc.getMap(MESSAGES).get(old)).toMatchObject({ text: 'from September, edited' });
+		expect([...september.doc.getMap(REACTIONS).keys()]).toEqual([`${old}|ann|👍`]);
+		expect(main.doc.getMap(MESSAGES).size + main.doc.getMap(REACTIONS).size).toBe(0);
+		expect(chat.messages.map((m) => m.text)).toEqual(['from September, edited', 'this month']);
+		chat.delete(old);
+		expect(september.doc.getMap(MESSAGES).size + september.doc.getMap(REACTIONS).size).toBe(0);
+	});
+
+	it('opens older months on scrolling back, newest first, skipping months with no document, until the first message', async () => {
+		const { chat, opened } = monthly('ann', ['2026-12', '2026-10', '2026-07']);
+		await settle();
+		// The first screen is short (December is empty), so the months before are opened for it.
+		expect(chat.hasOlder).toBe(false);
+		expect([...opened.keys()]).toEqual(['2026-12', '2026-10', '2026-07']);
+		const july = opened.get('2026-07')!;
+		const first = keyAt('bob', Date.UTC(2026, 6, 3));
+		july.doc.getMap(MESSAGES).set(first, { text: 'the first message', createdAt: Date.UTC(2026, 6, 3) });
+		expect(chat.messages.map((m) => m.text)).toEqual(['the first message']);
+		expect(await chat.loadOlder()).toBe(0);
 	});
 });

@@ -5,17 +5,21 @@ import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { claimClientId } from './client-id.ts';
+import { documentName, type Period } from '../core/chat/period.ts';
 import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
 
 /**
- * One room's document in the browser: opened from IndexedDB first, then synced with the
- * server over y-websocket whenever the network allows. Knows which of its own changes
- * the server has stored (from the server's acknowledgements), so messages can show as sending.
+ * One of a room's documents in the browser (period.ts: its main one, with presence, or a month's):
+ * opened from IndexedDB first, then synced with the server over y-websocket whenever the network
+ * allows. Knows which of its own changes the server has stored (from the server's
+ * acknowledgements), so messages can show as sending.
  */
 export class RoomConnection {
 	readonly doc = new Y.Doc();
+	/** '' for the room's main document. */
+	readonly period: Period | '';
 	readonly local: IndexeddbPersistence;
 	readonly provider: WebsocketProvider;
 	/** Resolves once the document has been read from IndexedDB. */
@@ -32,20 +36,24 @@ export class RoomConnection {
 	readonly #listeners = new Set<() => void>();
 	readonly #stateKey: string;
 
-	constructor(roomId: string, user: { id: string; name: string }) {
-		this.#stateKey = `parley:server-state:${roomId}`;
+	constructor(roomId: string, user: { id: string; name: string }, period: Period | '' = '') {
+		this.period = period;
+		const name = documentName(roomId, period || undefined);
+		this.#stateKey = `parley:server-state:${name}`;
 		this.#serverState = readState(this.#stateKey);
-		this.local = new IndexeddbPersistence(`parley-room-${roomId}`, this.doc);
+		this.local = new IndexeddbPersistence(`parley-room-${name}`, this.doc);
 		// Once the device's copy is read, it writes with a client id it used for this document before when that is safe.
-		this.loaded = this.local.whenSynced.then(() => claimClientId(roomId, this.doc, this.provider.awareness)).then(() => this.#followClientId());
+		this.loaded = this.local.whenSynced.then(() => claimClientId(name, this.doc, this.provider.awareness)).then(() => this.#followClientId());
 
 		const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, roomId, this.doc, {
+		this.provider = new WebsocketProvider(`${protocol}//${location.host}/sync`, name, this.doc, {
 			connect: false,
 			params: { ack: '1' },
 			maxBackoffTime: 5000
 		});
-		this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name });
+		// Presence goes on the main document only: a month's says nothing.
+		if (period) this.provider.awareness.setLocalState(null);
+		else this.provider.awareness.setLocalStateField('user', { id: user.id, name: user.name });
 		// Yjs moves the document to a new client id when it sees another writer use its own.
 		this.doc.on('afterTransaction', () => this.#followClientId());
 		this.provider.messageHandlers[MESSAGE_SERVER_STATE] = (_encoder, decoder) => {
@@ -89,7 +97,7 @@ export class RoomConnection {
 	 */
 	#followClientId() {
 		const awareness = this.provider.awareness;
-		if (awareness.clientID === this.doc.clientID) return;
+		if (awareness.clientID === this.doc.clientID || this.period) return;
 		const state = awareness.getLocalState();
 		awareness.setLocalState(null);
 		awareness.clientID = this.doc.clientID;
