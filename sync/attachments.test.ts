@@ -6,7 +6,7 @@ import { attachmentOf } from '../src/lib/chat/outbox.ts';
 import { newMessageKey, parseMessageKey } from '../src/lib/core/chat/message-key.ts';
 import { MESSAGES, type Attachment } from '../src/lib/core/chat/schema.ts';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
-import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, liveDocument, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 
 let server: SyncTestServer;
 let alice: TestUser;
@@ -25,7 +25,7 @@ const attachedTo = (fileId: string) => (server.parley.context.db.prepare('select
 
 /** An update writing one message with files, as `user`'s browser would, from the room's current state. */
 async function messageUpdate(roomId: string, user: TestUser, files: Attachment[]) {
-	const peer = connect(server.wsUrl, roomId, user);
+	const peer = connect(server.wsUrl, liveDocument(roomId), user);
 	await waitFor(() => peer.provider.synced, 5000, 'sync');
 	const before = Y.encodeStateVector(peer.doc);
 	peer.provider.destroy();
@@ -36,7 +36,7 @@ async function messageUpdate(roomId: string, user: TestUser, files: Attachment[]
 
 async function refusal(roomId: string, user: TestUser, files: Attachment[]) {
 	const { update } = await messageUpdate(roomId, user, files);
-	const client = await rawSyncClient(server.wsUrl, roomId, user);
+	const client = await rawSyncClient(server.wsUrl, liveDocument(roomId), user);
 	client.sendUpdate(update);
 	await waitFor(() => client.denied.length > 0, 5000, 'refusal');
 	client.ws.close();
@@ -47,7 +47,7 @@ describe('attachments in the room document', () => {
 	it('are stored when the author uploaded the file to this room, and the file is then attached to that message', async () => {
 		const room = newRoom('Trip');
 		const record = await upload(room, alice, 'tickets.pdf');
-		const a = connect(server.wsUrl, room, alice, new Y.Doc(), { ack: '1' });
+		const a = connect(server.wsUrl, liveDocument(room), alice, new Y.Doc(), { ack: '1' });
 		await waitFor(() => a.provider.synced, 5000, 'sync');
 		const key = newMessageKey(alice.id);
 		a.doc.getMap(MESSAGES).set(key, { text: 'tickets', createdAt: parseMessageKey(key)!.time, files: [attachmentOf(record)] });
@@ -71,7 +71,7 @@ describe('attachments in the room document', () => {
 		expect(attachedTo(mine.id)).toBeNull();
 
 		const { key, update } = await messageUpdate(room, mallory, [attachmentOf(mine)]);
-		const client = await rawSyncClient(server.wsUrl, room, mallory);
+		const client = await rawSyncClient(server.wsUrl, liveDocument(room), mallory);
 		client.sendUpdate(update);
 		await waitFor(() => attachedTo(mine.id) === key, 5000, 'attached');
 		client.ws.close();

@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey, reactionKey } from '../src/lib/core/chat/message-key.ts';
 import { MESSAGES, REACTIONS } from '../src/lib/core/chat/schema.ts';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
-import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, liveDocument, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 
 // Replay a failure with SEED=<seed> npx vitest run sync/convergence.
 const SEED = Number(process.env.SEED ?? 20261121);
@@ -33,7 +33,7 @@ it(`${CLIENTS} clients sending, editing, deleting and dropping off converge with
 	// Two devices per person.
 	const clients: Client[] = Array.from({ length: CLIENTS }, (_, i) => {
 		const user = users[i % users.length];
-		return { ...connect(server.wsUrl, roomId, user), user, sent: new Map<string, string>(), connected: true };
+		return { ...connect(server.wsUrl, liveDocument(roomId), user), user, sent: new Map<string, string>(), connected: true };
 	});
 	await waitFor(() => clients.every((c) => c.provider.synced), 10_000, 'initial sync');
 
@@ -83,7 +83,7 @@ it(`${CLIENTS} clients sending, editing, deleting and dropping off converge with
 
 	// The server's stored document is the same: a fresh client gets exactly this.
 	for (const client of clients) client.provider.destroy();
-	const late = connect(server.wsUrl, roomId, users[0]);
+	const late = connect(server.wsUrl, liveDocument(roomId), users[0]);
 	await waitFor(() => late.provider.synced && snapshot(late.doc) === snapshot(clients[0].doc), 10_000, 'late joiner');
 	late.provider.destroy();
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ulid } from 'ulid';
 
+import { periodOf } from '../src/lib/core/chat/period.ts';
 import { CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS } from '../src/lib/core/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
@@ -12,7 +13,7 @@ import { addAcceptedMember, createRoomWithMembers } from '../src/lib/server/room
 import { RoomSession, CLOSE_BAD_UPDATE, type Peer } from './room-session.ts';
 import { CLOSE_TOO_MANY } from './service.ts';
 import { SyncStore } from './store.ts';
-import { connect, rawSyncClient, startSyncTestServer, waitFor, type RawSyncClient, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, liveDocument, rawSyncClient, startSyncTestServer, waitFor, type RawSyncClient, type SyncTestServer, type TestUser } from './test-harness.ts';
 import { message, send, texts } from './test-messages.ts';
 import { forwardOriginUpdate } from './test-updates.ts';
 
@@ -38,12 +39,14 @@ async function pairOnOwnServer(env: Record<string, string>) {
 	const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((n) => own.signUp(n)));
 	return { server: own, ann, bo, room: createRoomWithMembers(own.parley.context.rooms, ann.id, { name: 'Pair', memberIds: [bo.id] }).id };
 }
+/** This month's document of a room, whose history is split by month. */
+const thisMonth = () => ({ period: periodOf(Date.now()), history: 'monthly' as const });
 /** What a process that starts after an unclean stop loads: the room from what is stored. */
-const reload = (room: string) => new RoomSession({ roomId: room, store: new SyncStore(server.parley.context.db), log: quiet, metrics: server.parley.context.metrics, limits: parseConfig({}).sync, onActivity: () => {} });
+const reload = (room: string) => new RoomSession({ roomId: room, ...thisMonth(), store: new SyncStore(server.parley.context.db), log: quiet, metrics: server.parley.context.metrics, limits: parseConfig({}).sync, onActivity: () => {} });
 
 async function honestRoom(name: string) {
 	const room = newRoom(name);
-	const a = connect(server.wsUrl, room, alice, new Y.Doc(), { ack: '1' });
+	const a = connect(server.wsUrl, liveDocument(room), alice, new Y.Doc(), { ack: '1' });
 	await waitFor(() => a.provider.synced, 5000, 'sync');
 	send(a.doc, alice.id, 'before');
 	await waitFor(() => storedUpdates(room) === 1, 5000, 'stored');
@@ -53,7 +56,7 @@ async function honestRoom(name: string) {
 describe('an update that passes validation but that Yjs cannot apply', () => {
 	it('is refused and never stored, so the room loads after an unclean stop', async () => {
 		const { room, a } = await honestRoom('Crafted');
-		const attacker = await rawSyncClient(server.wsUrl, room, mallory);
+		const attacker = await rawSyncClient(server.wsUrl, liveDocument(room), mallory);
 		const key = `${mallory.id}:${ulid()}`;
 		attacker.sendUpdate(forwardOriginUpdate(424242, key, message(key, 'brick')));
 		await waitFor(() => attacker.denied.length > 0, 5000, 'refusal');
@@ -74,6 +77,7 @@ describe('an update that passes validation but that Yjs cannot apply', () => {
 		const store = new SyncStore(server.parley.context.db);
 		const session = new RoomSession({
 			roomId: room,
+			...thisMonth(),
 			store,
 			log: quiet,
 			metrics: server.parley.context.metrics,
@@ -121,14 +125,14 @@ describe('an update that passes validation but that Yjs cannot apply', () => {
 	it('stored by an older Parley is set aside when the room loads, and the rest is served', async () => {
 		const { room, a } = await honestRoom('Quarantine');
 		const key = `${mallory.id}:${ulid()}`;
-		server.parley.context.db.prepare('insert into sync_update (roomId, seq, data) values (?, ?, ?)').run(room, 2, forwardOriginUpdate(99, key, message(key, 'brick')));
+		server.parley.context.db.prepare('insert into sync_update (roomId, period, seq, data) values (?, ?, ?, ?)').run(room, periodOf(Date.now()), 2, forwardOriginUpdate(99, key, message(key, 'brick')));
 		a.provider.destroy();
 		// As a process started after a crash does: load the room from the store.
 		const reloaded = reload(room);
 		expect(texts(reloaded.doc)).toEqual(['before']);
-		expect(new SyncStore(server.parley.context.db).quarantined(room)).toEqual([{ seq: 2, reason: expect.any(String) }]);
+		expect(new SyncStore(server.parley.context.db).quarantined(liveDocument(room))).toEqual([{ seq: 2, reason: expect.any(String) }]);
 		expect(storedUpdates(room)).toBe(1);
-		expect(new SyncStore(server.parley.context.db).load(room).lastSeq).toBe(2);
+		expect(new SyncStore(server.parley.context.db).load(liveDocument(room)).lastSeq).toBe(2);
 		reloaded.destroy();
 	});
 });
@@ -136,7 +140,7 @@ describe('an update that passes validation but that Yjs cannot apply', () => {
 describe('write limits', () => {
 	it('a burst of messages is cut at the per-minute limit with a reason; what was accepted is kept', { timeout: 30_000 }, async () => {
 		const room = newRoom('Flood');
-		const flooder = await rawSyncClient(server.wsUrl, room, mallory);
+		const flooder = await rawSyncClient(server.wsUrl, liveDocument(room), mallory);
 		const doc = new Y.Doc();
 		let before = Y.encodeStateVector(doc);
 		const big = 'x'.repeat(3900);
@@ -162,8 +166,8 @@ describe('write limits', () => {
 
 	it('counts updates per person per minute; another person has an allowance of their own', { timeout: 30_000 }, async () => {
 		const { server: limited, ann, bo, room } = await pairOnOwnServer({ SYNC_UPDATES_PER_MINUTE: '20' });
-		const a = connect(limited.wsUrl, room, ann);
-		const b = connect(limited.wsUrl, room, bo);
+		const a = connect(limited.wsUrl, liveDocument(room), ann);
+		const b = connect(limited.wsUrl, liveDocument(room), bo);
 		await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'sync');
 		for (let i = 0; i < 40; i++) send(a.doc, ann.id, `m${i}`);
 		// The allowance of 20 includes the update Ann's provider sends when it syncs.
@@ -182,7 +186,7 @@ describe('write limits', () => {
 		const daily = await startSyncTestServer({ SYNC_BYTES_PER_DAY: String(256 * 1024), SYNC_BYTES_PER_MINUTE: String(64 * 1024 * 1024) });
 		const ann = await daily.signUp('Ann');
 		const room = daily.parley.context.rooms.create(ann.id, { name: 'Daily' }).id;
-		const client = await rawSyncClient(daily.wsUrl, room, ann);
+		const client = await rawSyncClient(daily.wsUrl, liveDocument(room), ann);
 		const doc = new Y.Doc();
 		const chunk = () => {
 			const before = Y.encodeStateVector(doc);
@@ -358,8 +362,10 @@ describe('message times', () => {
 		const room = newRoom('Backdating');
 		const db = server.parley.context.db;
 		const joined = Date.now() - 2 * 86_400_000;
+		// The room is older than Mallory's membership: its documents for 2001 exist.
+		db.prepare('update room set createdAt = ? where id = ?').run(Date.UTC(2000, 0, 1), room);
 		db.prepare('update room_member set joinedAt = ? where roomId = ? and userId = ?').run(joined, room, mallory.id);
-		const client = await rawSyncClient(server.wsUrl, room, mallory);
+		const client = await rawSyncClient(server.wsUrl, liveDocument(room, Date.UTC(2001, 0, 1)), mallory);
 		const doc = new Y.Doc();
 		const at = (time: number, text: string) => {
 			const before = Y.encodeStateVector(doc);
@@ -371,7 +377,7 @@ describe('message times', () => {
 		await waitFor(() => client.denied.length === 1, 5000, 'refusal');
 		expect(client.denied[0]).toMatch(/dated before you joined/);
 		const fresh = new Y.Doc();
-		const again = await rawSyncClient(server.wsUrl, room, mallory);
+		const again = await rawSyncClient(server.wsUrl, liveDocument(room, joined + 3_600_000), mallory);
 		const key = `${mallory.id}:${ulid(joined + 3_600_000)}`;
 		fresh.getMap(MESSAGES).set(key, { text: 'written offline a day ago', createdAt: joined + 3_600_000 });
 		again.sendUpdate(Y.encodeStateAsUpdate(fresh));

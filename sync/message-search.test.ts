@@ -6,7 +6,7 @@ import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
 import { createLogger } from '../src/lib/server/log.ts';
 import { MessageIndex } from './message-index.ts';
 import { SyncStore } from './store.ts';
-import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, liveDocument, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 import { message, send } from './test-messages.ts';
 
 // The full-text index as the sync service writes it, searched as GET /api/search does.
@@ -27,7 +27,7 @@ const texts = (userId: string, query: string) => search.search(userId, query).ma
 
 async function roomWithMessages(name: string, messages: string[]) {
 	const roomId = createRoomWithMembers(server.parley.context.rooms, ann.id, { name, memberIds: [bob.id] }).id;
-	const { doc, provider } = connect(server.wsUrl, roomId, ann);
+	const { doc, provider } = connect(server.wsUrl, liveDocument(roomId), ann);
 	await waitFor(() => provider.synced, 10_000, 'sync');
 	const keys = messages.map((text) => send(doc, ann.id, text));
 	return { roomId, doc, provider, keys };

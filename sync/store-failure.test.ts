@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
-import { connect, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, liveDocument, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 import { send, texts } from './test-messages.ts';
 
 let server: SyncTestServer;
@@ -22,8 +22,8 @@ const stored = (room: string) => (db().prepare('select count(*) as n from sync_u
 const newRoom = (name: string) => createRoomWithMembers(server.parley.context.rooms, alice.id, { name, memberIds: [bob.id] }).id;
 
 async function pair(room: string) {
-	const a = connect(server.wsUrl, room, alice, new Y.Doc(), { ack: '1' });
-	const b = connect(server.wsUrl, room, bob);
+	const a = connect(server.wsUrl, liveDocument(room), alice, new Y.Doc(), { ack: '1' });
+	const b = connect(server.wsUrl, liveDocument(room), bob);
 	await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'sync');
 	return { a, b };
 }

@@ -7,7 +7,7 @@ import { newMessageKey } from '../src/lib/core/chat/message-key.ts';
 import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED, MESSAGE_AWARENESS, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
 import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { createRoomWithMembers } from '../src/lib/server/rooms-fixture.ts';
-import { connect, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
+import { connect, liveDocument, rawSyncClient, startSyncTestServer, waitFor, type SyncTestServer, type TestUser } from './test-harness.ts';
 import { message, send, texts } from './test-messages.ts';
 
 let server: SyncTestServer;
@@ -29,8 +29,8 @@ const rawClient = (user: TestUser | null, room = roomId) => rawSyncClient(server
 
 describe('connecting', () => {
 	it('the stock y-websocket provider from npm syncs a room with the service', async () => {
-		const a = connect(server.wsUrl, roomId, alice);
-		const b = connect(server.wsUrl, roomId, bob);
+		const a = connect(server.wsUrl, liveDocument(roomId), alice);
+		const b = connect(server.wsUrl, liveDocument(roomId), bob);
 		await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'sync');
 		send(a.doc, alice.id, 'hello from the stock provider');
 		await waitFor(() => texts(b.doc).includes('hello from the stock provider'), 5000, 'relay');
@@ -65,7 +65,7 @@ describe('connecting', () => {
 	});
 
 	it('acknowledges stored updates to clients that ask, with the server state vector', async () => {
-		const a = connect(server.wsUrl, roomId, alice, new Y.Doc(), { ack: '1' });
+		const a = connect(server.wsUrl, liveDocument(roomId), alice, new Y.Doc(), { ack: '1' });
 		let acked: Uint8Array | undefined;
 		a.provider.messageHandlers[MESSAGE_SERVER_STATE] = (_encoder, decoder) => {
 			acked = decoding.readVarUint8Array(decoder);
@@ -79,10 +79,10 @@ describe('connecting', () => {
 
 describe('malicious clients', () => {
 	it('are refused with a reason while honest clients keep syncing', { timeout: 30_000 }, async () => {
-		const honestA = connect(server.wsUrl, roomId, alice);
-		const honestB = connect(server.wsUrl, roomId, bob);
+		const honestA = connect(server.wsUrl, liveDocument(roomId), alice);
+		const honestB = connect(server.wsUrl, liveDocument(roomId), bob);
 		await waitFor(() => honestA.provider.synced && honestB.provider.synced);
-		const attacker = await rawClient(mallory);
+		const attacker = await rawClient(mallory, liveDocument(roomId));
 		const serverDoc = () => {
 			const d = new Y.Doc();
 			Y.applyUpdate(d, Y.encodeStateAsUpdate(honestA.doc));
@@ -237,13 +237,13 @@ function yDocFrom(update: Uint8Array) {
 describe('storage', () => {
 	it('keeps a room’s document when it is unloaded and loaded again', async () => {
 		const room = createRoomWithMembers(server.parley.context.rooms, alice.id, { name: 'Persist', memberIds: [bob.id] }).id;
-		const a = connect(server.wsUrl, room, alice);
+		const a = connect(server.wsUrl, liveDocument(room), alice);
 		await waitFor(() => a.provider.synced);
 		for (let i = 0; i < 5; i++) send(a.doc, alice.id, `kept ${i}`);
 		await new Promise((r) => setTimeout(r, 200));
 		a.provider.destroy();
 		// A fresh server over the same database loads the document from SQLite.
-		const b = connect(server.wsUrl, room, bob);
+		const b = connect(server.wsUrl, liveDocument(room), bob);
 		await waitFor(() => texts(b.doc).length === 5, 5000, 'history');
 		expect(texts(b.doc)).toEqual(['kept 0', 'kept 1', 'kept 2', 'kept 3', 'kept 4']);
 		b.provider.destroy();
@@ -255,7 +255,7 @@ describe('memory', () => {
 		const big = await startSyncTestServer({ SYNC_BYTES_PER_MINUTE: String(8 * 1024 * 1024), SYNC_BYTES_PER_DAY: String(64 * 1024 * 1024) });
 		const ann = await big.signUp('Ann');
 		const room = big.parley.context.rooms.create(ann.id, { name: 'Big' }).id;
-		const a = connect(big.wsUrl, room, ann, new Y.Doc(), { ack: '1' });
+		const a = connect(big.wsUrl, liveDocument(room), ann, new Y.Doc(), { ack: '1' });
 		await waitFor(() => a.provider.synced);
 		const db = big.parley.context.db;
 		const snapshot = () => db.prepare('select seq from sync_snapshot where roomId = ?').get(room) as { seq: number } | undefined;
@@ -276,7 +276,7 @@ describe('memory', () => {
 		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1', SYNC_UPDATES_PER_MINUTE: '1000' });
 		const ann = await idle.signUp('Ann');
 		const room = idle.parley.context.rooms.create(ann.id, { name: 'Idle' }).id;
-		const a = connect(idle.wsUrl, room, ann, new Y.Doc(), { ack: '1' });
+		const a = connect(idle.wsUrl, liveDocument(room), ann, new Y.Doc(), { ack: '1' });
 		await waitFor(() => a.provider.synced);
 		for (let i = 0; i < 260; i++) send(a.doc, ann.id, `message ${i}`);
 		const db = idle.parley.context.db;
@@ -285,11 +285,11 @@ describe('memory', () => {
 		await waitFor(() => (snapshot()?.seq ?? 0) >= 200, 5000, 'background compaction');
 		expect(count()).toBeLessThan(100);
 		const sync = idle.parley.sync;
-		expect(sync.loadedRooms()).toContain(room);
+		expect(sync.loadedRooms()).toContain(liveDocument(room));
 		a.provider.destroy();
-		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
+		await waitFor(() => !sync.loadedRooms().includes(liveDocument(room)), 5000, 'unload');
 		// Loaded again on next use, with everything.
-		const b = connect(idle.wsUrl, room, ann);
+		const b = connect(idle.wsUrl, liveDocument(room), ann);
 		await waitFor(() => texts(b.doc).length === 260, 5000, 'reload');
 		b.provider.destroy();
 		await idle.close();
@@ -325,7 +325,7 @@ describe('message index', () => {
 		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1', SYNC_UPDATES_PER_MINUTE: '1000' });
 		const ann = await idle.signUp('Ann');
 		const room = idle.parley.context.rooms.create(ann.id, { name: 'Index' }).id;
-		const a = connect(idle.wsUrl, room, ann);
+		const a = connect(idle.wsUrl, liveDocument(room), ann);
 		await waitFor(() => a.provider.synced);
 		for (let i = 0; i < 5; i++) send(a.doc, ann.id, `indexed ${i}`);
 		const db = idle.parley.context.db;
@@ -333,10 +333,10 @@ describe('message index', () => {
 		await waitFor(() => indexed() === 5, 5000, 'index');
 		a.provider.destroy();
 		const sync = idle.parley.sync;
-		await waitFor(() => !sync.loadedRooms().includes(room), 5000, 'unload');
+		await waitFor(() => !sync.loadedRooms().includes(liveDocument(room)), 5000, 'unload');
 		// As if the last index batch had been lost in a crash.
 		db.prepare('delete from chat_message where roomId = ?').run(room);
-		const b = connect(idle.wsUrl, room, ann);
+		const b = connect(idle.wsUrl, liveDocument(room), ann);
 		await waitFor(() => b.provider.synced);
 		expect(indexed()).toBe(5);
 		b.provider.destroy();

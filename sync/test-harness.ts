@@ -12,6 +12,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createParley, type Parley } from '../server/app.ts';
 import { routeUpgrade } from '../server/upgrade.ts';
+import { documentName, periodOf } from '../src/lib/core/chat/period.ts';
 import { MESSAGE_AUTH, MESSAGE_SYNC } from '../src/lib/core/chat/protocol.ts';
 import { parseConfig } from '../src/lib/server/config.ts';
 
@@ -76,6 +77,11 @@ export function connect(wsUrl: string, roomId: string, user: TestUser, doc = new
 		maxBackoffTime: 200
 	});
 	return { doc, provider };
+}
+
+/** The document of a room that takes this month's messages (a room's main one carries only presence and calls). */
+export function liveDocument(roomId: string, time = Date.now()): string {
+	return documentName(roomId, periodOf(time));
 }
 
 export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
-import { connect, waitFor } from '../../sync/test-harness.ts';
+import { connect, liveDocument, waitFor } from '../../sync/test-harness.ts';
 import { createRoomWithMembers, signUpPerson } from './support/api-client.ts';
 import { freshDataDir, startServer } from './support/server.ts';
 import { syncWriter } from './support/sync-writer.ts';
@@ -55,7 +55,7 @@ test('a backup taken while people write holds every message acknowledged before 
 
 	// The restored secrets and sessions still let Ann in with the cookie she had.
 	const fresh = await startServer({ DATA_DIR: target });
-	const check = connect(fresh.url.replace('http', 'ws') + '/sync', room.id, { id: people[0].id, name: 'Ann', cookie: people[0].cookie });
+	const check = connect(fresh.url.replace('http', 'ws') + '/sync', liveDocument(room.id), { id: people[0].id, name: 'Ann', cookie: people[0].cookie });
 	await waitFor(() => check.provider.synced, 10_000, 'sync after restore');
 	const stored = new Set(check.doc.getMap(MESSAGES).keys());
 	expect(before.length).toBeGreaterThan(40);

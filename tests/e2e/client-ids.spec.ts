@@ -88,9 +88,12 @@ test('reloads reuse one client id, and their presence still reaches others; two 
 
 	// The device's copy does not end where it last wrote with an id (as when its last writes were lost):
 	// that id is not written with again, a new one is.
-	await page.evaluate((key) => {
-		const pool = JSON.parse(localStorage.getItem(key)!) as { id: number; clock: number }[];
-		localStorage.setItem(key, JSON.stringify(pool.map((claim) => ({ ...claim, clock: claim.clock + 1 }))));
+	// (Each of the room's documents has its pool: its main one, for presence, and this month's, for messages.)
+	await page.evaluate((prefix) => {
+		for (const key of Object.keys(localStorage).filter((k) => k.startsWith(prefix))) {
+			const pool = JSON.parse(localStorage.getItem(key)!) as { id: number; clock: number }[];
+			localStorage.setItem(key, JSON.stringify(pool.map((claim) => ({ ...claim, clock: claim.clock + 1 }))));
+		}
 	}, `parley:clients:${room.id}`);
 	await page.reload();
 	await expect(messageLog(page).getByText('and the first tab')).toBeVisible();

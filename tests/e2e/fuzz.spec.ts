@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { WebSocketServer } from 'ws';
 import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
 import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
-import { connect, waitFor } from '../../sync/test-harness.ts';
+import { connect, liveDocument, waitFor } from '../../sync/test-harness.ts';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { EXTRA_PATHS, garbageFrames, httpCase, listRoutes, sweepCases, upgradeCase, type FuzzCase, type Target } from './support/fuzz-cases.ts';
 import { prng, type Random } from './support/prng.ts';
@@ -33,8 +33,10 @@ function socketCase(target: Target, random: Random): (person: Person, baseUrl: s
 	const frames = garbageFrames(random);
 	const reset = random.chance(0.15);
 	const sameOrigin = random.chance(0.5);
+	// The room's main document (presence and calls) or this month's (its messages).
+	const document = random.chance(0.5) ? liveDocument(target.roomId) : target.roomId;
 	return async (person, baseUrl) => {
-		let path = `/sync/${target.roomId}${kind === 'sync-ack' ? '?ack=1' : ''}`;
+		let path = `/sync/${document}${kind === 'sync-ack' ? '?ack=1' : ''}`;
 		if (kind === 'sfu') path = '/sfu';
 		if (kind === 'peerjs') {
 			const issued = await call<{ peerId: string }>(baseUrl, person, 'POST', `/api/rooms/${target.roomId}/call/peer`);
@@ -128,8 +130,8 @@ test('fuzz: malformed upgrades, frames and requests never stop the server, and a
 		const [amy, bob] = [await signUpPerson(server.url, 'Amy'), await signUpPerson(server.url, 'Bob')];
 		const after = { body: await createRoomWithMembers(server.url, amy, 'After the fuzz', [bob]) };
 		const wsUrl = server.url.replace('http', 'ws') + '/sync';
-		const a = connect(wsUrl, after.body.id, { id: amy.id, name: amy.name, cookie: amy.cookie });
-		const b = connect(wsUrl, after.body.id, { id: bob.id, name: bob.name, cookie: bob.cookie });
+		const a = connect(wsUrl, liveDocument(after.body.id), { id: amy.id, name: amy.name, cookie: amy.cookie });
+		const b = connect(wsUrl, liveDocument(after.body.id), { id: bob.id, name: bob.name, cookie: bob.cookie });
 		try {
 			await waitFor(() => a.provider.synced && b.provider.synced, 15_000, 'both synced');
 			const key = newMessageKey(amy.id);

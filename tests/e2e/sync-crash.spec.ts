@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import * as Y from 'yjs';
 import { newMessageKey, parseMessageKey } from '../../src/lib/core/chat/message-key.ts';
 import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
-import { connect, waitFor } from '../../sync/test-harness.ts';
+import { connect, liveDocument, waitFor } from '../../sync/test-harness.ts';
 import { createRoomWithMembers, signUpPerson } from './support/api-client.ts';
 import { startServer } from './support/server.ts';
 
@@ -12,7 +12,7 @@ test('SIGKILL during a burst loses nothing any client had received from the serv
 	const people = await Promise.all(['Ann', 'Ben', 'Cal', 'Dot'].map((n) => signUpPerson(server.url, n)));
 	const room = { body: await createRoomWithMembers(server.url, people[0], 'Crash', people.slice(1)) };
 	const wsUrl = server.url.replace('http', 'ws') + '/sync';
-	const clients = people.map((p) => ({ person: p, ...connect(wsUrl, room.body.id, { id: p.id, name: p.name, cookie: p.cookie }) }));
+	const clients = people.map((p) => ({ person: p, ...connect(wsUrl, liveDocument(room.body.id), { id: p.id, name: p.name, cookie: p.cookie }) }));
 	await waitFor(() => clients.every((c) => c.provider.synced), 10_000, 'sync');
 
 	// Everyone writes as fast as they can; the server is killed in the middle of it.
@@ -35,7 +35,7 @@ test('SIGKILL during a burst loses nothing any client had received from the serv
 	expect(received.size).toBeGreaterThan(20);
 
 	const restarted = await startServer({ DATA_DIR: server.dataDir });
-	const check = connect(restarted.url.replace('http', 'ws') + '/sync', room.body.id, { id: people[0].id, name: 'Ann', cookie: people[0].cookie }, new Y.Doc());
+	const check = connect(restarted.url.replace('http', 'ws') + '/sync', liveDocument(room.body.id), { id: people[0].id, name: 'Ann', cookie: people[0].cookie }, new Y.Doc());
 	await waitFor(() => check.provider.synced, 10_000, 'sync after restart');
 	const stored = new Set(check.doc.getMap(MESSAGES).keys());
 	const missing = [...received].filter((key) => !stored.has(key));

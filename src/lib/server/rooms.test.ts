@@ -53,6 +53,16 @@ function failure(work: () => unknown): ApiFailure {
 
 beforeEach(() => setup());
 
+describe('history', () => {
+	it('splits the history of every new room, group or direct, by month', () => {
+		setup();
+		const team = rooms.create('owner', { name: 'Team' }).id;
+		const direct = rooms.direct('owner', 'other').room.id;
+		const history = (id: string) => (db.prepare('select history from room where id = ?').get(id) as { history: string }).history;
+		expect([history(team), history(direct)]).toEqual(['monthly', 'monthly']);
+	});
+});
+
 describe('creating rooms', () => {
 	it('makes the creator the owner and invites the chosen people, who are not members until they accept', () => {
 		const room = rooms.create('owner', { name: 'Team', memberIds: ['member', 'member', 'owner'] });

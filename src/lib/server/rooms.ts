@@ -85,7 +85,7 @@ export class Rooms extends RoomAccess {
 		const id = newId();
 		const now = this.now();
 		transaction(this.db, () => {
-			this.db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt) values (?, ?, ?, ?, ?, ?)').run(id, 'group', input.name, userId, now, now);
+			this.db.prepare("insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, history) values (?, ?, ?, ?, ?, ?, 'monthly')").run(id, 'group', input.name, userId, now, now);
 			this.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(id, userId, 'owner', now);
 			// The chosen people are invited: each becomes a member only by accepting.
 			const invite = this.db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)');
@@ -112,7 +112,7 @@ export class Rooms extends RoomAccess {
 			const existing = this.db.prepare('select id from room where directKey = ?').get(key) as { id: string } | undefined;
 			const id = existing?.id ?? newId();
 			if (!existing) {
-				this.db.prepare('insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, directKey) values (?, ?, ?, ?, ?, ?, ?)').run(id, 'direct', '', userId, now, now, key);
+				this.db.prepare("insert into room (id, kind, name, createdBy, createdAt, lastActivityAt, directKey, history) values (?, ?, ?, ?, ?, ?, ?, 'monthly')").run(id, 'direct', '', userId, now, now, key);
 			}
 			const joined = !this.role(id, userId);
 			if (joined) {

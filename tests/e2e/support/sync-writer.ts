@@ -4,13 +4,17 @@ import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../../../src/lib/core/chat/protocol.ts';
+import { liveDocument } from '../../../sync/test-harness.ts';
 import { send } from '../../../sync/test-messages.ts';
 import type { Person } from './api-client.ts';
 
-/** A writer on the real sync protocol with Parley's acknowledgements (`?ack=1`): knows which of its messages the server has stored. */
+/**
+ * A writer on the real sync protocol with Parley's acknowledgements (`?ack=1`), to the room's document
+ * of this month: knows which of its messages the server has stored.
+ */
 export async function syncWriter(wsUrl: string, roomId: string, person: Person) {
 	const doc = new Y.Doc();
-	const ws = new WebSocket(`${wsUrl}/${roomId}?ack=1`, { headers: { cookie: person.cookie } });
+	const ws = new WebSocket(`${wsUrl}/${liveDocument(roomId)}?ack=1`, { headers: { cookie: person.cookie } });
 	const pending: { key: string; clock: number }[] = [];
 	const acked = new Set<string>();
 	doc.on('update', (update: Uint8Array) => {
