@@ -24,6 +24,7 @@ import { MessageSearch } from '../src/lib/server/message-search.ts';
 import { UserSearch } from '../src/lib/server/user-search.ts';
 import { createSfuService, type SfuService } from '../sfu/service.ts';
 import { createSignalService, type SignalService } from '../signal/service.ts';
+import { splitSingleDocumentRooms } from '../sync/history-split.ts';
 import { createSyncService, type SyncService } from '../sync/service.ts';
 import type { UpgradeRoute } from './upgrade.ts';
 
@@ -51,6 +52,8 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	const db = openDatabase(join(config.dataDir, DB_FILE));
 	const { from, to } = migrate(db, readMigrations(join(ROOT, 'migrations')));
 	if (from !== to) log.info('db.migrated', { from, to, note: `migrated from ${from} to ${to}` });
+	// Rooms from before monthly history are split now, before anyone syncs (once; resumed if stopped).
+	splitSingleDocumentRooms(db, log);
 	const signups = new Signups(db, config.signups);
 	const mailer = config.mail && createMailer({ ...config.mail, log });
 	const auth = createAuth({ db, secret: secrets.authSecret, config, log, signups, mailer });

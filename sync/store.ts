@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { FileClaim, StoredFile } from '../src/lib/core/chat/validate-update.ts';
 import { transaction } from '../src/lib/server/db.ts';
-import { parseDocumentName, periodStart } from '../src/lib/core/chat/period.ts';
+import { nextPeriod, parseDocumentName, periodStart } from '../src/lib/core/chat/period.ts';
 import { searchableText } from '../src/lib/core/search/search-text.ts';
 
 /** A message as the indexes keep it (sync/message-index.ts): `text` for full-text search, never logged. */
@@ -23,9 +23,7 @@ function docOf(name: string): { roomId: string; period: string } {
 function searchScope(name: string): [string, (string | number)[]] {
 	const { roomId, period } = docOf(name);
 	if (!period) return ['roomId = ?', [roomId]];
-	const start = periodStart(period);
-	const end = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth() + 1, 1);
-	return ['roomId = ? and createdAt >= ? and createdAt < ?', [roomId, start, end]];
+	return ['roomId = ? and createdAt >= ? and createdAt < ?', [roomId, periodStart(period), periodStart(nextPeriod(period))]];
 }
 
 /**

@@ -194,7 +194,11 @@ export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
 	return { update, clients, index: [...index.values()], latest, stats };
 }
 
-/** Writes the room's document as its snapshot, binds its client ids, and fills the message index. */
+/**
+ * Writes the room's document as its snapshot, binds its client ids, and fills the message index:
+ * a room as a Parley from before monthly history kept it, in one document (the next start splits it
+ * by month, sync/history-split.ts).
+ */
 export function storeHistoryRoom(db: DatabaseSync, roomId: string, room: HistoryRoom): void {
 	new SyncStore(db).compact(roomId, 1, room.update);
 	db.exec('begin');
@@ -206,7 +210,7 @@ export function storeHistoryRoom(db: DatabaseSync, roomId: string, room: History
 		const latest = room.index.reduce((max, m) => Math.max(max, m.createdAt), 0);
 		const first = room.index.reduce((min, m) => Math.min(min, m.createdAt), latest);
 		// The room and its members predate its history.
-		db.prepare('update room set lastActivityAt = ?, createdAt = ? where id = ?').run(latest, first - DAY_MS, roomId);
+		db.prepare("update room set lastActivityAt = ?, createdAt = ?, history = 'single' where id = ?").run(latest, first - DAY_MS, roomId);
 		db.prepare('update room_member set joinedAt = ? where roomId = ?').run(first - DAY_MS, roomId);
 		db.exec('commit');
 	} catch (error) {

@@ -1,6 +1,8 @@
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { expect, test } from '@playwright/test';
+import { documentName } from '../../src/lib/core/chat/period.ts';
 import { texts } from '../../sync/test-messages.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
 import type { RoomSummary } from '../../src/lib/rooms/types.ts';
@@ -42,15 +44,23 @@ for (const { file, version } of fixtures) {
 		const room = rooms.rooms.find((r) => r.name === 'Old times');
 		expect(room).toMatchObject({ kind: 'group', memberCount: 2 });
 
-		const chat = connect(server.url.replace('http', 'ws') + '/sync', room!.id, ann);
-		await waitFor(() => chat.provider.synced, 10_000, 'sync');
-		expect(texts(chat.doc)).toEqual(['Hello from the old days', 'Still here after the upgrade?', 'We shall see']);
-		chat.provider.destroy();
+		// Its history, once in one document, is split by month at start: read from the months' documents.
+		const db = new DatabaseSync(join(dataDir, 'parley.sqlite'), { readOnly: true });
+		const periods = (db.prepare("select distinct period from sync_snapshot where roomId = ? and period != ''").all(room!.id) as { period: string }[]).map((r) => r.period);
+		expect((db.prepare('select history from room where id = ?').get(room!.id) as { history: string }).history).toBe('monthly');
+		db.close();
+		expect(periods.length).toBeGreaterThan(0);
+		const wsUrl = server.url.replace('http', 'ws') + '/sync';
+		const months = periods.map((period) => connect(wsUrl, documentName(room!.id, period), ann));
+		await waitFor(() => months.every((month) => month.provider.synced), 10_000, 'sync');
+		expect(months.flatMap((month) => texts(month.doc)).sort()).toEqual(['Hello from the old days', 'Still here after the upgrade?', 'We shall see']);
+		for (const month of months) month.provider.destroy();
 		await server.stop();
 
 		// Started again, there is nothing left to migrate.
 		const again = await startServer({ DATA_DIR: dataDir });
 		expect(again.output()).not.toContain('"db.migrated"');
+		expect(again.output()).not.toContain('"sync.history_split"');
 		await again.stop();
 	});
 }

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { claimClientId } from './client-id.ts';
-import { documentName, type Period } from '../core/chat/period.ts';
+import { documentName, type HistoryMode, type Period } from '../core/chat/period.ts';
 import { MESSAGE_AUTH, MESSAGE_SERVER_STATE, MESSAGE_SYNC } from '../core/chat/protocol.ts';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'synced' | 'closed';
@@ -36,12 +36,18 @@ export class RoomConnection {
 	readonly #listeners = new Set<() => void>();
 	readonly #stateKey: string;
 
-	constructor(roomId: string, user: { id: string; name: string }, period: Period | '' = '') {
+	/**
+	 * `history`: how the room keeps its history. The main document of a room split by month is kept
+	 * on the device apart from a copy of the room's old single document (`parley-room-<roomId>`),
+	 * which legacy-copy.ts reads once for writes that never reached the server.
+	 */
+	constructor(roomId: string, user: { id: string; name: string }, period: Period | '' = '', history: HistoryMode = 'single') {
 		this.period = period;
 		const name = documentName(roomId, period || undefined);
-		this.#stateKey = `parley:server-state:${name}`;
+		const local = period || history === 'single' ? `parley-room-${name}` : `parley-main-${roomId}`;
+		this.#stateKey = `parley:server-state:${local}`;
 		this.#serverState = readState(this.#stateKey);
-		this.local = new IndexeddbPersistence(`parley-room-${name}`, this.doc);
+		this.local = new IndexeddbPersistence(local, this.doc);
 		// Once the device's copy is read, it writes with a client id it used for this document before when that is safe.
 		this.loaded = this.local.whenSynced.then(() => claimClientId(name, this.doc, this.provider.awareness)).then(() => this.#followClientId());
 

@@ -27,8 +27,12 @@ export function openDatabase(file: string): DatabaseSync {
 	return db;
 }
 
-/** Runs `work` in one immediate (write-locking) transaction: all of it is stored, or none. */
+/**
+ * Runs `work` in one immediate (write-locking) transaction: all of it is stored, or none. Called
+ * inside another transaction, `work` is part of that one (its failure undoes the whole).
+ */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
+	if (db.isTransaction) return work();
 	const statements = transactionStatements(db);
 	statements.begin.run();
 	try {

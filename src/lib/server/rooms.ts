@@ -56,6 +56,15 @@ export class Rooms extends RoomAccess {
 		return rows.map((r) => r.period);
 	}
 
+	/**
+	 * For a room whose history was split by month at an upgrade (sync/history-split.ts): the state
+	 * vector of its old single document then, in base64; null for a room born split.
+	 */
+	legacyState(roomId: string): string | null {
+		const row = this.db.prepare('select legacyState from room where id = ?').get(roomId) as { legacyState: Uint8Array | null } | undefined;
+		return row?.legacyState ? Buffer.from(row.legacyState).toString('base64') : null;
+	}
+
 	listForUser(userId: string): RoomSummary[] {
 		return this.db
 			.prepare(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newMessageKey, reactionKey } from './message-key.ts';
-import { documentName, parseDocumentName, periodOf, periodOfEntry, periodStart, previousPeriod } from './period.ts';
+import { documentName, parseDocumentName, periodOf, periodOfEntry, periodStart, nextPeriod, previousPeriod } from './period.ts';
 
 describe('periods', () => {
 	it('are UTC calendar months', () => {
@@ -9,6 +9,8 @@ describe('periods', () => {
 		expect(periodStart('2027-01')).toBe(Date.UTC(2027, 0, 1));
 		expect(previousPeriod('2027-01')).toBe('2026-12');
 		expect(previousPeriod('2026-03')).toBe('2026-02');
+		expect(nextPeriod('2026-12')).toBe('2027-01');
+		expect(nextPeriod('2027-01')).toBe('2027-02');
 	});
 
 	it('place a message by the time in its key, and a reaction with its message', () => {

@@ -28,6 +28,12 @@ export function periodStart(period: Period): number {
 	return Date.UTC(Number(year), Number(month) - 1, 1);
 }
 
+/** The period after this one. */
+export function nextPeriod(period: Period): Period {
+	const start = new Date(periodStart(period));
+	return periodOf(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+}
+
 /** The period before this one. */
 export function previousPeriod(period: Period): Period {
 	return periodOf(periodStart(period) - 1);

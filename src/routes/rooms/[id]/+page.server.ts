@@ -5,5 +5,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) => {
 	const page = loadRoomForPage(event);
 	const { config, rooms } = getContext();
-	return { ...page, fileSizeLimit: config.files.sizeLimit, periods: page.room.history === 'monthly' ? rooms.periods(page.user.id, page.room.id) : [] };
+	const monthly = page.room.history === 'monthly';
+	return {
+		...page,
+		fileSizeLimit: config.files.sizeLimit,
+		periods: monthly ? rooms.periods(page.user.id, page.room.id) : [],
+		legacyState: monthly ? rooms.legacyState(page.room.id) : null
+	};
 };
