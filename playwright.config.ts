@@ -9,7 +9,9 @@ export default defineConfig({
 	fullyParallel: true,
 	workers: process.env.CI ? 2 : undefined,
 	retries: 0,
-	timeout: 30_000,
+	// Bounds that hold on a slow two-core machine with two browsers busy: waits end when their condition holds.
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
 	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
 	use: {
 		baseURL: process.env.PARLEY_BASE_URL,
