@@ -84,9 +84,12 @@ export class RoomChat {
 		void Promise.all([this.#main.loaded, documents.live.loaded]).then(() => {
 			this.loaded = true;
 			this.#publish();
-			// Early in a month its document is short: the months before fill the first screen.
-			const shown = this.#order.keys.length;
-			if (shown < FIRST_SCREEN && this.hasOlder) void this.loadOlder(FIRST_SCREEN - shown);
+			// Early in a month its document is short: the months before fill the first screen (counted
+			// once this month is synced: on a new device it is empty until then).
+			void documents.live.whenSettled().then(() => {
+				const shown = this.#order.keys.length;
+				if (shown < FIRST_SCREEN && this.hasOlder) void this.loadOlder(FIRST_SCREEN - shown);
+			});
 		});
 	}
 

@@ -8,8 +8,8 @@ import { RoomDocuments } from './room-documents.ts';
 import { periodOf, type Period } from '../core/chat/period.ts';
 import { ulid } from 'ulid';
 
-/** A stand-in for one document's RoomConnection: a real Y.Doc and awareness, with no network. */
-function fakeConnection(period: Period | '' = '') {
+/** A stand-in for one document's RoomConnection: a real Y.Doc and awareness, with no network (synced, unless `settled` says when). */
+function fakeConnection(period: Period | '' = '', settled: Promise<void> = Promise.resolve()) {
 	const doc = new Y.Doc();
 	return {
 		doc,
@@ -19,6 +19,7 @@ function fakeConnection(period: Period | '' = '') {
 		closedReason: '',
 		lastRefusal: '',
 		loaded: Promise.resolve(),
+		whenSettled: () => settled,
 		onChange: () => () => {},
 		serverHas: () => false,
 		destroy: () => doc.destroy()
@@ -73,7 +74,7 @@ describe('RoomChat in a room split by month', () => {
 	const NOW = Date.UTC(2026, 11, 15, 12);
 	const DAY = 86_400_000;
 
-	function monthly(userId: string, serverPeriods: Period[]) {
+	function monthly(userId: string, serverPeriods: Period[], settled: Promise<void> = Promise.resolve()) {
 		const opened = new Map<Period, RoomConnection>();
 		const main = fakeConnection();
 		const documents = new RoomDocuments(main, {
@@ -83,7 +84,7 @@ describe('RoomChat in a room split by month', () => {
 			periods: serverPeriods,
 			now: () => NOW,
 			connect: (period) => {
-				const connection = fakeConnection(period);
+				const connection = fakeConnection(period, settled);
 				opened.set(period, connection);
 				return connection;
 			}
@@ -127,5 +128,27 @@ describe('RoomChat in a room split by month', () => {
 		july.doc.getMap(MESSAGES).set(first, { text: 'the first message', createdAt: Date.UTC(2026, 6, 3) });
 		expect(chat.messages.map((m) => m.text)).toEqual(['the first message']);
 		expect(await chat.loadOlder()).toBe(0);
+	});
+
+	it('on a device new to the room, counts this month once it is synced: a full month opens no older one', async () => {
+		let synced!: () => void;
+		const { chat, opened } = monthly('ann', ['2026-12', '2026-11', '2026-10'], new Promise<void>((resolve) => (synced = resolve)));
+		await settle();
+		// Read from the device, December is empty; it is not yet known to be short.
+		expect([...opened.keys()]).toEqual(['2026-12']);
+		const december = opened.get('2026-12')!;
+		december.doc.transact(() => {
+			for (let i = 0; i < 80; i++) {
+				const key = keyAt('bob', NOW - DAY + i * 1000);
+				december.doc.getMap(MESSAGES).set(key, { text: `message ${i}`, createdAt: NOW - DAY + i * 1000 });
+			}
+		});
+		synced();
+		await settle();
+		expect([...opened.keys()]).toEqual(['2026-12']);
+		expect(chat.hasOlder).toBe(true);
+		// Scrolling back opens the older months (empty here) until there are none.
+		expect(await chat.loadOlder()).toBe(0);
+		expect([...opened.keys()]).toEqual(['2026-12', '2026-11', '2026-10']);
 	});
 });

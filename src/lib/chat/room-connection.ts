@@ -157,6 +157,22 @@ export class RoomConnection {
 		}
 	}
 
+	/**
+	 * Resolves once the document is as complete as it can be now: synced with the server, or known
+	 * to be offline (or closed). What is on the device is then all there is to show.
+	 */
+	whenSettled(): Promise<void> {
+		const settled = () => this.status === 'synced' || this.status === 'offline' || this.status === 'closed';
+		if (settled()) return Promise.resolve();
+		return new Promise((resolve) => {
+			const stop = this.onChange(() => {
+				if (!settled()) return;
+				stop();
+				resolve();
+			});
+		});
+	}
+
 	/** Whether the server has stored the struct (client, clock) — i.e. a change is no longer pending. */
 	serverHas(client: number, clock: number): boolean {
 		return (this.#serverState.get(client) ?? 0) > clock;

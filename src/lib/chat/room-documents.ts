@@ -82,12 +82,16 @@ export class RoomDocuments {
 		return [...this.#known].filter((p) => p < oldest).sort().at(-1);
 	}
 
-	/** Opens the next older month; resolves once it is read from the device. */
+	/**
+	 * Opens the next older month; resolves once it is read from the device and, online, synced
+	 * (a month never opened on this device is empty until then).
+	 */
 	async openOlder(): Promise<RoomConnection | undefined> {
 		const period = this.older;
 		if (!period) return undefined;
 		const connection = this.#ensure(period);
 		await connection.loaded;
+		await connection.whenSettled();
 		return connection;
 	}
 
