@@ -13,6 +13,7 @@ import { MESSAGES } from '../../src/lib/core/chat/schema.ts';
 
 export type ServerKind = 'parley' | 'reference';
 export type BenchUser = { id: string; name: string; cookie: string };
+/** `id`: the document the room's clients write to (for Parley, the room's document of this month). */
 export type ServerInfo = { kind: ServerKind; wsUrl: string; rooms: { id: string; users: BenchUser[] }[] };
 
 export type ServerProcess = {
@@ -120,8 +121,9 @@ export function openClient(wsUrl: string, roomId: string, user: BenchUser, error
 		maxBackoffTime: 200,
 		connect: false
 	});
-	// Presence as the app would claim it; Parley drops (and logs) awareness not naming its sender.
-	provider.awareness.setLocalState({ user: { id: user.id, name: user.name } });
+	// Messages go to a month's document, which carries no presence (the app sends it on the room's
+	// main document): neither server has any to relay.
+	provider.awareness.setLocalState(null);
 	provider.on('connection-error', () => note(errors, 'socketErrors', `${user.name}: socket error`));
 	provider.on('connection-close', (event) => note(errors, 'closes', `${user.name}: closed ${event?.code ?? ''} ${event?.reason ?? ''}`));
 	provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {

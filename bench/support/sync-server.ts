@@ -20,7 +20,7 @@ let stop: () => Promise<void>;
 let info: ServerInfo;
 
 if (kind === 'parley') {
-	const { startSyncTestServer } = await import('../../sync/test-harness.ts');
+	const { liveDocument, startSyncTestServer } = await import('../../sync/test-harness.ts');
 	const { createRoomWithMembers } = await import('../../src/lib/server/rooms-fixture.ts');
 	// warn, not error: refused updates and dropped awareness show up in the benchmark's stderr.
 	// The per-person write limits are lifted: a benchmark client sends far faster than a person types.
@@ -30,7 +30,7 @@ if (kind === 'parley') {
 		// Sign-ups hash passwords; a room's worth at a time keeps the event loop from drowning.
 		const users = await Promise.all(Array.from({ length: perRoom }, (_, i) => server.signUp(`Room${r}User${i}`)));
 		const id = createRoomWithMembers(server.parley.context.rooms, users[0].id, { name: `Bench ${r}`, memberIds: users.slice(1).map((u) => u.id) }).id;
-		rooms.push({ id, users });
+		rooms.push({ id: liveDocument(id), users });
 	}
 	info = { kind, wsUrl: server.wsUrl, rooms };
 	const dataDir = server.parley.context.config.dataDir;
