@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { parseDocumentName } from '../src/lib/core/chat/period.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { SyncStore } from './store.ts';
 
@@ -19,7 +20,7 @@ export function loadRoomDoc(roomId: string, store: SyncStore, log: Logger): Load
 		try {
 			Y.applyUpdate(doc, snapshot);
 		} catch (error) {
-			log.error('sync.snapshot_quarantined', { roomId, seq: stored.snapshotSeq, error });
+			log.error('sync.snapshot_quarantined', { ...parseDocumentName(roomId), seq: stored.snapshotSeq, error });
 			store.quarantine(roomId, stored.snapshotSeq, errorText(error), true);
 			snapshot = null;
 			doc = fresh();
@@ -30,7 +31,7 @@ export function loadRoomDoc(roomId: string, store: SyncStore, log: Logger): Load
 			Y.applyUpdate(doc, update.data);
 			good.push(update.data);
 		} catch (error) {
-			log.error('sync.update_quarantined', { roomId, seq: update.seq, error });
+			log.error('sync.update_quarantined', { ...parseDocumentName(roomId), seq: update.seq, error });
 			store.quarantine(roomId, update.seq, errorText(error));
 			// The failed apply may have left part of itself behind: start again from what applied.
 			doc.destroy();

@@ -198,7 +198,7 @@ export class RoomSession {
 
 	#refuse(peer: Peer, reason: string, bytes: number, code: RefusalReason): void {
 		this.#metrics.updatesRefused.inc({ reason: code });
-		this.#log.warn('sync.update_rejected', { roomId: this.roomId, userId: peer.userId, reason, bytes });
+		this.#log.warn('sync.update_rejected', { roomId: this.roomId, period: this.period, userId: peer.userId, reason, bytes });
 		peer.send(deny(`update rejected: ${reason}`));
 	}
 
@@ -231,7 +231,7 @@ export class RoomSession {
 		} catch (error) {
 			this.#staged = null;
 			this.#metrics.updatesRefused.inc({ reason: 'unappliable' });
-			this.#log.error('sync.update_unappliable', { roomId: this.roomId, userId: peer.userId, bytes: update.byteLength, error });
+			this.#log.error('sync.update_unappliable', { roomId: this.roomId, period: this.period, userId: peer.userId, bytes: update.byteLength, error });
 			this.#load();
 			peer.send(deny('update rejected: it could not be applied to the room; sync again'));
 			return peer.close(CLOSE_BAD_UPDATE, 'Your change could not be applied; reconnect to sync again');
@@ -254,7 +254,7 @@ export class RoomSession {
 				this.#writes.dropped(peer.userId, update.byteLength);
 				// Not stored, so it must not stay applied either: back to what is stored; the client sends it again.
 				this.#metrics.updatesRefused.inc({ reason: 'store_failed' });
-				this.#log.error('sync.store_failed', { roomId: this.roomId, userId: peer.userId, error });
+				this.#log.error('sync.store_failed', { roomId: this.roomId, period: this.period, userId: peer.userId, error });
 				if (generation === this.#generation) this.#load();
 				return peer.close(1011, 'The server could not save your change; it will be sent again');
 			}
@@ -292,7 +292,7 @@ export class RoomSession {
 			this.#sinceSnapshot = 0;
 			this.#bytesSinceSnapshot = 0;
 		} catch (error) {
-			this.#log.error('sync.compact_failed', { roomId: this.roomId, error });
+			this.#log.error('sync.compact_failed', { roomId: this.roomId, period: this.period, error });
 		} finally {
 			this.#compacting = false;
 		}

@@ -147,7 +147,7 @@ export function createSyncService(options: SyncOptions) {
 		const unwatch = caller.watch((reason) => ws.close(CLOSE_UNAUTHENTICATED, reason));
 		room.join(peer);
 		metrics.connections.inc({ service: 'sync' });
-		log.info('sync.connected', { roomId, userId });
+		log.info('sync.connected', { roomId, period, userId });
 
 		ws.off('message', hold);
 		ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -170,7 +170,7 @@ export function createSyncService(options: SyncOptions) {
 			room.leave(peer);
 			registry.release(room.name);
 			metrics.connections.dec({ service: 'sync' });
-			log.info('sync.disconnected', { roomId, userId });
+			log.info('sync.disconnected', { roomId, period, userId });
 		});
 	}
 
@@ -181,9 +181,9 @@ export function createSyncService(options: SyncOptions) {
 			if (target === null) return refuseUpgrade(socket, 400, 'Bad Request', 'The address is not a room document (/sync/<roomId> or /sync/<roomId>/<YYYY-MM>).');
 			const { roomId, period } = target;
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				ws.on('error', (error) => log.warn('sync.socket_error', { roomId, error: error.message }));
+				ws.on('error', (error) => log.warn('sync.socket_error', { roomId, period, error: error.message }));
 				accept(ws, req, roomId, period).catch((error) => {
-					log.error('sync.accept_failed', { roomId, error });
+					log.error('sync.accept_failed', { roomId, period, error });
 					ws.close(1011, 'Server error');
 				});
 			});
