@@ -5,5 +5,10 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = (event) => {
 	const page = loadRoomForPage(event);
 	const { config, rooms } = getContext();
-	return { ...page, fileSizeLimit: config.files.sizeLimit, periods: page.room.history === 'monthly' ? rooms.periods(page.user.id, page.room.id) : [] };
+	return {
+		...page,
+		lastReadAt: rooms.lastReadAt(page.user.id, page.room.id),
+		fileSizeLimit: config.files.sizeLimit,
+		periods: page.room.history === 'monthly' ? rooms.periods(page.user.id, page.room.id) : []
+	};
 };
