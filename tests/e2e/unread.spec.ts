@@ -108,12 +108,22 @@ test('unread: the room opens at a "New messages" divider before the first messag
 	await expect(article(page, 'later 02')).toBeInViewport();
 	await expect(jumpButton(page)).toHaveCount(0);
 
+	// From the keyboard, the composer is where one lands once the button has gone.
+	await scrollLog(page, 0);
+	await expect(article(page, 'earlier 01')).toBeInViewport();
+	await ann$.write(['last word']);
+	await page.getByRole('button', { name: 'Jump to latest, 1 new' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(article(page, 'last word')).toBeInViewport();
+	await expect(jumpButton(page)).toHaveCount(0);
+	await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+
 	// Reading marked the room read: no badge in the lobby, and it opens at the newest, with no divider.
 	await expect.poll(unreadIn(baseURL!, ben, room.id), { timeout: 10_000 }).toBe(0);
 	await backToLobby(page);
 	await expect(inLobby.getByLabel(/unread/)).toHaveCount(0);
 	await openFromLobby(page, 'Reading');
-	await expect(article(page, 'later 02')).toBeInViewport({ timeout: 10_000 });
+	await expect(article(page, 'last word')).toBeInViewport({ timeout: 10_000 });
 	await expect(divider(page)).toHaveCount(0);
 
 	ann$.close();
