@@ -37,8 +37,23 @@ const jumpButton = (page: Page) => page.getByRole('button', { name: /^Jump to la
 const unreadIn = (baseURL: string, who: Person, roomId: string) => async () =>
 	(await call<{ rooms: { id: string; unread: number }[] }>(baseURL, who, 'GET', '/api/rooms')).body.rooms.find((r) => r.id === roomId)?.unread;
 
-/** Sets the message list's scroll position (0: the top; Infinity: the bottom). */
-const scrollLog = (page: Page, to: number) => messageLog(page).evaluate((log, top) => log.scrollTo({ top: top === -1 ? log.scrollHeight : top }), to === Infinity ? -1 : to);
+/**
+ * Scrolls the message list to the top (0) or the bottom (Infinity), as a person does: again as the rows coming into
+ * view are measured and the list's height changes, until it stays there.
+ */
+const scrollLog = (page: Page, to: 0 | typeof Infinity) =>
+	messageLog(page).evaluate(async (log, bottom) => {
+		const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+		for (let still = 0, i = 0; still < 3 && i < 100; i++) {
+			const target = bottom ? log.scrollHeight - log.clientHeight : 0;
+			if (Math.abs(log.scrollTop - target) <= 1) still++;
+			else {
+				still = 0;
+				log.scrollTo({ top: target });
+			}
+			await frame();
+		}
+	}, to === Infinity);
 
 async function openFromLobby(page: Page, roomName: string) {
 	await page.getByRole('link', { name: new RegExp(roomName) }).click();
