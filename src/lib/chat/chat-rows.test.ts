@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatRows, dayLabel } from './chat-rows.ts';
+import { chatRows, dayLabel, type ChatRow } from './chat-rows.ts';
 import type { ChatMessage } from './room-chat.svelte.ts';
 
 const NOW = new Date(2026, 10, 21, 15, 0).getTime();
@@ -13,15 +13,23 @@ const message = (key: string, authorId: string, createdAt: number, replyTo?: str
 	replyTo
 });
 
+const label = (row: ChatRow) => (row.kind === 'day' ? row.label : row.kind === 'unread' ? 'new' : `${row.key}${row.continued ? '+' : ''}`);
+
 describe('chatRows', () => {
 	it('puts a separator before each new day and groups a run by one author', () => {
 		const yesterday = NOW - 86_400_000;
 		const rows = chatRows(
 			[message('a', 'ann', yesterday), message('b', 'ann', NOW - 60_000), message('c', 'ann', NOW - 30_000), message('d', 'bob', NOW - 20_000), message('e', 'bob', NOW - 10_000, 'd')],
-			NOW,
-			'en'
+			{ now: NOW, locale: 'en' }
 		);
-		expect(rows.map((r) => (r.kind === 'day' ? r.label : `${r.key}${r.continued ? '+' : ''}`))).toEqual(['Yesterday', 'a', 'Today', 'b', 'c+', 'd', 'e']);
+		expect(rows.map(label)).toEqual(['Yesterday', 'a', 'Today', 'b', 'c+', 'd', 'e']);
+	});
+
+	it('puts the "New messages" divider right before the first unread, after the day separator, and starts a new group there', () => {
+		const messages = [message('a', 'ann', NOW - 60_000), message('b', 'ann', NOW - 50_000), message('c', 'ann', NOW - 40_000)];
+		expect(chatRows(messages, { unreadKey: 'b', now: NOW, locale: 'en' }).map(label)).toEqual(['Today', 'a', 'new', 'b', 'c+']);
+		expect(chatRows(messages, { unreadKey: 'a', now: NOW, locale: 'en' }).map(label)).toEqual(['Today', 'new', 'a', 'b+', 'c+']);
+		expect(chatRows(messages, { now: NOW, locale: 'en' }).map(label)).toEqual(['Today', 'a', 'b+', 'c+']);
 	});
 });
 

@@ -47,6 +47,12 @@ export class Rooms extends RoomAccess {
 		this.db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.now(), roomId, userId);
 	}
 
+	/** When the person last marked the room read (0: never): where its "New messages" divider goes when they open it. */
+	lastReadAt(userId: string, roomId: string): number {
+		this.requireMember(roomId, userId);
+		return (this.db.prepare('select lastReadAt from room_member where roomId = ? and userId = ?').get(roomId, userId) as { lastReadAt: number }).lastReadAt;
+	}
+
 	/** The months of a room that have a document (period.ts), newest first: where scrolling back can go. */
 	periods(userId: string, roomId: string): string[] {
 		this.requireMember(roomId, userId);

@@ -8,6 +8,7 @@ export const load: PageServerLoad = (event) => {
 	const monthly = page.room.history === 'monthly';
 	return {
 		...page,
+		lastReadAt: rooms.lastReadAt(page.user.id, page.room.id),
 		fileSizeLimit: config.files.sizeLimit,
 		periods: monthly ? rooms.periods(page.user.id, page.room.id) : [],
 		legacyState: monthly ? rooms.legacyState(page.room.id) : null
