@@ -119,6 +119,27 @@ test('someone who left a room, or was removed from it, is told on opening its ad
 	await bannedPage.context().close();
 });
 
+test('followed inside the app, a link to a room someone was removed from shows the same page', async ({ browser, baseURL }) => {
+	const owner = await signUpPerson(baseURL!, 'Olga');
+	const banned = await signUpPerson(baseURL!, 'Boris');
+	const room = await createRoomWithMembers(baseURL!, owner, 'Book club', [banned]);
+	expect((await call(baseURL!, owner, 'DELETE', `/api/rooms/${room.id}/members/${banned.id}?ban=1`)).status).toBe(204);
+	const page = await pageAs(browser, baseURL!, banned);
+	await page.goto('/');
+	await expect(page.getByRole('heading', { name: 'Your rooms', level: 1 })).toBeVisible();
+	// A link in the page (as a message's link would be), followed by the app's router, not a new page load.
+	await page.evaluate((href) => {
+		(window as unknown as { stayed: boolean }).stayed = true;
+		const link = Object.assign(document.createElement('a'), { href, textContent: 'the old room' });
+		document.querySelector('main')!.append(link);
+	}, `/rooms/${room.id}`);
+	await page.getByRole('link', { name: 'the old room' }).click();
+	await expect(page.getByRole('heading', { name: 'You were removed from this room', level: 1 })).toBeVisible();
+	expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+	await goBack(page);
+	await page.context().close();
+});
+
 test('someone invited but not yet in a room is sent to accept the invitation', async ({ browser, baseURL }) => {
 	const owner = await signUpPerson(baseURL!, 'Olga');
 	const guest = await signUpPerson(baseURL!, 'Gia');
