@@ -20,7 +20,7 @@ async function goBack(page: Page) {
 	await expect(page.getByRole('heading', { name: 'Your rooms', level: 1 })).toBeVisible();
 }
 
-test('an unknown address shows "Page not found" with a way back, signed in or not, in the person’s language @phone', async ({ browser, baseURL }) => {
+test('an unknown address shows "Page not found" in Parley’s look, with a way back to the rooms @phone', async ({ browser, baseURL }) => {
 	const ada = await signUpPerson(baseURL!, 'Ada');
 	const page = await pageAs(browser, baseURL!, ada);
 	const response = await page.goto('/no/such/page');
@@ -33,7 +33,9 @@ test('an unknown address shows "Page not found" with a way back, signed in or no
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 	await goBack(page);
 	await page.context().close();
+});
 
+test('signed out, an unknown address shows "Page not found" in the person’s language, with the way to sign in @phone', async ({ browser, baseURL }) => {
 	const stranger = await (await browser.newContext({ baseURL })).newPage();
 	await stranger.goto('/nowhere');
 	await expect(stranger.getByRole('heading', { name: 'Page not found', level: 1 })).toBeVisible();
@@ -82,6 +84,8 @@ test('a room that does not exist and a room someone was never in look the same: 
 });
 
 test('someone who left a room, or was removed from it, is told on opening its address, with a way back', async ({ browser, baseURL }) => {
+	// Several people or pages in one test: more than the default budget on a loaded machine.
+	test.slow();
 	const owner = await signUpPerson(baseURL!, 'Olga');
 	const leaver = await signUpPerson(baseURL!, 'Lev');
 	const removed = await signUpPerson(baseURL!, 'Rita');
@@ -125,13 +129,16 @@ test('followed inside the app, a link to a room someone was removed from shows t
 	const room = await createRoomWithMembers(baseURL!, owner, 'Book club', [banned]);
 	expect((await call(baseURL!, owner, 'DELETE', `/api/rooms/${room.id}/members/${banned.id}?ban=1`)).status).toBe(204);
 	const page = await pageAs(browser, baseURL!, banned);
+	// The layout's live events start once the page has hydrated: from then on the app's router follows links.
+	const live = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/events');
 	await page.goto('/');
 	await expect(page.getByRole('heading', { name: 'Your rooms', level: 1 })).toBeVisible();
+	await live;
 	// A link in the page (as a message's link would be), followed by the app's router, not a new page load.
 	await page.evaluate((href) => {
 		(window as unknown as { stayed: boolean }).stayed = true;
 		const link = Object.assign(document.createElement('a'), { href, textContent: 'the old room' });
-		document.querySelector('main')!.append(link);
+		document.body.append(link);
 	}, `/rooms/${room.id}`);
 	await page.getByRole('link', { name: 'the old room' }).click();
 	await expect(page.getByRole('heading', { name: 'You were removed from this room', level: 1 })).toBeVisible();
@@ -154,6 +161,8 @@ test('someone invited but not yet in a room is sent to accept the invitation', a
 });
 
 test('the skip link is the first Tab stop on every page and moves focus to the main content', async ({ browser, baseURL }) => {
+	// Several people or pages in one test: more than the default budget on a loaded machine.
+	test.slow();
 	const ada = await signUpPerson(baseURL!, 'Ada');
 	const room = await createRoomWithMembers(baseURL!, ada, 'Quiet room', []);
 	const page = await pageAs(browser, baseURL!, ada);
