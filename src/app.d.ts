@@ -8,6 +8,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** Set when a room's page is refused (see RoomRefusal): the error page says why. */
+			room?: import('#lib/rooms/types.ts').RoomRefusal;
 		}
 	}
 }

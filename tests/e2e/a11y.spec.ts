@@ -140,6 +140,21 @@ for (const look of LOOKS) {
 			await page.close();
 		});
 
+		test(`a page not found, and a room that is not there`, async ({ browser }) => {
+			const page = await pageAs(browser, world.member, look);
+			for (const [path, heading] of [
+				['/no/such/page', 'Page not found'],
+				['/rooms/no-such-room', 'This room isn’t available']
+			]) {
+				await page.goto(path);
+				await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+				await expectNoViolations(page);
+				// Nothing wider than a phone's screen.
+				expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), path).toBe(true);
+			}
+			await page.close();
+		});
+
 		test(`/settings`, async ({ browser }) => {
 			const page = await pageAs(browser, world.member, look);
 			await page.goto('/settings');

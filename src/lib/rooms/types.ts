@@ -74,3 +74,11 @@ export type UserResult = { id: string; name: string; email?: string };
 
 /** One line of the events stream (`GET /api/events`). */
 export type RoomEventMessage = { roomId: string; kind: string; removed: boolean; by?: string; names?: { by: string; room: string } };
+
+/**
+ * Why a room's page is refused, as the error page tells it: only what the person already knows.
+ * `unavailable` covers a room that never existed and one they left or were removed from alike,
+ * so a room id says nothing to someone who was never in it; `removed` is a ban (only ever of a
+ * former member); `invited` an invitation they have not answered.
+ */
+export type RoomRefusal = 'unavailable' | 'removed' | 'invited';
