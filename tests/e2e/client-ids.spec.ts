@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { startServer, type RunningServer } from './support/server.ts';
-import { messageLog, sendMessage } from './support/ui.ts';
+import { messageLog, sendMessage, signedInContext } from './support/ui.ts';
 
 // A device writes to a room with the Yjs client ids it used before, so state vectors stay small;
 // presence goes by the same id, so a reloaded page's presence must still reach everyone.
@@ -23,13 +23,6 @@ function clientIds(roomId: string, userId: string): number {
 	} finally {
 		db.close();
 	}
-}
-
-async function signedIn(browser: Browser, person: Person): Promise<BrowserContext> {
-	const context = await browser.newContext();
-	const [name, ...value] = person.cookie.split('=');
-	await context.addCookies([{ name, value: value.join('='), url: server.url }]);
-	return context;
 }
 
 /** The page's presence reaches the other person: they see it typing (sending a message stops that). */
@@ -57,8 +50,8 @@ test('reloads reuse one client id, and their presence still reaches others; two 
 	const person = await signUpPerson(server.url, 'Reloader');
 	const other = await signUpPerson(server.url, 'Watcher');
 	const room = await createRoomWithMembers(server.url, person, 'Diary', [other]);
-	const context = await signedIn(browser, person);
-	const watcherContext = await signedIn(browser, other);
+	const context = await signedInContext(browser, server.url, person);
+	const watcherContext = await signedInContext(browser, server.url, other);
 	const watcher = await openRoom(watcherContext, room.id);
 
 	const page = await openRoom(context, room.id);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ulid } from 'ulid';
 import * as Y from 'yjs';
 import { documentName, periodOf, periodStart } from '../../src/lib/core/chat/period.ts';
@@ -8,7 +8,7 @@ import { MESSAGES, type MessageValue } from '../../src/lib/core/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { startServer, type RunningServer } from './support/server.ts';
-import { messageLog } from './support/ui.ts';
+import { messageLog, roomAs } from './support/ui.ts';
 
 // A room with months of history, opened on a device that never had it: the newest month comes
 // first, the older months as the person scrolls back, down to the very first message; an old
@@ -50,16 +50,6 @@ async function writeHistory(roomId: string, entries: { person: Person; text: str
 	}
 }
 
-async function openRoom(browser: Browser, person: Person, roomId: string): Promise<Page> {
-	const context = await browser.newContext();
-	const [name, ...value] = person.cookie.split('=');
-	await context.addCookies([{ name, value: value.join('='), url: server.url }]);
-	const page = await context.newPage();
-	await page.goto(`${server.url}/rooms/${roomId}`);
-	await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
-	return page;
-}
-
 test('a room whose older months were never on this device scrolls back to its first message; an old message edited offline reaches its month', async ({ browser }) => {
 	test.setTimeout(120_000);
 	const ann = await signUpPerson(server.url, 'Ann');
@@ -84,7 +74,7 @@ test('a room whose older months were never on this device scrolls back to its fi
 
 	// Ann has read all of it on another device: the room opens at the newest message.
 	expect((await call(server.url, ann, 'POST', `/api/rooms/${room.id}/read`)).status).toBeLessThan(300);
-	const page = await openRoom(browser, ann, room.id);
+	const page = await roomAs(browser, server.url, ann, room.id);
 	const log = messageLog(page);
 	await expect(log.getByText('this month 79')).toBeVisible();
 	// Only this month is on the device: nothing older is shown before scrolling back.

@@ -1,22 +1,12 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
-import { startServer, type RunningServer } from './support/server.ts';
-import { messageLog, sendMessage } from './support/ui.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { createRoomWithMembers, signUpPerson } from './support/api-client.ts';
+import { startServer } from './support/server.ts';
+import { messageLog, roomAs, sendMessage } from './support/ui.ts';
 
 // A room from before history was split by month, open on a device that wrote in it offline; then
 // Parley is upgraded (the next start splits the room) and the device comes back online.
-
-async function openRoom(browser: Browser, server: RunningServer, person: Person, roomId: string): Promise<Page> {
-	const context = await browser.newContext();
-	const [name, ...value] = person.cookie.split('=');
-	await context.addCookies([{ name, value: value.join('='), url: server.url }]);
-	const page = await context.newPage();
-	await page.goto(`${server.url}/rooms/${roomId}`);
-	await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
-	return page;
-}
 
 const localDatabases = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
 
@@ -31,7 +21,7 @@ test('writes made offline in a room kept in one document reach everyone after th
 	db.prepare("update room set history = 'single' where id = ?").run(room.id);
 	db.close();
 
-	const page = await openRoom(browser, before, ann, room.id);
+	const page = await roomAs(browser, before.url, ann, room.id);
 	await sendMessage(page, 'written before the upgrade');
 	await expect(messageLog(page).getByText('written before the upgrade')).toBeVisible();
 	await expect(messageLog(page).getByText('Sending…')).toHaveCount(0);
@@ -59,7 +49,7 @@ test('writes made offline in a room kept in one document reach everyone after th
 		await expect.poll(() => localDatabases(page), { timeout: 20_000 }).not.toContain(`parley-room-${room.id}`);
 
 		// Ben, on another device, sees both: one moved by the server, one sent by Ann's device.
-		const other = await openRoom(browser, after, ben, room.id);
+		const other = await roomAs(browser, after.url, ben, room.id);
 		await expect(messageLog(other).getByText('written before the upgrade')).toBeVisible();
 		await expect(messageLog(other).getByText('written offline')).toBeVisible();
 		await expect(messageLog(other).getByText('written offline')).toHaveCount(1);

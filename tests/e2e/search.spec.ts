@@ -1,19 +1,9 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { waitFor } from '../../sync/test-harness.ts';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { syncWriter } from './support/sync-writer.ts';
-import { keptForOffline, messageLog } from './support/ui.ts';
+import { keptForOffline, lobbyAs, messageLog } from './support/ui.ts';
 
-/** A browser page signed in as someone made over the API, in the lobby. */
-async function lobbyAs(browser: Browser, baseURL: string, who: Person) {
-	const context = await browser.newContext();
-	const [name, value] = who.cookie.split('=');
-	await context.addCookies([{ name, value, url: baseURL }]);
-	const page = await context.newPage();
-	await page.goto('/');
-	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
-	return { context, page };
-}
 
 /** Writes messages to a room as `author` over the sync protocol, and waits until the server stored them. */
 async function write(baseURL: string, roomId: string, author: Person, texts: string[]) {

@@ -1,20 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { waitFor } from '../../sync/test-harness.ts';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { syncWriter } from './support/sync-writer.ts';
-import { keptForOffline, messageLog } from './support/ui.ts';
+import { keptForOffline, lobbyAs, messageLog } from './support/ui.ts';
 
-/** A browser page signed in as someone made over the API, in the lobby. */
-async function lobbyAs(browser: Browser, baseURL: string, who: Person) {
-	const context = await browser.newContext();
-	const [name, value] = who.cookie.split('=');
-	await context.addCookies([{ name, value, url: baseURL }]);
-	const page = await context.newPage();
-	await page.goto('/');
-	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
-	return { context, page };
-}
 
 /** Someone else writing to the room over the sync protocol; each batch waits until the server stored it. */
 async function writerFor(baseURL: string, roomId: string, author: Person) {

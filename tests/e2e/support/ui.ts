@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { CALL_UI_MS } from './bounds.ts';
 import { newPerson } from './users.ts';
 
@@ -93,4 +93,29 @@ export async function sendMessage(page: Page, text: string) {
 export async function keptForOffline(page: Page) {
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 	await expect.poll(() => page.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname))).toContain(new URL(page.url()).pathname);
+}
+
+/** A browser context signed in as someone made over the API (api-client.ts): their session cookie for `baseURL`. */
+export async function signedInContext(browser: Browser, baseURL: string, who: { cookie: string }): Promise<BrowserContext> {
+	const context = await browser.newContext();
+	const [name, ...value] = who.cookie.split('=');
+	await context.addCookies([{ name, value: value.join('='), url: baseURL }]);
+	return context;
+}
+
+/** A page signed in as someone made over the API, in the lobby. */
+export async function lobbyAs(browser: Browser, baseURL: string, who: { cookie: string }) {
+	const context = await signedInContext(browser, baseURL, who);
+	const page = await context.newPage();
+	await page.goto(`${baseURL}/`);
+	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+	return { context, page };
+}
+
+/** A page signed in as someone made over the API, in a room, ready to write. */
+export async function roomAs(browser: Browser, baseURL: string, who: { cookie: string }, roomId: string): Promise<Page> {
+	const page = await (await signedInContext(browser, baseURL, who)).newPage();
+	await page.goto(`${baseURL}/rooms/${roomId}`);
+	await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+	return page;
 }
