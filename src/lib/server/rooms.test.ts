@@ -53,6 +53,28 @@ function failure(work: () => unknown): ApiFailure {
 
 beforeEach(() => setup());
 
+describe('unread', () => {
+	it('counts what others wrote since the person last read the room, or since they joined when later', () => {
+		setup();
+		const team = rooms.create('owner', { name: 'Team' }).id;
+		const say = (authorId: string, at: number) =>
+			db.prepare("insert into chat_message (roomId, period, key, authorId, createdAt) values (?, '', ?, ?, ?)").run(team, `${authorId}:${at}`, authorId, at);
+		say('owner', clock - 2 * HOUR);
+		say('owner', clock - HOUR);
+		// Joining with history there: none of it is unread.
+		addAcceptedMember(rooms, 'owner', team, 'member');
+		const unread = () => rooms.listForUser('member').find((r) => r.id === team)!.unread;
+		expect(unread()).toBe(0);
+		expect(rooms.lastReadAt('member', team)).toBe(clock);
+		clock += HOUR;
+		say('owner', clock - 1);
+		say('member', clock - 1);
+		expect(unread()).toBe(1);
+		rooms.markRead('member', team);
+		expect(unread()).toBe(0);
+	});
+});
+
 describe('history', () => {
 	it('splits the history of every new room, group or direct, by month', () => {
 		setup();

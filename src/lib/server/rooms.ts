@@ -47,10 +47,14 @@ export class Rooms extends RoomAccess {
 		this.db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.now(), roomId, userId);
 	}
 
-	/** When the person last marked the room read (0: never): where its "New messages" divider goes when they open it. */
+	/**
+	 * Up to when the person has read the room: when they last marked it read, or joined it if later
+	 * (what was written before they joined is history, not unread). Where its "New messages" divider
+	 * goes when they open it, and what the lobby counts from.
+	 */
 	lastReadAt(userId: string, roomId: string): number {
 		this.requireMember(roomId, userId);
-		return (this.db.prepare('select lastReadAt from room_member where roomId = ? and userId = ?').get(roomId, userId) as { lastReadAt: number }).lastReadAt;
+		return (this.db.prepare('select max(lastReadAt, joinedAt) as readTo from room_member where roomId = ? and userId = ?').get(roomId, userId) as { readTo: number }).readTo;
 	}
 
 	/** The months of a room that have a document (period.ts), newest first: where scrolling back can go. */
@@ -75,7 +79,7 @@ export class Rooms extends RoomAccess {
 		return this.db
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
-					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > m.lastReadAt and c.authorId != m.userId) as unread,
+					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt) and c.authorId != m.userId) as unread,
 					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as name,
 					(select count(*) from room_member c where c.roomId = r.id) as memberCount
 				 from room_member m join room r on r.id = m.roomId
