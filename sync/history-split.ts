@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
 import { documentName, periodOfEntry, type Period } from '../src/lib/core/chat/period.ts';
-import { ROOTS } from '../src/lib/core/chat/schema.ts';
+import { MESSAGES, ROOTS } from '../src/lib/core/chat/schema.ts';
 import { transaction } from '../src/lib/server/db.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import { loadRoomDoc } from './room-load.ts';
@@ -59,7 +59,7 @@ function splitRoom(db: DatabaseSync, store: SyncStore, log: Logger, roomId: stri
 		old.getMap(root).forEach((value, key) => {
 			const period = periodOfEntry(root, key);
 			if (period === null) return void (unplaced += 1);
-			if (root === ROOTS[0]) messages += 1;
+			if (root === MESSAGES) messages += 1;
 			const entries = byPeriod.get(period) ?? [];
 			entries.push({ root, key, value });
 			byPeriod.set(period, entries);

@@ -2,7 +2,6 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { parseMessageKey, parseReactionKey } from '../core/chat/message-key.ts';
 import { MESSAGES, ROOTS } from '../core/chat/schema.ts';
-import type { RoomConnection } from './room-connection.ts';
 import type { RoomDocuments } from './room-documents.ts';
 
 /**
@@ -49,17 +48,6 @@ export function unsentWrites(doc: Y.Doc, serverState: Map<number, number>, userI
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function whenSynced(connection: RoomConnection): Promise<void> {
-	if (connection.status === 'synced') return Promise.resolve();
-	return new Promise((resolve) => {
-		const stop = connection.onChange(() => {
-			if (connection.status !== 'synced') return;
-			stop();
-			resolve();
-		});
-	});
-}
-
 async function hasDatabase(name: string): Promise<boolean> {
 	if (typeof indexedDB === 'undefined') return false;
 	// Browsers without databases() open it (an empty one is deleted right after).
@@ -92,7 +80,7 @@ export async function replayLegacyCopy(roomId: string, legacyState: string | nul
 			for (const entry of deleted) {
 				const month = documents.forKey(messageOf(entry));
 				await month.loaded;
-				await whenSynced(month);
+				await month.whenSynced();
 				const map = month.doc.getMap(entry.root);
 				if (map.has(entry.key)) map.delete(entry.key);
 			}

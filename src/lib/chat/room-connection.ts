@@ -162,11 +162,19 @@ export class RoomConnection {
 	 * to be offline (or closed). What is on the device is then all there is to show.
 	 */
 	whenSettled(): Promise<void> {
-		const settled = () => this.status === 'synced' || this.status === 'offline' || this.status === 'closed';
-		if (settled()) return Promise.resolve();
+		return this.#until(() => this.status === 'synced' || this.status === 'offline' || this.status === 'closed');
+	}
+
+	/** Resolves once the document is synced with the server (waits through being offline). */
+	whenSynced(): Promise<void> {
+		return this.#until(() => this.status === 'synced');
+	}
+
+	#until(done: () => boolean): Promise<void> {
+		if (done()) return Promise.resolve();
 		return new Promise((resolve) => {
 			const stop = this.onChange(() => {
-				if (!settled()) return;
+				if (!done()) return;
 				stop();
 				resolve();
 			});
