@@ -46,6 +46,7 @@ export class MessageSearch {
 				 limit ?`
 			)
 			.all(userId, ftsQuery(terms), this.#limits.resultLimit) as (Omit<SearchHit, 'snippet'> & { text: string })[];
-		return rows.map(({ text, ...hit }) => ({ ...hit, snippet: snippetOf(text, terms) }));
+		// No name means a deleted account (account-deletion.ts): its messages, and a direct room with it, stay.
+		return rows.map(({ text, ...hit }) => ({ ...hit, authorName: hit.authorName || m.deleted_user(), roomName: hit.roomName || m.deleted_user(), snippet: snippetOf(text, terms) }));
 	}
 }

@@ -76,7 +76,7 @@ export class Rooms extends RoomAccess {
 	}
 
 	listForUser(userId: string): RoomSummary[] {
-		return this.db
+		const rooms = this.db
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
 					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt) and c.authorId != m.userId) as unread,
@@ -87,6 +87,26 @@ export class Rooms extends RoomAccess {
 				 order by r.lastActivityAt desc, r.id`
 			)
 			.all(userId) as RoomSummary[];
+		return rooms.map((room) => (room.kind === 'direct' && !room.name ? { ...room, name: m.deleted_user() } : room));
+	}
+
+	/** A person changed their name: the pages of their rooms show the new one. */
+	renamedPerson(userId: string): void {
+		const rooms = this.db.prepare('select roomId from room_member where userId = ?').all(userId) as { roomId: string }[];
+		for (const { roomId } of rooms) this.events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
+	}
+
+	/**
+	 * Authors of the room's messages whose accounts were deleted (account-deletion.ts): their
+	 * messages stay, shown as by "Deleted user" rather than a former member. Read from the search
+	 * index, which holds every message's author.
+	 */
+	deletedAuthors(userId: string, roomId: string): string[] {
+		this.requireMember(roomId, userId);
+		const rows = this.db
+			.prepare('select distinct t.authorId from chat_search_text t where t.roomId = ? and not exists (select 1 from user u where u.id = t.authorId)')
+			.all(roomId) as { authorId: string }[];
+		return rows.map((r) => r.authorId);
 	}
 
 	create(userId: string, input: { name: string; memberIds?: string[] }): RoomDetail {
@@ -168,7 +188,8 @@ export class Rooms extends RoomAccess {
 				: (this.db
 						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ?')
 						.all(roomId) as BannedPerson[]);
-		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? room.name) : room.name;
+		// A direct room's other person is its name; a deleted account leaves the room to the one who stays.
+		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? (room.name || m.deleted_user())) : room.name;
 		// Names in the order of the reader's language (SQLite's NOCASE knows only ASCII); members stay grouped by role.
 		const compare = nameCollator(getLocale());
 		const rank = { owner: 0, admin: 1, member: 2 };
