@@ -12,6 +12,7 @@ import { RoomEvents, type RoomChange } from './events.ts';
 import { Files } from './files/files.ts';
 import { FsStorage } from './files/storage.ts';
 import { createLogger } from './log.ts';
+import { MessageSearch } from './message-search.ts';
 import { RoomAccess } from './room-access.ts';
 import { Rooms } from './rooms.ts';
 import { addAcceptedMember, createRoomWithMembers } from './rooms-fixture.ts';
@@ -121,7 +122,9 @@ describe('deleting an account', () => {
 		// A file ann posted in Team, one bob posted, and a message of ann's in the search index.
 		const annFile = await files.upload({ roomId: team, userId: id('ann'), name: 'ann.bin', body: Readable.from([Buffer.from('ann'.repeat(50))]) });
 		const bobFile = await files.upload({ roomId: team, userId: id('bob'), name: 'bob.bin', body: Readable.from([Buffer.from('bob'.repeat(50))]) });
-		db.prepare("insert into chat_search_text (roomId, key, authorId, createdAt, text) values (?, ?, ?, 1, 'hello')").run(team, `${id('ann')}:01J0000000000000000000000A`, id('ann'));
+		// As the sync service indexes it (sync/store.ts).
+		const row = db.prepare("insert into chat_search_text (roomId, key, authorId, createdAt, text) values (?, ?, ?, 1, 'hello') returning id").get(team, `${id('ann')}:01J0000000000000000000000A`, id('ann')) as { id: number };
+		db.prepare("insert into chat_search (rowid, words) values (?, 'hello')").run(row.id);
 		expect(rooms.deletedAuthors(id('bob'), team)).toEqual([]);
 		changes = [];
 
@@ -145,8 +148,9 @@ describe('deleting an account', () => {
 		expect(files.find(annFile.id)).toBeUndefined();
 		expect(await files.storage.exists(annFile.hash)).toBe(false);
 		expect(files.find(bobFile.id)).toBeDefined();
-		// Her message stays, by a deleted account.
+		// Her message stays, by a deleted account, in the room and in search.
 		expect(rooms.deletedAuthors(id('bob'), team)).toEqual([id('ann')]);
+		expect(new MessageSearch(db, { resultLimit: 10, perMinute: 10 }).search(id('bob'), 'hello')).toMatchObject([{ roomId: team, authorId: id('ann'), authorName: 'Deleted user', roomName: 'Team' }]);
 		// The others' pages hear of it; bob is told the pending room is gone.
 		expect(changes).toEqual(
 			expect.arrayContaining([
