@@ -17,6 +17,7 @@ import { RoomAccess } from './room-access.ts';
 import { Rooms } from './rooms.ts';
 import { addAcceptedMember, createRoomWithMembers } from './rooms-fixture.ts';
 import { Signups } from './signups.ts';
+import { SyncStore } from '../../../sync/store.ts';
 
 const PASSWORD = 'long enough password';
 
@@ -122,9 +123,8 @@ describe('deleting an account', () => {
 		// A file ann posted in Team, one bob posted, and a message of ann's in the search index.
 		const annFile = await files.upload({ roomId: team, userId: id('ann'), name: 'ann.bin', body: Readable.from([Buffer.from('ann'.repeat(50))]) });
 		const bobFile = await files.upload({ roomId: team, userId: id('bob'), name: 'bob.bin', body: Readable.from([Buffer.from('bob'.repeat(50))]) });
-		// As the sync service indexes it (sync/store.ts).
-		const row = db.prepare("insert into chat_search_text (roomId, key, authorId, createdAt, text) values (?, ?, ?, 1, 'hello') returning id").get(team, `${id('ann')}:01J0000000000000000000000A`, id('ann')) as { id: number };
-		db.prepare("insert into chat_search (rowid, words) values (?, 'hello')").run(row.id);
+		// Indexed as the sync service indexes every message (message and search indexes).
+		new SyncStore(db).indexMessages(team, [{ key: `${id('ann')}:01J0000000000000000000000A`, authorId: id('ann'), createdAt: 1, text: 'hello' }], []);
 		expect(rooms.deletedAuthors(id('bob'), team)).toEqual([]);
 		changes = [];
 
