@@ -92,7 +92,7 @@ describe('message search', () => {
 		const keys = ['first narwhal', 'second narwhal'].map((text) => send(doc, ann.id, text));
 		// As before migration 0012: the message index has the room, the search index does not.
 		const store = new SyncStore(db);
-		store.rebuildIndex(roomId, keys.map((key) => ({ key, authorId: ann.id, createdAt: 0, text: '' })));
+		store.rebuildIndex(roomId, keys.map((key) => ({ key, authorId: ann.id, createdAt: 0, text: '', mentions: [] })));
 		expect(texts(ann.id, 'narwhal')).toEqual([]);
 		new MessageIndex(roomId, store, createLogger('error'), () => {}).catchUp(messages);
 		expect(texts(ann.id, 'narwhal').sort()).toEqual(['first narwhal', 'second narwhal']);
