@@ -34,6 +34,7 @@ describe('mentionQuery', () => {
 		expect(mentionQuery('@', 1)).toEqual({ start: 0, query: '' });
 		expect(mentionQuery('hi @bo there', 6)).toEqual({ start: 3, query: 'bo' });
 		expect(mentionQuery('mail me@example', 15)).toBeNull();
+		expect(mentionQuery('**@бо', 5)).toEqual({ start: 2, query: 'бо' });
 		expect(mentionQuery('hi @bo there', 12)).toBeNull();
 	});
 });

@@ -50,7 +50,8 @@ export function messageToDraft(text: string, mentions: readonly string[] | undef
 /** The "@letters" being typed just before the caret, if any: where its "@" is and the letters after it. */
 export function mentionQuery(draft: string, caret: number): { start: number; query: string } | null {
 	const before = draft.slice(0, caret);
-	const match = /(?:^|[\s([{"'«„])@([\p{L}\p{N}\p{M}_.'-]{0,40})$/u.exec(before);
+	// After anything but a letter or digit ("me@example.org" is an address, "**@ann" a bold mention).
+	const match = /(?:^|[^\p{L}\p{N}\p{M}_])@([\p{L}\p{N}\p{M}_.'-]{0,40})$/u.exec(before);
 	if (!match) return null;
 	return { start: caret - match[1].length - 1, query: match[1] };
 }
