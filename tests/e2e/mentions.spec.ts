@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { call, createRoomWithMembers, signUpPerson } from './support/api-client.ts';
-import { lobbyAs, messageLog, roomAs } from './support/ui.ts';
+import { pushDelivery } from './support/push-delivery.ts';
+import { lobbyAs, messageLog, roomAs, signedInContext } from './support/ui.ts';
 
 const listbox = (page: Page) => page.getByRole('listbox', { name: 'People to mention' });
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
@@ -104,4 +105,20 @@ test('the notification level of a room is kept for the person', async ({ browser
 	// Ann's own level is hers.
 	expect((await call<{ myNotifications: string }>(baseURL!, ann, 'GET', `/api/rooms/${room.id}`)).body.myNotifications).toBe('all');
 	expect((await call(baseURL!, bo, 'PUT', `/api/rooms/${room.id}/notifications`, { level: 'loud' })).status).toBe(400);
+});
+
+test('a mention pushed to a device says so', async ({ browser, baseURL }) => {
+	const bo = await signUpPerson(baseURL!, 'Bo');
+	const context = await signedInContext(browser, baseURL!, bo);
+	await context.grantPermissions(['notifications'], { origin: baseURL });
+	const page = await context.newPage();
+	await page.goto(`${baseURL}/`);
+	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+	const push = await pushDelivery(context, page, baseURL!);
+	// As push.ts sends it (src/lib/server/push.test.ts checks who gets it): the mention by name, even to a device without message notifications.
+	await push.deliver({ type: 'message', roomId: 'r1', roomName: 'Team', authorName: 'Ann', text: '@Bo lunch?', count: 1, mention: true });
+	const bodies = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => `${n.title}: ${n.body}`));
+	await expect.poll(bodies).toEqual(['Team: Ann mentioned you: @Bo lunch?']);
+	await context.close();
 });
