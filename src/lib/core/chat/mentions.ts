@@ -41,6 +41,14 @@ export function mentionsAsNames(text: string, mentions: readonly string[] | unde
 }
 
 /**
+ * Every token in the text as "@Name", where `nameOf` knows the person (a search snippet, which has
+ * the text but not the message's list); a token of someone it does not know stays as "@…".
+ */
+export function tokensAsNames(text: string, nameOf: (userId: string) => string | undefined): string {
+	return text.replace(TOKEN, (_token, id: string) => `@${nameOf(id) ?? '…'}`);
+}
+
+/**
  * Why a message's mentions may not be written (null when they may): each once, at most MAX_MENTIONS,
  * each of a member of the room, each in the text.
  */
