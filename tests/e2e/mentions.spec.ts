@@ -7,7 +7,7 @@ import { lobbyAs, messageLog, roomAs, signedInContext } from './support/ui.ts';
 const listbox = (page: Page) => page.getByRole('listbox', { name: 'People to mention' });
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 
-test('a mention chosen by keyboard reaches the person: highlighted for them, counted apart in their lobby', async ({ browser, baseURL }) => {
+test('a mention chosen by keyboard reaches the person: highlighted for them, counted apart in their lobby @phone', async ({ browser, baseURL }) => {
 	const [ann, boris, bogdan] = await Promise.all(['Ann', 'Борис', 'Богдан'].map((name) => signUpPerson(baseURL!, name)));
 	const room = await createRoomWithMembers(baseURL!, ann, 'Планёрка', [boris, bogdan]);
 	const page = await roomAs(browser, baseURL!, ann, room.id);
@@ -76,18 +76,37 @@ test('a mention chosen by keyboard reaches the person: highlighted for them, cou
 	await expect(lobby.page.getByRole('link', { name: /Планёрка/ }).getByLabel(/mention of you/)).toHaveCount(0, { timeout: 15_000 });
 });
 
-test('only other members of the room are offered to mention', async ({ browser, baseURL }) => {
+test('only other members of the room are offered to mention, and an edited message keeps its mentions', async ({ browser, baseURL }) => {
 	const [ann, bo] = await Promise.all(['Ann', 'Bo'].map((name) => signUpPerson(baseURL!, name)));
 	await signUpPerson(baseURL!, 'Boris Outside');
 	const room = await createRoomWithMembers(baseURL!, ann, 'Pair', [bo]);
 	const page = await roomAs(browser, baseURL!, ann, room.id);
-	await composer(page).click();
-	await page.keyboard.type('@bo');
-	await expect(listbox(page).getByRole('option')).toHaveText([new RegExp(bo.name)]);
+	const box = composer(page);
+	await box.click();
 	// Nor can one mention oneself.
-	await page.keyboard.press('Enter');
 	await page.keyboard.type('@an');
 	await expect(listbox(page)).toBeHidden();
+	await box.fill('');
+	await page.keyboard.type('@bo');
+	await expect(listbox(page).getByRole('option')).toHaveText([new RegExp(bo.name)]);
+	await page.keyboard.press('Enter');
+	await page.keyboard.type('hi');
+	await page.keyboard.press('Enter');
+	await expect(box).toHaveValue('');
+
+	const sent = messageLog(page).getByRole('article');
+	await expect(sent.getByText(`@${bo.name}`, { exact: true })).toBeVisible();
+	await sent.hover();
+	await sent.getByRole('button', { name: 'Edit' }).click();
+	await expect(box).toHaveValue(`@${bo.name} hi`);
+	await box.press('End');
+	await page.keyboard.type(' again');
+	await box.press('Enter');
+	await expect(sent).toContainText('(edited)');
+	await expect(sent).toContainText(`@${bo.name} hi again`);
+	await expect(sent.getByText(`@${bo.name}`, { exact: true })).toBeVisible();
+	const mentions = async () => (await call<{ rooms: { id: string; mentions: number }[] }>(baseURL!, bo, 'GET', '/api/rooms')).body.rooms.find((r) => r.id === room.id)?.mentions;
+	await expect.poll(mentions, { timeout: 15_000 }).toBe(1);
 });
 
 test('the notification level of a room is kept for the person', async ({ browser, baseURL }) => {
