@@ -88,7 +88,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		limits: config.sync,
 		calls: sfu.router,
 		idleMs: config.roomIdleMs,
-		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
+		onMessages: (roomId, added, present) => void push.messages(roomId, added, present),
 		// Joined on one device: the ringing stops on the others.
 		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId]),
 		// A deleted message takes its files with it (their bytes stay while another file uses them).

@@ -36,6 +36,7 @@ const TABLE: Row[] = [
 	{ endpoint: 'POST /api/rooms/[id]/invites', path: (w) => `/api/rooms/${w.roomId}/invites`, body: () => ({}), expect: [401, 404, 403, 201, 201] },
 	{ endpoint: 'DELETE /api/rooms/[id]/invites/[token]', path: (w) => `/api/rooms/${w.roomId}/invites/${w.token}`, expect: [401, 404, 403, 204, 204] },
 	{ endpoint: 'POST /api/rooms/[id]/read', path: (w) => `/api/rooms/${w.roomId}/read`, expect: [401, 404, 204, 204, 204] },
+	{ endpoint: 'PUT /api/rooms/[id]/notifications', path: (w) => `/api/rooms/${w.roomId}/notifications`, body: () => ({ level: 'mentions' }), expect: [401, 404, 204, 204, 204] },
 	{ endpoint: 'GET /api/invites/[token]', path: (w) => `/api/invites/${w.token}`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/invites/[token]/accept', path: (w) => `/api/invites/${w.token}/accept`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },

@@ -124,7 +124,7 @@ describe('deleting an account', () => {
 		const annFile = await files.upload({ roomId: team, userId: id('ann'), name: 'ann.bin', body: Readable.from([Buffer.from('ann'.repeat(50))]) });
 		const bobFile = await files.upload({ roomId: team, userId: id('bob'), name: 'bob.bin', body: Readable.from([Buffer.from('bob'.repeat(50))]) });
 		// Indexed as the sync service indexes every message (message and search indexes).
-		new SyncStore(db).indexMessages(team, [{ key: `${id('ann')}:01J0000000000000000000000A`, authorId: id('ann'), createdAt: 1, text: 'hello' }], []);
+		new SyncStore(db).indexMessages(team, [{ key: `${id('ann')}:01J0000000000000000000000A`, authorId: id('ann'), createdAt: 1, text: 'hello', mentions: [] }], []);
 		expect(rooms.deletedAuthors(id('bob'), team)).toEqual([]);
 		changes = [];
 

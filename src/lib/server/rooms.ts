@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '#lib/rooms/schemas.ts';
+import type { NotifyLevel, Role } from '#lib/rooms/schemas.ts';
 import type { BannedPerson, Invitation, Member, PendingMember, RoomDetail, RoomSummary } from '#lib/rooms/types.ts';
 import { ApiFailure, forbidden } from './api-failure.ts';
 import { transaction } from './db.ts';
@@ -57,6 +57,18 @@ export class Rooms extends RoomAccess {
 		return (this.db.prepare('select max(lastReadAt, joinedAt) as readTo from room_member where roomId = ? and userId = ?').get(roomId, userId) as { readTo: number }).readTo;
 	}
 
+	/** Sets what the person hears of the room by push (see push.ts). */
+	setNotifications(userId: string, roomId: string, level: NotifyLevel): void {
+		this.requireMember(roomId, userId);
+		this.db.prepare('update room_member set notify = ? where roomId = ? and userId = ?').run(level, roomId, userId);
+	}
+
+	/** What each member of the room hears of it by push. */
+	notificationLevels(roomId: string): Map<string, NotifyLevel> {
+		const rows = this.db.prepare('select userId, notify from room_member where roomId = ?').all(roomId) as { userId: string; notify: NotifyLevel }[];
+		return new Map(rows.map((r) => [r.userId, r.notify]));
+	}
+
 	/** The months of a room that have a document (period.ts), newest first: where scrolling back can go. */
 	periods(userId: string, roomId: string): string[] {
 		this.requireMember(roomId, userId);
@@ -80,6 +92,8 @@ export class Rooms extends RoomAccess {
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
 					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt) and c.authorId != m.userId) as unread,
+					(select count(*) from chat_mention c where c.userId = m.userId and c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt)
+						and substr(c.key, 1, length(m.userId) + 1) != m.userId || ':') as mentions,
 					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as name,
 					(select count(*) from room_member c where c.roomId = r.id) as memberCount
 				 from room_member m join room r on r.id = m.roomId
@@ -204,7 +218,8 @@ export class Rooms extends RoomAccess {
 		const rank = { owner: 0, admin: 1, member: 2 };
 		members.sort((a, b) => rank[a.role] - rank[b.role] || compare(a.name, b.name));
 		for (const people of [invited, bans]) people.sort((a, b) => compare(a.name, b.name));
-		return { ...room, name, myRole: role, memberLimit: this.memberLimit, members, invited, bans };
+		const { notify } = this.db.prepare('select notify from room_member where roomId = ? and userId = ?').get(roomId, userId) as { notify: NotifyLevel };
+		return { ...room, name, myRole: role, myNotifications: notify, memberLimit: this.memberLimit, members, invited, bans };
 	}
 
 	#directPeerName(roomId: string, userId: string): string | undefined {
