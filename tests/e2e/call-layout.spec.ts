@@ -112,6 +112,7 @@ for (const look of LOOKS) {
 			await b.keyboard.press('Escape');
 			await expect(menu).toBeHidden();
 			await expect(settings).toBeFocused();
+			await b.screenshot({ path: info.outputPath(`call-stage-${look.name}.png`) });
 
 			// The time in the call runs.
 			await expect(b.getByRole('timer', { name: 'Time in the call' })).toHaveText(/^\d\d:\d\d$/);
