@@ -287,8 +287,11 @@ export class RoomSession {
 		this.#settle();
 		if (this.#compacting || this.#sinceSnapshot === 0) return;
 		this.#compacting = true;
+		const started = performance.now();
 		try {
-			this.#store.compact(this.name, this.#seq, Y.encodeStateAsUpdate(this.#doc));
+			const snapshot = Y.encodeStateAsUpdate(this.#doc);
+			this.#store.compact(this.name, this.#seq, snapshot);
+			this.#log.info('sync.compacted', { roomId: this.roomId, period: this.period, updates: this.#sinceSnapshot, bytes: snapshot.byteLength, ms: Math.round(performance.now() - started) });
 			this.#sinceSnapshot = 0;
 			this.#bytesSinceSnapshot = 0;
 		} catch (error) {
