@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AccountDeletion } from '../src/lib/server/account-deletion.ts';
+import { AccountSessions } from '../src/lib/server/account-sessions.ts';
 import { Admin } from '../src/lib/server/admin.ts';
 import { createAuth } from '../src/lib/server/auth.ts';
 import { createMailer } from '../src/lib/server/mail.ts';
@@ -56,13 +58,15 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	splitSingleDocumentRooms(db, log);
 	const signups = new Signups(db, config.signups);
 	const mailer = config.mail && createMailer({ ...config.mail, log });
-	const auth = createAuth({ db, secret: secrets.authSecret, config, log, signups, mailer });
 	const events = new RoomEvents();
 	const liveSessions = new LiveSessions({ db, log, intervalMs: config.sessionCheckMs });
 	// Files reads membership through its own RoomAccess, so that Rooms can be given Files (a deleted room's bytes go).
 	const files = new Files({ db, rooms: new RoomAccess({ db, events, memberLimit: config.roomMemberLimit }), storage: new FsStorage(join(config.dataDir, 'files')), log, dataDir: config.dataDir, ...config.files });
-	const admin = new Admin({ db, auth, events, liveSessions, signups, files, config });
 	const rooms = new Rooms({ db, events, memberLimit: config.roomMemberLimit, createPerHour: config.roomCreateRateLimit, files });
+	const accountDeletion = new AccountDeletion({ db, events, files, isLastAdmin: (userId) => signups.isLastAdmin(userId) });
+	const account = { beforeDelete: (userId: string) => accountDeletion.prepare(userId), renamed: (userId: string) => rooms.renamedPerson(userId) };
+	const auth = createAuth({ db, secret: secrets.authSecret, config, log, signups, mailer, account });
+	const admin = new Admin({ db, auth, events, liveSessions, signups, files, config });
 	const vapid = {
 		subject: config.vapidSubject ?? (config.origin?.startsWith('https:') ? config.origin : 'mailto:parley@localhost'),
 		publicKey: secrets.vapidPublicKey,
@@ -84,7 +88,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		limits: config.sync,
 		calls: sfu.router,
 		idleMs: config.roomIdleMs,
-		onMessages: (roomId, latest, count, present) => void push.messages(roomId, latest, count, present),
+		onMessages: (roomId, added, present) => void push.messages(roomId, added, present),
 		// Joined on one device: the ringing stops on the others.
 		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId]),
 		// A deleted message takes its files with it (their bytes stay while another file uses them).
@@ -109,6 +113,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		version: VERSION,
 		events,
 		liveSessions,
+		accountSessions: new AccountSessions({ db, auth }),
 		rooms,
 		files,
 		push,

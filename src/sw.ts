@@ -90,8 +90,9 @@ async function showPush(payload: PushPayload): Promise<void> {
 		// One notification per room: a newer message replaces the older one.
 		await self.registration.showNotification(payload.roomName, {
 			lang: locale,
-			body:
-				payload.count > 1
+			body: payload.mention
+				? m.push_mention({ name: payload.authorName, text: payload.text }, { locale })
+				: payload.count > 1
 					? m.push_messages({ name: payload.authorName, text: payload.text, count: payload.count - 1 }, { locale })
 					: m.push_message({ name: payload.authorName, text: payload.text }, { locale }),
 			tag: roomTag(payload.roomId),

@@ -21,7 +21,7 @@ function fakeStore(indexed = 0, searchIndexed = indexed) {
 	return { store, writes, rebuilt, searchRebuilt };
 }
 
-const message = (key: string): IndexedMessage => ({ key, authorId: 'ann', createdAt: 1, text: '' });
+const message = (key: string): IndexedMessage => ({ key, authorId: 'ann', createdAt: 1, text: '', mentions: [] });
 
 describe('MessageIndex', () => {
 	beforeEach(() => vi.useFakeTimers());

@@ -110,6 +110,13 @@ export class MessageIndex {
 function indexed(key: string, value: unknown): IndexedMessage | undefined {
 	const parsed = parseMessageKey(key);
 	if (!parsed) return undefined;
-	const text = (value as Partial<MessageValue> | undefined)?.text;
-	return { key, authorId: parsed.authorId, createdAt: parsed.time, text: typeof text === 'string' ? text : '' };
+	const { text, mentions } = (value as Partial<MessageValue> | undefined) ?? {};
+	return {
+		key,
+		authorId: parsed.authorId,
+		createdAt: parsed.time,
+		text: typeof text === 'string' ? text : '',
+		// The schema checked them; anything else (a document from before mentions) mentions nobody.
+		mentions: Array.isArray(mentions) ? mentions.filter((id): id is string => typeof id === 'string') : []
+	};
 }

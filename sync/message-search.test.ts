@@ -13,12 +13,14 @@ import { message, send } from './test-messages.ts';
 let server: SyncTestServer;
 let ann: TestUser;
 let bob: TestUser;
+let outsider: TestUser;
 let search: MessageSearch;
 
 beforeAll(async () => {
 	server = await startSyncTestServer();
 	ann = await server.signUp('Ann');
 	bob = await server.signUp('Bob');
+	outsider = await server.signUp('Olga Outside');
 	search = new MessageSearch(server.parley.context.db, { resultLimit: 5, perMinute: 1000 });
 });
 afterAll(() => server.close());
@@ -44,6 +46,13 @@ describe('message search', () => {
 		expect(texts(bob.id, 'cafe midnight')).toEqual([]);
 		const [hit] = search.search(bob.id, 'ольга');
 		expect(hit).toMatchObject({ roomName: 'Друзья', authorId: ann.id, authorName: 'Ann' });
+		provider.destroy();
+	});
+
+	it('shows mentions by the current names of the room’s members, and no one else’s', async () => {
+		const { provider } = await roomWithMessages('Mentions', [`okapi for <@${bob.id}> and <@${outsider.id}>`]);
+		await waitFor(() => texts(ann.id, 'okapi').length === 1, 5000, 'index');
+		expect(texts(ann.id, 'okapi')).toEqual([`okapi for @Bob and @…`]);
 		provider.destroy();
 	});
 
@@ -92,7 +101,7 @@ describe('message search', () => {
 		const keys = ['first narwhal', 'second narwhal'].map((text) => send(doc, ann.id, text));
 		// As before migration 0012: the message index has the room, the search index does not.
 		const store = new SyncStore(db);
-		store.rebuildIndex(roomId, keys.map((key) => ({ key, authorId: ann.id, createdAt: 0, text: '' })));
+		store.rebuildIndex(roomId, keys.map((key) => ({ key, authorId: ann.id, createdAt: 0, text: '', mentions: [] })));
 		expect(texts(ann.id, 'narwhal')).toEqual([]);
 		new MessageIndex(roomId, store, createLogger('error'), () => {}).catchUp(messages);
 		expect(texts(ann.id, 'narwhal').sort()).toEqual(['first narwhal', 'second narwhal']);

@@ -214,6 +214,7 @@ export class RoomSession {
 			doc: viewOf(this.#doc),
 			clientOwner: (client) => this.#clients.get(client),
 			fileRecord: (id) => this.#store.file(this.roomId, id),
+			isMember: (userId) => this.#store.isMember(this.roomId, userId),
 			period: this.#scope
 		});
 		if (!verdict.ok) return this.#refuse(peer, verdict.reason, update.byteLength, 'invalid');

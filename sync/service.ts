@@ -8,6 +8,7 @@ import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { RoomChange, RoomEvents } from '../src/lib/server/events.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Metrics } from '../src/lib/server/metrics.ts';
+import type { NewMessage } from '../src/lib/server/push.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
 import { RoomRegistry, type RoomRegistryOptions } from './room-registry.ts';
@@ -29,8 +30,8 @@ export type SyncOptions = {
 	limits: SyncLimits;
 	/** How long a room document stays loaded after its last connection closes (30 s). */
 	idleMs?: number;
-	/** New messages arrived in a room (the latest one, how many): e.g. to notify people who are away. */
-	onMessages?: (roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>) => void;
+	/** New messages arrived in a room (oldest first): e.g. to notify people who are away. */
+	onMessages?: (roomId: string, added: NewMessage[], present: Set<string>) => void;
 } & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin' | 'metrics' | 'onMessagesRemoved'> & { metrics: Pick<Metrics, 'connections'> };
 
 const PING_MS = 30_000;
@@ -72,11 +73,14 @@ export function createSyncService(options: SyncOptions) {
 		onActivity(room, added) {
 			const { roomId } = room;
 			events.emit({ roomId, kind: 'activity', notify: rooms.memberIds(roomId), revoked: [] });
-			const latest = added.at(-1);
-			const value = latest && (room.doc.getMap(MESSAGES).get(latest.key) as MessageValue | undefined);
-			// A message of files alone is told by their names.
-			const text = value?.text || (value?.files ? `📎 ${value.files.map((file) => file.name).join(', ')}` : '');
-			if (latest && text && options.onMessages) options.onMessages(roomId, { authorId: latest.authorId, text }, added.length, registry.usersPresent(roomId));
+			const messages = room.doc.getMap(MESSAGES);
+			const told = added.flatMap(({ key, authorId }) => {
+				const value = messages.get(key) as MessageValue | undefined;
+				// A message of files alone is told by their names.
+				const text = value?.text || (value?.files ? `📎 ${value.files.map((file) => file.name).join(', ')}` : '');
+				return text ? [{ authorId, text, mentions: value?.mentions }] : [];
+			});
+			if (told.length && options.onMessages) options.onMessages(roomId, told, registry.usersPresent(roomId));
 		}
 	});
 

@@ -4,8 +4,8 @@ import { transaction } from '../src/lib/server/db.ts';
 import { nextPeriod, parseDocumentName, periodStart } from '../src/lib/core/chat/period.ts';
 import { searchableText } from '../src/lib/core/search/search-text.ts';
 
-/** A message as the indexes keep it (sync/message-index.ts): `text` for full-text search, never logged. */
-export type IndexedMessage = { key: string; authorId: string; createdAt: number; text: string };
+/** A message as the indexes keep it (sync/message-index.ts): `text` for full-text search, never logged; who it mentions. */
+export type IndexedMessage = { key: string; authorId: string; createdAt: number; text: string; mentions: string[] };
 export type StoredUpdate = { seq: number; data: Uint8Array };
 export type StoredRoom = { snapshot: Uint8Array | null; snapshotSeq: number; updates: StoredUpdate[]; lastSeq: number; clients: Map<number, string> };
 
@@ -39,6 +39,7 @@ export class SyncStore {
 	readonly #addUsage: StatementSync;
 	readonly #file: StatementSync;
 	readonly #claim: StatementSync;
+	readonly #member: StatementSync;
 	#pending: { doc: string; write: () => void; done: (error?: unknown) => void }[] = [];
 
 	constructor(db: DatabaseSync) {
@@ -47,6 +48,7 @@ export class SyncStore {
 		this.#bind = db.prepare('insert or ignore into sync_client (roomId, period, client, userId) values (?, ?, ?, ?)');
 		this.#usage = db.prepare('select bytes from sync_usage where roomId = ? and userId = ? and day = ?');
 		this.#file = db.prepare('select uploaderId, hash, size, type, name, width, height, thumbHash, messageKey from file where id = ? and roomId = ?');
+		this.#member = db.prepare('select 1 from room_member where roomId = ? and userId = ?');
 		this.#claim = db.prepare('update file set messageKey = ? where id = ? and roomId = ? and messageKey is null');
 		this.#addUsage = db.prepare('insert into sync_usage (roomId, userId, day, bytes) values (?, ?, ?, ?) on conflict do update set bytes = bytes + excluded.bytes');
 	}
@@ -121,6 +123,11 @@ export class SyncStore {
 		return this.#file.get(fileId, roomId) as StoredFile | undefined;
 	}
 
+	/** Whether a person is a member of the room now (only members can be mentioned). */
+	isMember(roomId: string, userId: string): boolean {
+		return this.#member.get(roomId, userId) !== undefined;
+	}
+
 	/** Bytes a person added to a room's document on a day. */
 	usage(roomId: string, userId: string, day: number): number {
 		return (this.#usage.get(roomId, userId, day) as { bytes: number } | undefined)?.bytes ?? 0;
@@ -167,9 +174,14 @@ export class SyncStore {
 	rebuildIndex(doc: string, messages: IndexedMessage[]): void {
 		const { roomId, period } = docOf(doc);
 		transaction(this.#db, () => {
+			this.#db.prepare('delete from chat_mention where roomId = ? and key in (select key from chat_message where roomId = ? and period = ?)').run(roomId, roomId, period);
 			this.#db.prepare('delete from chat_message where roomId = ? and period = ?').run(roomId, period);
 			const insert = this.#db.prepare('insert into chat_message (roomId, period, key, authorId, createdAt) values (?, ?, ?, ?, ?)');
-			for (const m of messages) insert.run(roomId, period, m.key, m.authorId, m.createdAt);
+			const mention = this.#mentionWriter(roomId);
+			for (const m of messages) {
+				insert.run(roomId, period, m.key, m.authorId, m.createdAt);
+				mention(m);
+			}
 		});
 	}
 
@@ -204,22 +216,39 @@ export class SyncStore {
 		};
 	}
 
-	/** Keeps the per-message index (unread counts, last activity) and the search index in step with the document. */
+	/** Writes who a message mentions, replacing what it had (an edit may add or take away mentions). */
+	#mentionWriter(roomId: string): (message: IndexedMessage) => void {
+		const clear = this.#db.prepare('delete from chat_mention where roomId = ? and key = ?');
+		const insert = this.#db.prepare('insert or ignore into chat_mention (roomId, key, userId, createdAt) values (?, ?, ?, ?)');
+		return (m) => {
+			clear.run(roomId, m.key);
+			for (const userId of m.mentions) insert.run(roomId, m.key, userId, m.createdAt);
+		};
+	}
+
+	/** Keeps the per-message index (unread counts, last activity, mentions) and the search index in step with the document. */
 	indexMessages(doc: string, added: IndexedMessage[], removed: string[], edited: IndexedMessage[] = []): void {
 		const { roomId, period } = docOf(doc);
 		const insert = this.#db.prepare('insert or ignore into chat_message (roomId, period, key, authorId, createdAt) values (?, ?, ?, ?, ?)');
 		const remove = this.#db.prepare('delete from chat_message where roomId = ? and key = ?');
 		const unsearch = this.#db.prepare('delete from chat_search_text where roomId = ? and key = ?');
+		const unmention = this.#db.prepare('delete from chat_mention where roomId = ? and key = ?');
 		const search = this.#searchWriter();
+		const mention = this.#mentionWriter(roomId);
 		transaction(this.#db, () => {
 			for (const m of added) {
 				insert.run(roomId, period, m.key, m.authorId, m.createdAt);
 				search(roomId, m);
+				mention(m);
 			}
-			for (const m of edited) search(roomId, m);
+			for (const m of edited) {
+				search(roomId, m);
+				mention(m);
+			}
 			for (const key of removed) {
 				remove.run(roomId, key);
 				unsearch.run(roomId, key);
+				unmention.run(roomId, key);
 			}
 			if (added.length) {
 				const latest = Math.max(...added.map((m) => m.createdAt));

@@ -162,5 +162,18 @@ for (const look of LOOKS) {
 			await expectNoViolations(page);
 			await page.close();
 		});
+
+		test(`/account`, async ({ browser }) => {
+			const page = await pageAs(browser, world.member, look);
+			await page.goto('/account');
+			await expect(page.getByRole('heading', { name: 'Account', level: 1 })).toBeVisible();
+			await expectNoViolations(page);
+			// The deletion's confirmation, open.
+			await page.getByRole('button', { name: 'Delete my account…' }).click();
+			await expect(page.getByLabel('Your password, to confirm')).toBeFocused();
+			await expectNoViolations(page);
+			expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+			await page.close();
+		});
 	});
 }

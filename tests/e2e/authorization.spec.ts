@@ -11,7 +11,7 @@ import { call, signUpPerson, type Person } from './support/api-client.ts';
 type Actor = 'signedOut' | 'nonMember' | 'member' | 'admin' | 'owner';
 const ACTORS: Actor[] = ['signedOut', 'nonMember', 'member', 'admin', 'owner'];
 
-type World = { roomId: string; token: string; target: Person; stranger: Person; owner: Person; fileId?: string };
+type World = { roomId: string; token: string; target: Person; stranger: Person; owner: Person; fileId?: string; sessionId?: string };
 type Row = {
 	endpoint: string;
 	path: (w: World) => string;
@@ -36,6 +36,7 @@ const TABLE: Row[] = [
 	{ endpoint: 'POST /api/rooms/[id]/invites', path: (w) => `/api/rooms/${w.roomId}/invites`, body: () => ({}), expect: [401, 404, 403, 201, 201] },
 	{ endpoint: 'DELETE /api/rooms/[id]/invites/[token]', path: (w) => `/api/rooms/${w.roomId}/invites/${w.token}`, expect: [401, 404, 403, 204, 204] },
 	{ endpoint: 'POST /api/rooms/[id]/read', path: (w) => `/api/rooms/${w.roomId}/read`, expect: [401, 404, 204, 204, 204] },
+	{ endpoint: 'PUT /api/rooms/[id]/notifications', path: (w) => `/api/rooms/${w.roomId}/notifications`, body: () => ({ level: 'mentions' }), expect: [401, 404, 204, 204, 204] },
 	{ endpoint: 'GET /api/invites/[token]', path: (w) => `/api/invites/${w.token}`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'POST /api/invites/[token]/accept', path: (w) => `/api/invites/${w.token}/accept`, expect: [401, 200, 200, 200, 200] },
 	{ endpoint: 'GET /api/users', path: () => '/api/users?q=ad', expect: [401, 200, 200, 200, 200] },
@@ -82,6 +83,15 @@ const TABLE: Row[] = [
 	{ endpoint: 'POST /api/rooms/[id]/files', path: (w) => `/api/rooms/${w.roomId}/files?name=note.json`, body: () => ({ note: 'a file' }), expect: [401, 404, 201, 201, 201] },
 	{ endpoint: 'GET /api/files/[id]', path: (w) => `/api/files/${w.fileId}`, prepare: postImage, expect: [401, 404, 200, 200, 200] },
 	{ endpoint: 'GET /api/files/[id]/thumbnail', path: (w) => `/api/files/${w.fileId}/thumbnail`, prepare: postImage, expect: [401, 404, 200, 200, 200] },
+	// Someone else's device: no one signs it out but them (their own other device: account.spec.ts).
+	{
+		endpoint: 'DELETE /api/account/sessions/[id]',
+		path: (w) => `/api/account/sessions/${w.sessionId}`,
+		prepare: async (baseURL, w) => {
+			w.sessionId = (await call<{ session: { id: string } }>(baseURL, w.stranger, 'GET', '/api/auth/get-session')).body.session.id;
+		},
+		expect: [401, 404, 404, 404, 404]
+	},
 	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] },
 	// Instance administration: none of these callers is the instance's administrator (signups.spec.ts covers that one's 2xx).
 	{ endpoint: 'GET /api/admin/status', path: () => '/api/admin/status', expect: [401, 403, 403, 403, 403] },

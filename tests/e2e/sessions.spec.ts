@@ -50,3 +50,38 @@ test('“sign out everywhere” from another device ends the first device’s li
 	// The device that revoked the others keeps working.
 	expect((await call(server.url, otherDevice, 'GET', '/api/rooms')).status).toBe(200);
 });
+
+/** Signs `who` in again over the API: a second device, with its own session. */
+async function secondDevice(who: Person): Promise<Person & { sessionId: string }> {
+	const res = await fetch(`${server.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ email: who.email, password: who.password }) });
+	const device = { ...who, cookie: res.headers.getSetCookie().find((c) => c.includes('session_token='))!.split(';')[0] };
+	const session = await call<{ session: { id: string } }>(server.url, device, 'GET', '/api/auth/get-session');
+	return { ...device, sessionId: session.body.session.id };
+}
+
+test('signing one device out from the account page ends that device’s live connections, not this one’s', async () => {
+	const ann = await signUpPerson(server.url);
+	const phone = await secondDevice(ann);
+	const live = await liveConnections(phone);
+	expect((await call(server.url, ann, 'DELETE', `/api/account/sessions/${phone.sessionId}`)).status).toBe(204);
+	expect(await live.socketClosed).toBe(4401);
+	expect(await live.streamEnded).toBe(true);
+	expect((await call(server.url, phone, 'GET', '/api/rooms')).status).toBe(401);
+	expect((await call(server.url, ann, 'GET', '/api/rooms')).status).toBe(200);
+});
+
+test('deleting the account ends the live connections of every device it was signed in on', async () => {
+	// The first account on this server is its administrator, who cannot delete theirs.
+	await signUpPerson(server.url, 'First Account');
+	const ann = await signUpPerson(server.url);
+	const phone = await secondDevice(ann);
+	const live = [await liveConnections(ann), await liveConnections(phone)];
+	expect((await call(server.url, ann, 'POST', '/api/auth/delete-user', {})).status).toBe(400);
+	expect((await call(server.url, ann, 'POST', '/api/auth/delete-user', { password: ann.password })).status).toBe(200);
+	for (const device of live) {
+		// Her rooms had no one else in them: they went with her (4404) if that came before the session's end (4401).
+		expect([4401, 4404]).toContain(await device.socketClosed);
+		expect(await device.streamEnded).toBe(true);
+	}
+	expect((await call(server.url, phone, 'GET', '/api/rooms')).status).toBe(401);
+});

@@ -21,6 +21,14 @@ describe('describeAuthFailure', () => {
 		expect(describeAuthFailure(401, null)).toEqual({ error: 'Wrong email or password.' });
 	});
 
+	it('says a wrong current password (change-password, delete-user) next to the password', () => {
+		expect(describeAuthFailure(400, { code: 'INVALID_PASSWORD', message: 'Invalid password' })).toEqual({ error: 'The current password is not right.', field: 'password' });
+	});
+
+	it('keeps the fields of the account forms', () => {
+		expect(describeAuthFailure(400, { error: 'Use at least 8 characters for your password', field: 'newPassword' })).toEqual({ error: 'Use at least 8 characters for your password', field: 'newPassword' });
+	});
+
 	it('explains rate limiting and server errors', () => {
 		expect(describeAuthFailure(429, null).error).toMatch(/Too many attempts/);
 		expect(describeAuthFailure(503, null).error).toMatch(/Try again/);

@@ -1,17 +1,18 @@
-/** Client side of sign-up, sign-in and sign-out: calls better-auth's HTTP API and turns failures into words. */
+/** Client side of sign-up, sign-in, sign-out and the account page: calls better-auth's HTTP API and turns failures into words. */
 import { m } from '#lib/paraglide/messages.js';
 
-export type AuthFailure = { error: string; field?: 'name' | 'email' | 'password' };
+export type AuthField = 'name' | 'email' | 'password' | 'newEmail' | 'currentPassword' | 'newPassword';
+export type AuthFailure = { error: string; field?: AuthField };
 export type AuthResult = { ok: true } | ({ ok: false } & AuthFailure);
 
 type ErrorBody = { error?: string; field?: string; code?: string; message?: string };
 
-const FIELDS = new Set(['name', 'email', 'password']);
+const FIELDS = new Set(['name', 'email', 'password', 'newEmail', 'currentPassword', 'newPassword']);
 
 /** Maps an error answer from /api/auth (Parley's `{error, field}` or better-auth's `{code, message}`) to what the form shows. */
 export function describeAuthFailure(status: number, body: ErrorBody | null): AuthFailure {
 	if (body?.error) {
-		return body.field && FIELDS.has(body.field) ? { error: body.error, field: body.field as AuthFailure['field'] } : { error: body.error };
+		return body.field && FIELDS.has(body.field) ? { error: body.error, field: body.field as AuthField } : { error: body.error };
 	}
 	switch (body?.code) {
 		case 'USER_ALREADY_EXISTS':
@@ -19,8 +20,12 @@ export function describeAuthFailure(status: number, body: ErrorBody | null): Aut
 			return { error: m.auth_email_used(), field: 'email' };
 		case 'INVALID_EMAIL_OR_PASSWORD':
 		case 'INVALID_EMAIL':
-		case 'INVALID_PASSWORD':
 			return { error: m.auth_wrong_password() };
+		// Only the account page sends a password without an email (change-password, delete-user).
+		case 'INVALID_PASSWORD':
+			return { error: m.account_password_wrong(), field: 'password' };
+		case 'LAST_ADMIN':
+			return { error: body.message || m.err_last_admin_deletes() };
 		case 'PASSWORD_TOO_SHORT':
 			return { error: m.auth_password_short(), field: 'password' };
 		case 'INVALID_TOKEN':
@@ -57,3 +62,10 @@ export const requestPasswordReset = (email: string) => post('request-password-re
 export const resetPassword = (token: string, newPassword: string) => post('reset-password', { token, newPassword });
 export const signIn = (input: { email: string; password: string }) => post('sign-in/email', input);
 export const signOut = () => post('sign-out', {});
+
+export const changeName = (name: string) => post('update-user', { name });
+/** Parley sends no confirmation mail: an address not yet used by another account changes at once (auth.ts). */
+export const changeEmail = (newEmail: string) => post('change-email', { newEmail });
+export const changePassword = (input: { currentPassword: string; newPassword: string; revokeOtherSessions: boolean }) => post('change-password', input);
+export const signOutOtherDevices = () => post('revoke-other-sessions', {});
+export const deleteAccount = (password: string) => post('delete-user', { password });

@@ -128,3 +128,25 @@ describe('safeHref', () => {
 			expect(safeHref(bad)).toBeUndefined();
 	});
 });
+
+describe('mentions', () => {
+	it('become mention nodes where the message lists them, also inside formatting, never in code', () => {
+		expect(parseMessage('hi <@u_1-a>, **<@u2>** `<@u2>`', ['u_1-a', 'u2'])).toEqual([
+			{
+				kind: 'paragraph',
+				children: [
+					{ kind: 'text', text: 'hi ' },
+					{ kind: 'mention', userId: 'u_1-a' },
+					{ kind: 'text', text: ', ' },
+					{ kind: 'strong', children: [{ kind: 'mention', userId: 'u2' }] },
+					{ kind: 'text', text: ' ' },
+					{ kind: 'code', text: '<@u2>' }
+				]
+			}
+		]);
+	});
+
+	it('stay text when the message does not list them', () => {
+		expect(parseMessage('hi <@u2>')).toEqual([{ kind: 'paragraph', children: [{ kind: 'text', text: 'hi <@u2>' }] }]);
+	});
+});

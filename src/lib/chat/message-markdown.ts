@@ -4,6 +4,7 @@ import { gfmAutolinkLiteralFromMarkdown } from 'mdast-util-gfm-autolink-literal'
 import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
 import { gfmAutolinkLiteral } from 'micromark-extension-gfm-autolink-literal';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { mentionPieces } from '../core/chat/mentions.ts';
 
 /**
  * A message's text as a small tree of the Markdown a chat allows: bold, italic, strike, inline code,
@@ -14,7 +15,9 @@ export type Inline =
 	| { kind: 'text'; text: string }
 	| { kind: 'strong' | 'emphasis' | 'strike'; children: Inline[] }
 	| { kind: 'code'; text: string }
-	| { kind: 'link'; href: string; children: Inline[] };
+	| { kind: 'link'; href: string; children: Inline[] }
+	/** A person the message mentions (mentions.ts): shown by their current name. */
+	| { kind: 'mention'; userId: string };
 
 export type Block =
 	| { kind: 'paragraph'; children: Inline[] }
@@ -42,10 +45,28 @@ const PARSE_OPTIONS = {
 	mdastExtensions: [gfmStrikethroughFromMarkdown(), gfmAutolinkLiteralFromMarkdown()]
 };
 
-export function parseMessage(text: string): Block[] {
-	if (tooIntricate(text)) return [{ kind: 'paragraph', children: [{ kind: 'text', text }] }];
+/** `mentions`: the people the message lists as mentioned; their tokens in its text become mention nodes (not in code). */
+export function parseMessage(text: string, mentions?: readonly string[]): Block[] {
+	if (tooIntricate(text)) return withMentions([{ kind: 'paragraph', children: [{ kind: 'text', text }] }], mentions);
 	const root = fromMarkdown(text, PARSE_OPTIONS);
-	return blocks(root.children, text, 0);
+	return withMentions(blocks(root.children, text, 0), mentions);
+}
+
+function withMentions(list: Block[], mentions: readonly string[] | undefined): Block[] {
+	if (!mentions?.length) return list;
+	const inline = (nodes: Inline[]): Inline[] =>
+		nodes.flatMap((node): Inline[] => {
+			if (node.kind === 'text') return mentionPieces(node.text, mentions).map((piece) => ('userId' in piece ? { kind: 'mention', userId: piece.userId } : { kind: 'text', text: piece.text }));
+			if (node.kind === 'strong' || node.kind === 'emphasis' || node.kind === 'strike' || node.kind === 'link') return [{ ...node, children: inline(node.children) }];
+			return [node];
+		});
+	const block = (b: Block): Block => {
+		if (b.kind === 'paragraph') return { kind: 'paragraph', children: inline(b.children) };
+		if (b.kind === 'quote') return { kind: 'quote', children: b.children.map(block) };
+		if (b.kind === 'list') return { ...b, items: b.items.map((item) => item.map(block)) };
+		return b;
+	};
+	return list.map(block);
 }
 
 /** The link a message may carry, or undefined: only web and mail links, never javascript:, data: or relative ones. */

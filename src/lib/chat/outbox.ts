@@ -8,7 +8,7 @@ export type OutboxFile = { blob: Blob; name: string; voice?: true; durationMs?: 
  * A message with files that is not in the room yet: it has its key (so its place in the
  * conversation) from when it was sent, and is written into the room once every file is stored.
  */
-export type OutboxEntry = { key: string; roomId: string; text: string; replyTo?: string; files: OutboxFile[] };
+export type OutboxEntry = { key: string; roomId: string; text: string; replyTo?: string; mentions?: string[]; files: OutboxFile[] };
 
 const STORE = 'entries';
 

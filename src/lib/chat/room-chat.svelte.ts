@@ -18,6 +18,8 @@ export type ChatMessage = {
 	editedAt?: number;
 	replyTo?: string;
 	files?: Attachment[];
+	/** The people the text mentions (see mentions.ts). */
+	mentions?: string[];
 	/** A message with files still on this device: how their upload goes (see RoomUploads). */
 	outgoing?: Outgoing;
 	/** Written here but not yet stored by the server. */
@@ -65,6 +67,8 @@ export class RoomChat {
 	readonly #folded = new Set<RoomConnection>();
 	readonly #refusals = new Map<RoomConnection, string>();
 	#lastTyping = 0;
+	/** The room's members, as the page knows them: only they can be mentioned (the server checks too). */
+	#members = new Set<string>();
 
 	constructor(documents: RoomDocuments, userId: string) {
 		this.#documents = documents;
@@ -213,6 +217,7 @@ export class RoomChat {
 			editedAt: value.editedAt,
 			replyTo: value.replyTo,
 			files: value.files,
+			mentions: value.mentions,
 			pending,
 			reactions
 		};
@@ -244,27 +249,33 @@ export class RoomChat {
 		if (!same(this.typing, typing)) this.typing = [...typing];
 	}
 
+	set members(ids: Iterable<string>) {
+		this.#members = new Set(ids);
+	}
+
 	get(key: string): ChatMessage | undefined {
 		return this.#message(key);
 	}
 
 	/** Whether the server's rules for the room document take this entry from me (see entryProblem). */
 	#allowed(root: string, key: string, value: unknown): boolean {
-		return entryProblem(root, key, value, { userId: this.#userId, now: Date.now(), notBefore: -Infinity }) === null;
+		const members = this.#members;
+		return entryProblem(root, key, value, { userId: this.#userId, now: Date.now(), notBefore: -Infinity, isMember: (id) => members.has(id) }) === null;
 	}
 
-	send(text: string, replyTo?: string): string | null {
+	send(text: string, replyTo?: string, mentions?: string[]): string | null {
 		const key = newMessageKey(this.#userId);
-		return this.write(key, text, { replyTo }) ? key : null;
+		return this.write(key, text, { replyTo, mentions }) ? key : null;
 	}
 
 	/**
 	 * Writes a message under a key made earlier (a message with files is written once its files
 	 * are stored, under the key it got when the person sent it, so it keeps its place).
 	 */
-	write(key: string, text: string, extra: { replyTo?: string; files?: Attachment[] } = {}): boolean {
+	write(key: string, text: string, extra: { replyTo?: string; files?: Attachment[]; mentions?: string[] } = {}): boolean {
 		const value: MessageValue = { text: text.trim(), createdAt: parseMessageKey(key)!.time };
 		if (extra.replyTo) value.replyTo = extra.replyTo;
+		if (extra.mentions?.length) value.mentions = extra.mentions;
 		if (extra.files?.length) value.files = extra.files;
 		if (!this.#allowed(MESSAGES, key, value)) return false;
 		this.#documents.forKey(key).doc.getMap<MessageValue>(MESSAGES).set(key, value);
@@ -272,13 +283,14 @@ export class RoomChat {
 		return true;
 	}
 
-	edit(key: string, text: string): boolean {
+	edit(key: string, text: string, mentions: string[] = []): boolean {
 		const map = this.#documents.holding(key)?.doc.getMap<MessageValue>(MESSAGES);
 		const current = map?.get(key);
 		if (!map || !current) return false;
-		const edited = { ...current, text: text.trim(), editedAt: Date.now() };
+		const { mentions: _before, ...rest } = current;
+		const edited: MessageValue = { ...rest, text: text.trim(), editedAt: Date.now(), ...(mentions.length ? { mentions } : {}) };
 		if (!this.#allowed(MESSAGES, key, edited)) return false;
-		if (edited.text !== current.text) map.set(key, edited);
+		if (edited.text !== current.text || (mentions.join() !== (current.mentions ?? []).join())) map.set(key, edited);
 		return true;
 	}
 

@@ -9,6 +9,7 @@ export type Outgoing = {
 	key: string;
 	text: string;
 	replyTo?: string;
+	mentions?: string[];
 	createdAt: number;
 	/** waiting: for the network (or its turn); failed: `error` says why, and `retry` whether trying again can help. */
 	status: 'waiting' | 'uploading' | 'failed';
@@ -23,7 +24,7 @@ export type Outgoing = {
 export type FileToSend = { file: Blob & { name?: string }; name?: string; voice?: true; durationMs?: number };
 
 /** Where a stored file ends up: written into the room under the message's key. */
-export type MessageWriter = (key: string, text: string, extra: { replyTo?: string; files: NonNullable<OutboxFile['stored']>[] }) => boolean;
+export type MessageWriter = (key: string, text: string, extra: { replyTo?: string; mentions?: string[]; files: NonNullable<OutboxFile['stored']>[] }) => boolean;
 
 type UploadAnswer = { ok: true; record: Parameters<typeof attachmentOf>[0] } | { ok: false; status: number; error: string; retryAfter?: number };
 
@@ -70,7 +71,7 @@ export class RoomUploads {
 	}
 
 	/** Sends a message with files (and a caption): it takes its place now, and is written once they are stored. */
-	async send(text: string, files: FileToSend[], replyTo?: string): Promise<void> {
+	async send(text: string, files: FileToSend[], replyTo?: string, mentions?: string[]): Promise<void> {
 		for (let i = 0; i < files.length; i += MAX_FILES_PER_MESSAGE) {
 			const entry: OutboxEntry = {
 				key: newMessageKey(this.#userId),
@@ -85,6 +86,7 @@ export class RoomUploads {
 				}))
 			};
 			if (replyTo && i === 0) entry.replyTo = replyTo;
+			if (mentions?.length && i === 0) entry.mentions = mentions;
 			await this.#outbox.put(entry);
 			this.#track(entry);
 		}
@@ -119,6 +121,7 @@ export class RoomUploads {
 			key: entry.key,
 			text: entry.text,
 			replyTo: entry.replyTo,
+			mentions: entry.mentions,
 			createdAt: parseMessageKey(entry.key)!.time,
 			status: 'waiting',
 			progress: 0,
@@ -195,7 +198,7 @@ export class RoomUploads {
 			await this.#outbox.put(entry);
 		}
 		this.#failures = 0;
-		const written = this.#write(entry.key, entry.text, { replyTo: entry.replyTo, files: entry.files.map((file) => file.stored!) });
+		const written = this.#write(entry.key, entry.text, { replyTo: entry.replyTo, mentions: entry.mentions, files: entry.files.map((file) => file.stored!) });
 		if (!written) {
 			this.#update(entry.key, { status: 'failed', error: m.upload_not_written(), retry: false });
 			return 'failed';

@@ -21,7 +21,7 @@ export const unsubscribeBody = z.object({ endpoint: z.string({ error: 'endpoint 
 export type PushPayload = (
 	| { type: 'ring'; roomId: string; roomName: string; callerId: string; callerName: string; at: number }
 	| { type: 'ring-end'; roomId: string }
-	| { type: 'message'; roomId: string; roomName: string; authorName: string; text: string; count: number }
+	| { type: 'message'; roomId: string; roomName: string; authorName: string; text: string; count: number; /** The message mentions the person. */ mention?: true }
 ) & { /** The language the person chose in Settings; without it, the browser's. */ locale?: string };
 
 export const callTag = (roomId: string) => `call:${roomId}`;

@@ -25,6 +25,11 @@ export const blockBody = z.object({ userId });
 /** `DELETE /api/rooms/<id>/members/<userId>?ban=1` removes and bans. */
 export const banFlag = z.enum(['0', '1'], { error: 'ban must be 0 or 1' }).optional();
 export const changeRoleBody = z.object({ role });
+/** What a member hears of a room by push: every message, only mentions of them, or nothing. */
+export const NOTIFY_LEVELS = ['all', 'mentions', 'none'] as const;
+export const notifyLevel = z.enum(NOTIFY_LEVELS, { error: `level must be one of ${NOTIFY_LEVELS.join(', ')}` });
+export type NotifyLevel = z.infer<typeof notifyLevel>;
+export const notificationsBody = z.object({ level: notifyLevel });
 export const createInviteBody = z.object({
 	expiresInHours: z
 		.number({ error: 'expiresInHours must be a number of hours' })

@@ -1,7 +1,7 @@
 import type { HistoryMode } from '../core/chat/period.ts';
-import type { Role } from './schemas.ts';
+import type { NotifyLevel, Role } from './schemas.ts';
 
-export type { Role } from './schemas.ts';
+export type { NotifyLevel, Role } from './schemas.ts';
 
 /** A room in "my rooms". */
 export type RoomSummary = {
@@ -14,6 +14,8 @@ export type RoomSummary = {
 	lastActivityAt: number;
 	/** Messages by others since I last read the room. */
 	unread: number;
+	/** Of those, the ones that mention me. */
+	mentions: number;
 };
 
 export type Member = { userId: string; name: string; role: Role; joinedAt: number };
@@ -40,6 +42,8 @@ export type RoomDetail = {
 	/** Whether its messages live in its main document or in one per month (period.ts). */
 	history: HistoryMode;
 	myRole: Role;
+	/** What I hear of the room by push. */
+	myNotifications: NotifyLevel;
 	memberLimit: number;
 	members: Member[];
 	/** Invited, not yet accepted. */

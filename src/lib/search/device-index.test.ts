@@ -25,4 +25,10 @@ describe('DeviceSearchIndex', () => {
 		expect(index.size).toBe(1);
 		expect(index.search(queryTerms('twice'), 10)).toHaveLength(1);
 	});
+
+	it('shows mentions in snippets by the names the device knows', () => {
+		const index = new DeviceSearchIndex();
+		index.addRoom('a', [at('ann', 1000, 'lunch <@u-bo> and <@u-gone>?')]);
+		expect(index.search(queryTerms('lunch'), 10, undefined, (id) => (id === 'u-bo' ? 'Bo' : undefined)).map((hit) => hit.snippet)).toEqual(['lunch @Bo and @…?']);
+	});
 });

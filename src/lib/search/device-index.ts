@@ -1,4 +1,5 @@
 import { parseMessageKey } from '../core/chat/message-key.ts';
+import { tokensAsNames } from '../core/chat/mentions.ts';
 import { searchableText, snippetOf } from '../core/search/search-text.ts';
 
 /** A message as the device search keeps it. */
@@ -32,8 +33,8 @@ export class DeviceSearchIndex {
 		this.#sorted = false;
 	}
 
-	/** The newest `limit` messages with every term, from the rooms `inRoom` accepts. */
-	search(terms: readonly string[], limit: number, inRoom: (roomId: string) => boolean = () => true): DeviceMatch[] {
+	/** The newest `limit` messages with every term, from the rooms `inRoom` accepts; mentions in snippets by `nameOf`. */
+	search(terms: readonly string[], limit: number, inRoom: (roomId: string) => boolean = () => true, nameOf: (userId: string) => string | undefined = () => undefined): DeviceMatch[] {
 		if (!terms.length) return [];
 		if (!this.#sorted) {
 			this.#entries.sort((a, b) => b.createdAt - a.createdAt || (a.key < b.key ? 1 : -1));
@@ -44,7 +45,7 @@ export class DeviceSearchIndex {
 		const needles = terms.map((term) => ` ${term}`);
 		for (const entry of this.#entries) {
 			if (!needles.every((needle) => entry.searchable.includes(needle)) || !inRoom(entry.roomId)) continue;
-			found.push({ roomId: entry.roomId, key: entry.key, authorId: entry.authorId, createdAt: entry.createdAt, snippet: snippetOf(entry.text, terms) });
+			found.push({ roomId: entry.roomId, key: entry.key, authorId: entry.authorId, createdAt: entry.createdAt, snippet: snippetOf(tokensAsNames(entry.text, nameOf), terms) });
 			if (found.length >= limit) break;
 		}
 		return found;

@@ -73,7 +73,12 @@ export class MessageSearchState {
 		const names = readNames();
 		const memberOf = names.memberOf;
 		return index
-			.search(terms, DEVICE_LIMIT, (roomId) => !memberOf || memberOf.includes(roomId))
+			.search(
+				terms,
+				DEVICE_LIMIT,
+				(roomId) => !memberOf || memberOf.includes(roomId),
+				(userId) => names.people[userId]
+			)
 			.map((found) => ({ ...found, roomName: names.rooms[found.roomId] ?? '', authorName: names.people[found.authorId] ?? '' }));
 	}
 

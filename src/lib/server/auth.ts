@@ -19,6 +19,15 @@ export type AuthOptions = {
 	signups: Signups;
 	/** Sends reset-password mails; without it, reset links come from an administrator. */
 	mailer?: Mailer;
+	/** What Parley does around an account's own changes: its rooms and files before it is deleted, its rooms told of a new name. */
+	account?: AccountHooks;
+};
+
+/** Parley's side of an account deleting itself (account-deletion.ts) or changing its name. */
+export type AccountHooks = {
+	/** Runs before better-auth deletes the user row; a thrown APIError refuses the deletion. */
+	beforeDelete(userId: string): Promise<void>;
+	renamed(userId: string): void;
 };
 
 /** Where reset-password links lead (the page takes the token from the address). */
@@ -27,7 +36,7 @@ export const RESET_PATH = '/reset-password';
 /** Header set by Parley's HTTP server (overwriting anything the client sent) to the client's address. */
 export const CLIENT_ADDRESS_HEADER = 'x-parley-client-address';
 
-export function createAuth({ db, secret, config, log, signups, mailer }: AuthOptions) {
+export function createAuth({ db, secret, config, log, signups, mailer, account }: AuthOptions) {
 	return betterAuth({
 		appName: 'Parley',
 		// Same connection as the rest of Parley, without better-auth's own transactions: they stay
@@ -53,7 +62,14 @@ export function createAuth({ db, secret, config, log, signups, mailer }: AuthOpt
 		},
 		// The person's language (migrations/0007): set in Settings through /api/settings/locale, never at sign-up.
 		// isAdmin and disabledAt (migrations/0009_admin) are set by Parley only.
-		user: { additionalFields: { locale: { type: 'string', required: false, input: false } } },
+		user: {
+			additionalFields: { locale: { type: 'string', required: false, input: false } },
+			// Parley sends no verification mails: an address that was never verified (all of them) changes at once.
+			changeEmail: { enabled: true, updateEmailWithoutVerification: true },
+			// The password is required (auth-requests.ts). The rooms and files are settled first, here and not in
+			// databaseHooks.user.delete: better-auth deletes the sessions and the password before that hook runs.
+			deleteUser: { enabled: true, beforeDelete: async (user) => account?.beforeDelete(user.id) }
+		},
 		session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
 		// Whatever endpoint writes a user (sign-up, update-user, server calls), its name follows the same rules.
 		databaseHooks: {
@@ -67,7 +83,13 @@ export function createAuth({ db, secret, config, log, signups, mailer }: AuthOpt
 					},
 					after: async (user, ctx) => signups.created(user.id, ctx?.headers?.get(SIGNUP_TOKEN_HEADER) ?? undefined)
 				},
-				update: { before: async (user) => (user.name === undefined ? { data: user } : { data: { ...user, name: checkedName(user.name) } }) }
+				update: {
+					before: async (user) => (user.name === undefined ? { data: user } : { data: { ...user, name: checkedName(user.name) } }),
+					// The person's rooms show the new name at once.
+					after: async (user, ctx) => {
+						if (ctx?.path === '/update-user') account?.renamed(user.id);
+					}
+				}
 			},
 			// A disabled account gets no session, whichever way it signs in.
 			session: {
@@ -85,7 +107,10 @@ export function createAuth({ db, secret, config, log, signups, mailer }: AuthOpt
 			max: 300,
 			customRules: {
 				'/sign-in/email': { window: 60, max: config.signInRateLimit },
-				'/sign-up/email': { window: 60, max: Math.max(config.signInRateLimit, 10) }
+				'/sign-up/email': { window: 60, max: Math.max(config.signInRateLimit, 10) },
+				// These take the current password: guessing it there is held to the sign-in limit too.
+				'/change-password': { window: 60, max: config.signInRateLimit },
+				'/delete-user': { window: 60, max: config.signInRateLimit }
 			}
 		},
 		advanced: {

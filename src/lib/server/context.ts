@@ -4,6 +4,7 @@ import type { Admin } from './admin.ts';
 import type { Auth } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Files } from './files/files.ts';
+import type { AccountSessions } from './account-sessions.ts';
 import type { RoomEvents } from './events.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import type { Logger } from './log.ts';
@@ -23,6 +24,8 @@ export type AppContext = {
 	log: Logger;
 	version: string;
 	events: RoomEvents;
+	/** The person's signed-in devices, for the account page. */
+	accountSessions: AccountSessions;
 	/** Ends WebSockets and event streams whose sign-in session ended. */
 	liveSessions: LiveSessions;
 	rooms: Rooms;

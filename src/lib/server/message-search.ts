@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ftsQuery, queryTerms, snippetOf } from '../core/search/search-text.ts';
+import { tokensAsNames } from '../core/chat/mentions.ts';
 import type { SearchHit } from '../search/schemas.ts';
 import { ApiFailure } from './api-failure.ts';
 import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
@@ -46,6 +47,21 @@ export class MessageSearch {
 				 limit ?`
 			)
 			.all(userId, ftsQuery(terms), this.#limits.resultLimit) as (Omit<SearchHit, 'snippet'> & { text: string })[];
-		return rows.map(({ text, ...hit }) => ({ ...hit, snippet: snippetOf(text, terms) }));
+		// Mentions read as the names of the room's members now (only members can be mentioned: no one else's name shows).
+		const memberNames = this.#db.prepare('select m.userId, u.name from room_member m join user u on u.id = m.userId where m.roomId = ?');
+		const rooms = new Map<string, Map<string, string>>();
+		const namesIn = (roomId: string) => {
+			let names = rooms.get(roomId);
+			if (!names) {
+				names = new Map((memberNames.all(roomId) as { userId: string; name: string }[]).map((r) => [r.userId, r.name]));
+				rooms.set(roomId, names);
+			}
+			return names;
+		};
+		return rows.map(({ text, ...hit }) => {
+			const named = text.includes('<@') ? tokensAsNames(text, (id) => namesIn(hit.roomId).get(id)) : text;
+			// No name means a deleted account (account-deletion.ts): its messages, and a direct room with it, stay.
+			return { ...hit, authorName: hit.authorName || m.deleted_user(), roomName: hit.roomName || m.deleted_user(), snippet: snippetOf(named, terms) };
+		});
 	}
 }

@@ -268,8 +268,43 @@ describe('message notifications', () => {
 		await push.subscribe('bob', { ...bob.body, messages: true });
 		await push.subscribe('cid', { ...browserSubscription('cid').body, messages: false });
 		await push.subscribe('dee', { ...browserSubscription('dee').body, messages: true });
-		expect(await push.messages(room, { authorId: 'ann', text: 'lunch?' }, 2, new Set(['dee']))).toBe(1);
+		const added = [
+			{ authorId: 'ann', text: 'hi' },
+			{ authorId: 'ann', text: 'lunch?' }
+		];
+		expect(await push.messages(room, added, new Set(['dee']))).toBe(1);
 		expect(received.map((r) => r.path)).toEqual(['/push/bob']);
 		expect(bob.decrypt(received[0])).toEqual({ type: 'message', roomId: room, roomName: 'Team', authorName: 'Ann', text: 'lunch?', count: 2 });
+	});
+
+	it('tell of a mention even where message notifications are off, by name, unless the room is set to nothing', async () => {
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid', 'dee'] }).id;
+		const bob = browserSubscription('bob');
+		const cid = browserSubscription('cid');
+		await push.subscribe('bob', { ...bob.body, messages: true });
+		await push.subscribe('cid', { ...cid.body, messages: false });
+		await push.subscribe('dee', { ...browserSubscription('dee').body, messages: true });
+		rooms.setNotifications('dee', room, 'none');
+		const added = [{ authorId: 'ann', text: 'ask <@cid> and <@dee>', mentions: ['cid', 'dee'] }];
+		expect(await push.messages(room, added, new Set())).toBe(2);
+		expect(received.map((r) => r.path).sort()).toEqual(['/push/bob', '/push/cid']);
+		const toCid = received.find((r) => r.path === '/push/cid')!;
+		expect(cid.decrypt(toCid)).toEqual({ type: 'message', roomId: room, roomName: 'Team', authorName: 'Ann', text: 'ask @Cid and @Dee', count: 1, mention: true });
+		const toBob = received.find((r) => r.path === '/push/bob')!;
+		expect(bob.decrypt(toBob)).toMatchObject({ text: 'ask @Cid and @Dee', count: 1 });
+		expect(bob.decrypt(toBob)).not.toHaveProperty('mention');
+	});
+
+	it('follow each member’s level for the room: "mentions" hears only mentions of them', async () => {
+		const room = createRoomWithMembers(rooms, 'ann', { name: 'Team', memberIds: ['bob', 'cid'] }).id;
+		const bob = browserSubscription('bob');
+		await push.subscribe('bob', { ...bob.body, messages: true });
+		rooms.setNotifications('bob', room, 'mentions');
+		expect(await push.messages(room, [{ authorId: 'ann', text: 'lunch?' }], new Set())).toBe(0);
+		expect(await push.messages(room, [{ authorId: 'cid', text: 'and <@ann>?', mentions: ['ann'] }], new Set())).toBe(0);
+		expect(await push.messages(room, [{ authorId: 'ann', text: '<@bob> lunch?', mentions: ['bob'] }, { authorId: 'ann', text: 'later' }], new Set())).toBe(1);
+		expect(bob.decrypt(received[0])).toMatchObject({ text: '@Bob lunch?', mention: true });
+		// Nobody is told of their own mention of themselves.
+		expect(await push.messages(room, [{ authorId: 'bob', text: 'me, <@bob>', mentions: ['bob'] }], new Set())).toBe(0);
 	});
 });

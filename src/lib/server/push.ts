@@ -12,6 +12,7 @@ import { PublicAgent } from './public-agent.ts';
 import { secondsUntilAllowed, SlidingWindowLimiter } from './rate-limit.ts';
 import type { Rooms } from './rooms.ts';
 import { m } from '../paraglide/messages.js';
+import { mentionsAsNames } from '../core/chat/mentions.ts';
 
 export type Vapid = { subject: string; publicKey: string; privateKey: string };
 
@@ -233,18 +234,48 @@ export class Push {
 		void this.endRing(roomId, [userId]);
 	}
 
-	/** New messages, for members who asked for message notifications and do not have the room open. */
-	async messages(roomId: string, latest: { authorId: string; text: string }, count: number, present: Set<string>): Promise<number> {
-		const members = this.#rooms.memberIds(roomId).filter((id) => id !== latest.authorId && !present.has(id));
-		const rows = this.#subscriptionsOf(members).filter((r) => r.messages === 1);
+	/**
+	 * New messages (`added`, oldest first) for the members who do not have the room open, as each one's level for the room
+	 * says (rooms.ts): "all" hears the latest on the devices that asked for message notifications; a mention of a person
+	 * reaches all of their devices unless their level is "none" (mentioning someone is asking for their attention).
+	 */
+	async messages(roomId: string, added: NewMessage[], present: Set<string>): Promise<number> {
+		const latest = added.at(-1);
+		if (!latest) return 0;
+		const levels = this.#rooms.notificationLevels(roomId);
+		const away = [...levels.keys()].filter((id) => !present.has(id) && levels.get(id) !== 'none');
+		const rows = this.#subscriptionsOf(away);
 		if (!rows.length) return 0;
 		const detail = this.#rooms.get(latest.authorId, roomId);
-		const authorName = detail.members.find((m) => m.userId === latest.authorId)?.name ?? m.someone();
-		const roomName = detail.kind === 'direct' ? authorName : detail.name;
-		const payload: PushPayload = { type: 'message', roomId, roomName, authorName, text: latest.text.slice(0, 200), count };
-		return this.#send(rows, payload, { ttl: MESSAGE_TTL_SECONDS, urgency: 'normal' });
+		const names = new Map(detail.members.map((member) => [member.userId, member.name]));
+		const nameOf = (id: string) => names.get(id) ?? m.someone();
+		const payloadOf = (message: NewMessage, count: number, mention: boolean): PushPayload => {
+			const authorName = nameOf(message.authorId);
+			const text = mentionsAsNames(message.text, message.mentions, nameOf).slice(0, 200);
+			return { type: 'message', roomId, roomName: detail.kind === 'direct' ? authorName : detail.name, authorName, text, count, ...(mention ? { mention: true } : {}) };
+		};
+		const byPayload = new Map<PushPayload, Row[]>();
+		const payloads = new Map<string, PushPayload>();
+		for (const row of rows) {
+			const mentioned = added.findLast((message) => message.authorId !== row.userId && message.mentions?.includes(row.userId));
+			let payload: PushPayload | undefined;
+			if (mentioned) {
+				const key = `mention:${row.userId}`;
+				payload = payloads.get(key) ?? payloadOf(mentioned, 1, true);
+				payloads.set(key, payload);
+			} else if (row.messages === 1 && levels.get(row.userId) === 'all' && latest.authorId !== row.userId) {
+				payload = payloads.get('latest') ?? payloadOf(latest, added.length, false);
+				payloads.set('latest', payload);
+			}
+			if (payload) byPayload.set(payload, [...(byPayload.get(payload) ?? []), row]);
+		}
+		const sent = await Promise.all([...byPayload].map(([payload, to]) => this.#send(to, payload, { ttl: MESSAGE_TTL_SECONDS, urgency: 'normal' })));
+		return sent.reduce((a, b) => a + b, 0);
 	}
 }
+
+/** A message the room just got, as push tells of it. */
+export type NewMessage = { authorId: string; text: string; mentions?: string[] };
 
 type Limit = [limiter: SlidingWindowLimiter, key: string, message: (seconds: number) => string];
 

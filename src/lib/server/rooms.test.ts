@@ -6,6 +6,7 @@ import { migrate, readMigrations } from './db.ts';
 import { RoomEvents, type RoomChange } from './events.ts';
 import { Rooms } from './rooms.ts';
 import { addAcceptedMember, createRoomWithMembers } from './rooms-fixture.ts';
+import { SyncStore } from '../../../sync/store.ts';
 
 const MIGRATIONS = readMigrations(join(import.meta.dirname, '../../../migrations'));
 const ORIGIN = 'https://parley.test';
@@ -72,6 +73,40 @@ describe('unread', () => {
 		expect(unread()).toBe(1);
 		rooms.markRead('member', team);
 		expect(unread()).toBe(0);
+	});
+});
+
+describe('mentions', () => {
+	it('count apart the unread messages that mention the person, as the index keeps them (edits and deletions too)', () => {
+		setup();
+		const team = group();
+		const store = new SyncStore(db);
+		const message = (authorId: string, at: number, mentions: string[]) => ({ key: `${authorId}:${at}`, authorId, createdAt: at, text: 'hi', mentions });
+		const counts = (who: string) => {
+			const room = rooms.listForUser(who).find((r) => r.id === team)!;
+			return [room.unread, room.mentions];
+		};
+		clock += HOUR;
+		store.indexMessages(team, [message('owner', clock - 3, ['member']), message('admin', clock - 2, []), message('member', clock - 1, ['member', 'other'])], []);
+		expect(counts('member')).toEqual([2, 1]);
+		expect(counts('other')).toEqual([3, 1]);
+		// An edit that takes the mention away, and one that adds it.
+		store.indexMessages(team, [], [], [message('owner', clock - 3, []), message('admin', clock - 2, ['member'])]);
+		expect(counts('member')).toEqual([2, 1]);
+		store.indexMessages(team, [], [`admin:${clock - 2}`]);
+		expect(counts('member')).toEqual([1, 0]);
+		rooms.markRead('other', team);
+		expect(counts('other')).toEqual([0, 0]);
+	});
+
+	it('notification levels are kept per member, "all" until changed', () => {
+		const team = group();
+		expect(rooms.get('member', team).myNotifications).toBe('all');
+		rooms.setNotifications('member', team, 'mentions');
+		expect(rooms.get('member', team).myNotifications).toBe('mentions');
+		expect(rooms.get('other', team).myNotifications).toBe('all');
+		expect(rooms.notificationLevels(team).get('member')).toBe('mentions');
+		expect(failure(() => rooms.setNotifications('outsider', team, 'none')).status).toBe(404);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '#lib/rooms/schemas.ts';
+import type { NotifyLevel, Role } from '#lib/rooms/schemas.ts';
 import type { BannedPerson, Invitation, Member, PendingMember, RoomDetail, RoomSummary } from '#lib/rooms/types.ts';
 import { ApiFailure, forbidden } from './api-failure.ts';
 import { transaction } from './db.ts';
@@ -57,6 +57,18 @@ export class Rooms extends RoomAccess {
 		return (this.db.prepare('select max(lastReadAt, joinedAt) as readTo from room_member where roomId = ? and userId = ?').get(roomId, userId) as { readTo: number }).readTo;
 	}
 
+	/** Sets what the person hears of the room by push (see push.ts). */
+	setNotifications(userId: string, roomId: string, level: NotifyLevel): void {
+		this.requireMember(roomId, userId);
+		this.db.prepare('update room_member set notify = ? where roomId = ? and userId = ?').run(level, roomId, userId);
+	}
+
+	/** What each member of the room hears of it by push. */
+	notificationLevels(roomId: string): Map<string, NotifyLevel> {
+		const rows = this.db.prepare('select userId, notify from room_member where roomId = ?').all(roomId) as { userId: string; notify: NotifyLevel }[];
+		return new Map(rows.map((r) => [r.userId, r.notify]));
+	}
+
 	/** The months of a room that have a document (period.ts), newest first: where scrolling back can go. */
 	periods(userId: string, roomId: string): string[] {
 		this.requireMember(roomId, userId);
@@ -76,10 +88,12 @@ export class Rooms extends RoomAccess {
 	}
 
 	listForUser(userId: string): RoomSummary[] {
-		return this.db
+		const rooms = this.db
 			.prepare(
 				`select r.id, r.kind, r.lastActivityAt, m.role,
 					(select count(*) from chat_message c where c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt) and c.authorId != m.userId) as unread,
+					(select count(*) from chat_mention c where c.userId = m.userId and c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt)
+						and substr(c.key, 1, length(m.userId) + 1) != m.userId || ':') as mentions,
 					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as name,
 					(select count(*) from room_member c where c.roomId = r.id) as memberCount
 				 from room_member m join room r on r.id = m.roomId
@@ -87,6 +101,35 @@ export class Rooms extends RoomAccess {
 				 order by r.lastActivityAt desc, r.id`
 			)
 			.all(userId) as RoomSummary[];
+		return rooms.map((room) => (room.kind === 'direct' && !room.name ? { ...room, name: m.deleted_user() } : room));
+	}
+
+	/** A person changed their name: the pages of their rooms show the new one. */
+	renamedPerson(userId: string): void {
+		const rooms = this.db.prepare('select roomId from room_member where userId = ?').all(userId) as { roomId: string }[];
+		for (const { roomId } of rooms) this.events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
+	}
+
+	/**
+	 * Authors of the room's messages whose accounts were deleted (account-deletion.ts): their
+	 * messages stay, shown as by "Deleted user" rather than a former member. A message's key starts
+	 * with its author's id (message-key.ts), so the room's authors are found by skipping from one to
+	 * the next along the message index's primary key: one lookup per author, however long the
+	 * history (a scan of every message would cost a room of a million messages a second per page).
+	 */
+	deletedAuthors(userId: string, roomId: string): string[] {
+		this.requireMember(roomId, userId);
+		const next = this.db.prepare('select key from chat_message where roomId = ? and key > ? order by key limit 1');
+		const exists = this.db.prepare('select 1 from user where id = ?');
+		const deleted: string[] = [];
+		for (let after = ''; ; ) {
+			const row = next.get(roomId, after) as { key: string } | undefined;
+			if (!row) return deleted;
+			const authorId = row.key.slice(0, row.key.indexOf(':'));
+			if (!exists.get(authorId)) deleted.push(authorId);
+			// ';' comes right after ':', so this skips every other message by the same author.
+			after = `${authorId};`;
+		}
 	}
 
 	create(userId: string, input: { name: string; memberIds?: string[] }): RoomDetail {
@@ -168,13 +211,15 @@ export class Rooms extends RoomAccess {
 				: (this.db
 						.prepare('select b.userId, u.name, b.createdAt as bannedAt from room_ban b join user u on u.id = b.userId where b.roomId = ?')
 						.all(roomId) as BannedPerson[]);
-		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? room.name) : room.name;
+		// A direct room's other person is its name; a deleted account leaves the room to the one who stays.
+		const name = room.kind === 'direct' ? (this.#directPeerName(roomId, userId) ?? (room.name || m.deleted_user())) : room.name;
 		// Names in the order of the reader's language (SQLite's NOCASE knows only ASCII); members stay grouped by role.
 		const compare = nameCollator(getLocale());
 		const rank = { owner: 0, admin: 1, member: 2 };
 		members.sort((a, b) => rank[a.role] - rank[b.role] || compare(a.name, b.name));
 		for (const people of [invited, bans]) people.sort((a, b) => compare(a.name, b.name));
-		return { ...room, name, myRole: role, memberLimit: this.memberLimit, members, invited, bans };
+		const { notify } = this.db.prepare('select notify from room_member where roomId = ? and userId = ?').get(roomId, userId) as { notify: NotifyLevel };
+		return { ...room, name, myRole: role, myNotifications: notify, memberLimit: this.memberLimit, members, invited, bans };
 	}
 
 	#directPeerName(roomId: string, userId: string): string | undefined {

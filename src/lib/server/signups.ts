@@ -96,6 +96,11 @@ export class Signups {
 		return !!row && row.isAdmin === 1 && row.disabledAt === null;
 	}
 
+	/** Whether the person is the instance's only administrator (who therefore cannot delete their account). */
+	isLastAdmin(userId: string): boolean {
+		return this.isAdmin(userId) && !this.#db.prepare('select 1 from user where isAdmin = 1 and disabledAt is null and id != ? limit 1').get(userId);
+	}
+
 	isDisabled(userId: string): boolean {
 		const row = this.#db.prepare('select disabledAt from user where id = ?').get(userId) as { disabledAt: number | null } | undefined;
 		return row?.disabledAt != null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MENTIONS } from './mentions.ts';
 
 /**
  * The room document (one Y.Doc per room): two top-level maps whose values are plain JSON,
@@ -43,7 +44,13 @@ export const messageValue = z
 		createdAt: z.number().int(),
 		editedAt: z.number().int().optional(),
 		replyTo: z.string().max(200).optional(),
-		files: z.array(attachment).min(1).max(MAX_FILES_PER_MESSAGE, `a message can have at most ${MAX_FILES_PER_MESSAGE} files`).optional()
+		files: z.array(attachment).min(1).max(MAX_FILES_PER_MESSAGE, `a message can have at most ${MAX_FILES_PER_MESSAGE} files`).optional(),
+		/** The people the text mentions (`<@id>` in it, see mentions.ts). */
+		mentions: z
+			.array(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a mention must be a user id'))
+			.min(1)
+			.max(MAX_MENTIONS, `a message can mention at most ${MAX_MENTIONS} people`)
+			.optional()
 	})
 	.refine((value) => value.text.length > 0 || value.files !== undefined, { message: 'a message needs text or a file', path: ['text'] });
 export type MessageValue = z.infer<typeof messageValue>;

@@ -21,8 +21,20 @@ function clientOf(clientID?: number) {
 /** Files the server has for this room, by id. */
 let files: Map<string, StoredFile>;
 
+/** Who is a member of the room (only they can be mentioned). */
+const MEMBERS = new Set(['alice', 'bob', 'carol']);
+
 function check(update: Uint8Array, userId: string, canModerate = false): Verdict {
-	return validateUpdate(update, { userId, canModerate, now: NOW, notBefore: 0, doc: viewOf(server), clientOwner: (c) => owners.get(c), fileRecord: (id) => files.get(id) });
+	return validateUpdate(update, {
+		userId,
+		canModerate,
+		now: NOW,
+		notBefore: 0,
+		doc: viewOf(server),
+		clientOwner: (c) => owners.get(c),
+		fileRecord: (id) => files.get(id),
+		isMember: (id) => MEMBERS.has(id)
+	});
 }
 
 /** Applies an accepted update to the server, binding its clients to the sender. */
@@ -48,6 +60,54 @@ beforeEach(() => {
 	alicesKey = newMessageKey('alice', NOW - 60_000);
 	alice.messages.set(alicesKey, message(alicesKey));
 	accept(alice.diff(), 'alice');
+});
+
+describe('mentions', () => {
+	const send = (text: string, mentions: unknown) => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key, text, { mentions }));
+		return check(bob.diff(), 'bob');
+	};
+
+	it('are accepted for members of the room whose token is in the text', () => {
+		expect(send('hi <@alice> and <@carol>', ['alice', 'carol'])).toMatchObject({ ok: true });
+	});
+
+	it('of someone who is not a member are refused, whatever the text says', () => {
+		expect(send('hi <@mallory>', ['mallory'])).toEqual({ ok: false, reason: 'a message can only mention members of the room' });
+	});
+
+	it('not in the text are refused: a mention cannot be hidden', () => {
+		expect(send('hi everyone', ['alice'])).toEqual({ ok: false, reason: 'the text does not mention alice, which mentions lists' });
+		expect(send('hi @alice', ['alice'])).toMatchObject({ ok: false });
+	});
+
+	it('are bounded, listed once each, and must be user ids', () => {
+		expect(send('<@alice> <@alice>', ['alice', 'alice'])).toEqual({ ok: false, reason: 'mentions must name each person once' });
+		expect(send('hi', [])).toMatchObject({ ok: false });
+		expect(send('<@a b>', ['a b'])).toMatchObject({ ok: false, reason: expect.stringContaining('a mention must be a user id') });
+		const many = Array.from({ length: 21 }, (_, i) => `p${i}`);
+		expect(send(many.map((id) => `<@${id}>`).join(' '), many)).toMatchObject({ ok: false, reason: expect.stringContaining('at most 20 people') });
+	});
+
+	it('are refused when the server cannot tell who is a member', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key, 'hi <@alice>', { mentions: ['alice'] }));
+		const verdict = validateUpdate(bob.diff(), { userId: 'bob', canModerate: false, now: NOW, notBefore: 0, doc: viewOf(server), clientOwner: (c) => owners.get(c) });
+		expect(verdict).toEqual({ ok: false, reason: 'a message can only mention members of the room' });
+	});
+
+	it('are checked again when a message is edited', () => {
+		const bob = clientOf(2);
+		const key = newMessageKey('bob', NOW);
+		bob.messages.set(key, message(key, 'hi <@alice>', { mentions: ['alice'] }));
+		accept(bob.diff(), 'bob');
+		const edit = clientOf(3);
+		edit.messages.set(key, message(key, 'hi <@mallory>', { mentions: ['mallory'], editedAt: NOW }));
+		expect(check(edit.diff(), 'bob')).toEqual({ ok: false, reason: 'a message can only mention members of the room' });
+	});
 });
 
 describe('new messages', () => {

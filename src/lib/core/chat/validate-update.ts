@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { parseMessageKey, parseReactionKey } from './message-key.ts';
+import { mentionsProblem } from './mentions.ts';
 import { periodOfEntry, type Period } from './period.ts';
 import { MAX_CLOCK_SKEW_MS, MAX_EMOJI_LENGTH, MAX_UPDATE_BYTES, MESSAGES, messageValue, REACTIONS, reactionValue, ROOTS, type Attachment } from './schema.ts';
 
@@ -32,6 +33,8 @@ export type UpdateContext = {
 	 * room has no such file (a file of another room reads as missing). Without it, files are refused.
 	 */
 	fileRecord?(id: string): StoredFile | undefined;
+	/** Whether a person is a member of the room now: only members can be mentioned. Without it, mentions are refused. */
+	isMember?(userId: string): boolean;
 	/**
 	 * Which entries this document holds (see period.ts): any when undefined (a room whose history is
 	 * one document), only those of one period for a period's document, none (null) for the main
@@ -185,7 +188,7 @@ function checkNewItem(item: Y.Item, place: { root: string; key: string }, ctx: U
 }
 
 /** Who is writing, and when: what the rules for one entry need. */
-export type WriteContext = Pick<UpdateContext, 'userId' | 'now' | 'notBefore'>;
+export type WriteContext = Pick<UpdateContext, 'userId' | 'now' | 'notBefore' | 'isMember'>;
 
 /**
  * The rules for one entry of the room document (a message or a reaction, under its key):
@@ -204,7 +207,7 @@ export function entryProblem(root: string, rawKey: string, value: unknown, ctx: 
 		if (parsed.data.createdAt !== key.time) return 'createdAt must be the time in the message key';
 		if (parsed.data.editedAt !== undefined && parsed.data.editedAt > ctx.now + MAX_CLOCK_SKEW_MS) return 'the edit is dated more than 5 minutes in the future';
 		if (parsed.data.replyTo !== undefined && !parseMessageKey(parsed.data.replyTo)) return 'replyTo must be a message key';
-		return null;
+		return mentionsProblem(parsed.data.text, parsed.data.mentions, ctx.isMember);
 	}
 	if (root !== REACTIONS) return `unknown part of the document "${root}"`;
 	const key = parseReactionKey(rawKey);

@@ -150,6 +150,13 @@ export class Files {
 		return this.#dropUnreferenced(rows);
 	}
 
+	/** Deletes every file a person posted (their account is being deleted), with the bytes no other file uses; returns how many. */
+	async deleteUploads(userId: string): Promise<number> {
+		const rows = this.#db.prepare('delete from file where uploaderId = ? returning hash, thumbHash').all(userId) as HashRow[];
+		await this.#dropUnreferenced(rows);
+		return rows.length;
+	}
+
 	/** Deletes the uploads no message took within the orphan time, with their unreferenced bytes; returns how many. */
 	async sweepOrphans(): Promise<number> {
 		const rows = this.#db.prepare('delete from file where messageKey is null and createdAt < ? returning hash, thumbHash').all(this.#now() - this.#orphanMs) as HashRow[];

@@ -1,0 +1,10 @@
+import { redirect } from '@sveltejs/kit';
+import { getContext } from '#lib/server/context.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url, depends }) => {
+	if (!locals.user) redirect(303, `/signin?next=${encodeURIComponent(url.pathname)}`);
+	depends('app:account');
+	const { accountSessions, signups } = getContext();
+	return { user: locals.user, devices: accountSessions.list(locals.user.id, locals.sessionId), lastAdmin: signups.isLastAdmin(locals.user.id) };
+};
