@@ -215,7 +215,7 @@ function generate(options: HistoryRoomOptions, byMonth: boolean, each: (month: H
 			stats.replies++;
 		}
 		write(clientFor(authorId, at), authorId, () => messages.set(key, value));
-		index.set(key, { key, authorId, createdAt: at, text: value.text });
+		index.set(key, { key, authorId, createdAt: at, text: value.text, mentions: [] });
 		stats.text_chars += value.text.length;
 		if (i % deleteEvery === deleteEvery - 1 && !isLast) {
 			write(clientFor(authorId, at + 60_000), authorId, () => messages.delete(key));
@@ -229,7 +229,7 @@ function generate(options: HistoryRoomOptions, byMonth: boolean, each: (month: H
 			const editedAt = at + 1000 + Math.floor(rand() * 10 * 60_000);
 			const edited = { ...value, text: `${value.text.slice(0, 180)} (fixed)`, editedAt };
 			write(clientFor(authorId, editedAt), authorId, () => messages.set(key, edited));
-			index.set(key, { key, authorId, createdAt: at, text: edited.text });
+			index.set(key, { key, authorId, createdAt: at, text: edited.text, mentions: [] });
 			latest.text = edited.text;
 			stats.edited++;
 			stats.text_chars += edited.text.length - value.text.length;
