@@ -8,7 +8,7 @@ import type { Metrics, RefusalReason } from '../src/lib/server/metrics.ts';
 import type { Role } from '../src/lib/rooms/schemas.ts';
 import { MessageIndex, type IndexedMessage } from './message-index.ts';
 import { documentName, type HistoryMode, type Period } from '../src/lib/core/chat/period.ts';
-import { ack, deny, readClientMessage, syncStep1, syncStep2, updateMessage } from './protocol.ts';
+import { ack, deny, readClientMessage, syncStep1, syncStep2, syncStep2Of, updateMessage } from './protocol.ts';
 import { loadRoomDoc } from './room-load.ts';
 import { RoomPresence, type RoomPresenceOptions } from './room-presence.ts';
 import type { SyncStore } from './store.ts';
@@ -63,6 +63,8 @@ export const CLOSE_BAD_UPDATE = 4400;
  * few big ones pile up (at most ~1 MiB and one update to replay).
  */
 const COMPACT_AFTER_UPDATES = 200;
+/** A document whose snapshot is at least this big is sent as stored to a peer that has nothing (see #answerStep1). */
+export const SEND_STORED_FROM_BYTES = 64 * 1024;
 export const COMPACT_AFTER_BYTES = 1024 * 1024;
 
 /**
@@ -187,7 +189,7 @@ export class RoomSession {
 			if (message.type === 'sync-step1') {
 				// Nobody sees what is not stored: this turn's writes first.
 				this.#settle();
-				peer.send(syncStep2(this.#doc, message.stateVector));
+				for (const bytes of this.#answerStep1(message.stateVector)) peer.send(bytes);
 			}
 			else if (message.type === 'update') this.#receiveUpdate(peer, message.update);
 			// A month's document has no presence: what a client says there is not for anyone.
@@ -271,6 +273,21 @@ export class RoomSession {
 			if (staged.removed.length) this.#onMessagesRemoved(this.roomId, staged.removed);
 			if (this.#sinceSnapshot >= COMPACT_AFTER_UPDATES || this.#bytesSinceSnapshot >= COMPACT_AFTER_BYTES) setImmediate(() => this.compact());
 		});
+	}
+
+	/**
+	 * What a peer that sent its state vector is missing. A peer with nothing (a new device, a month it
+	 * never opened) gets the document as stored: the updates after the snapshot, then the snapshot as
+	 * sync step 2 (Yjs holds the updates until what they build on arrives, so the peer is whole once it
+	 * counts as synced). Encoding the whole document instead would take a month of 100,000 messages
+	 * ~100 ms on the event loop for every such peer; reading it from SQLite copies bytes.
+	 */
+	#answerStep1(stateVector: Uint8Array): Uint8Array[] {
+		if (Y.decodeStateVector(stateVector).size === 0) {
+			const stored = this.#store.load(this.name);
+			if (stored.snapshot && stored.snapshot.byteLength >= SEND_STORED_FROM_BYTES) return [...stored.updates.map((u) => updateMessage(u.data)), syncStep2Of(stored.snapshot)];
+		}
+		return [syncStep2(this.#doc, stateVector)];
 	}
 
 	/** Writes this turn's queued updates now, when this room has some. */
