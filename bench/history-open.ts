@@ -115,8 +115,8 @@ async function scrollBack(page: Page, dbName: string, text: string): Promise<num
 	const shown = await page.waitForFunction(
 		(want) => {
 			for (const node of document.querySelectorAll('[role="log"][aria-label="Messages"] article .text')) if (node.textContent?.includes(want)) return performance.now();
-			// The month is prepended above the place kept: keep scrolling up to it.
-			document.querySelector('[role="log"][aria-label="Messages"]')?.scrollTo({ top: 0 });
+			// The month comes in above the place kept: up a little at a time, as a person scrolls, to its newest message.
+			document.querySelector('[role="log"][aria-label="Messages"]')?.scrollBy({ top: -120 });
 			return false;
 		},
 		text,
