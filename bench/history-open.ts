@@ -18,7 +18,7 @@
 //   open_<room>_cold_ms      the same with the browser restarted (cold service worker and IndexedDB)
 //   first_open_<room>_ms     a device's first, online open (the month arrives over the WebSocket)
 //   scrollback_month_ms      in the 1m room, online, scrolled back past this month: from the previous
-//                            month's IndexedDB open until its newest message is in the log (it comes
+//                            month's IndexedDB open until its last day shows in the log (it comes
 //                            from the server: this device never had it)
 //   server_load_<room>_ms    a stock y-websocket client opening the room as the app does (main
 //                            document + this month) when the server has it unloaded, until both are
@@ -37,7 +37,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { documentName, periodOf, previousPeriod } from '../src/lib/core/chat/period.ts';
+import { documentName, periodOf, periodStart, previousPeriod } from '../src/lib/core/chat/period.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
 import { indexedDbUsage, instrumentContext, waitForPainted, waitUntilKeptOffline, type OpenMarks, type OpenTarget } from './support/history-browser.ts';
 import { buildHistoryMonths, finishHistoryMonths, storeHistoryMonth, type HistoryMonth, type HistoryRoom } from './support/history-room.ts';
@@ -100,10 +100,11 @@ type Room = {
 };
 
 /**
- * Scrolls the room's log back until the app opens the month before the one it shows, then waits
- * until that month's newest message is in the log. Returns the ms between the two.
+ * Scrolls the room's log back until the app opens the month before the one it shows, then up a
+ * little at a time, as a person scrolls, until that month's last day shows (its day separator, which
+ * names the month). Returns the ms from the month's IndexedDB open to then.
  */
-async function scrollBack(page: Page, dbName: string, text: string): Promise<number> {
+async function scrollBack(page: Page, dbName: string, period: string): Promise<number> {
 	const deadline = Date.now() + OPEN_TIMEOUT_MS;
 	const opened = () => page.evaluate((db) => (window as unknown as { __history: OpenMarks }).__history.opened[db], dbName);
 	let at: number | undefined;
@@ -112,14 +113,16 @@ async function scrollBack(page: Page, dbName: string, text: string): Promise<num
 		await page.evaluate(() => document.querySelector('[role="log"][aria-label="Messages"]')?.scrollTo({ top: 0 }));
 		await sleep(50);
 	}
+	// The page's locale is Chromium's default, en-US: day separators read e.g. "Tuesday, November 3".
+	const month = new Date(periodStart(period)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
 	const shown = await page.waitForFunction(
-		(want) => {
-			for (const node of document.querySelectorAll('[role="log"][aria-label="Messages"] article .text')) if (node.textContent?.includes(want)) return performance.now();
-			// The month comes in above the place kept: up a little at a time, as a person scrolls, to its newest message.
-			document.querySelector('[role="log"][aria-label="Messages"]')?.scrollBy({ top: -120 });
+		(month) => {
+			const log = document.querySelector('[role="log"][aria-label="Messages"]');
+			for (const day of log?.querySelectorAll('[role="separator"]') ?? []) if (day.textContent?.includes(month)) return performance.now();
+			log?.scrollBy({ top: -120 });
 			return false;
 		},
-		text,
+		month,
 		{ polling: 'raf', timeout: OPEN_TIMEOUT_MS }
 	);
 	return ((await shown.jsonValue()) as number) - at;
@@ -282,7 +285,7 @@ try {
 		usedBefore = used;
 	}
 	// Scrolling back in the big room, online: the month before comes from the server.
-	const scrollback = await scrollBack(pages['1m']!, monthDb(big, big.older[0].period), big.older[0].text);
+	const scrollback = await scrollBack(pages['1m']!, monthDb(big, big.older[0].period), big.older[0].period);
 	log(`scroll back to ${big.older[0].period} in the 1m room: ${round(scrollback)} ms`);
 
 	// Offline reloads, one page per room, taking turns so that whatever else the machine does falls
