@@ -120,7 +120,9 @@ export class RoomSession {
 		this.#writes = options.writes ?? new WriteLimits(this.roomId, this.#store, this.#limits);
 		this.#index = new MessageIndex(this.name, this.#store, this.#log, options.onActivity);
 		this.#load();
-		this.#index.catchUp(this.#doc.getMap(MESSAGES));
+		// A room's main document holds messages only in a room kept in one document. In a room split by
+		// month it holds none, and the indexes' rows of the room are all its months': nothing to catch up.
+		if (this.#scope !== null) this.#index.catchUp(this.#doc.getMap(MESSAGES));
 		this.presence = this.period
 			? null
 			: new RoomPresence({
