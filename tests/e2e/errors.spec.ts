@@ -206,3 +206,28 @@ test('Escape cancels editing a message and leaves it as it was', async ({ browse
 	await expect(messageLog(page).getByText('second thoughts')).toHaveCount(0);
 	await page.context().close();
 });
+
+test('Up arrow in an empty message box edits my last message, and only mine', async ({ browser, baseURL }) => {
+	const ada = await signUpPerson(baseURL!, 'Ada');
+	const room = await createRoomWithMembers(baseURL!, ada, 'Quick edits', []);
+	const page = await pageAs(browser, baseURL!, ada);
+	await page.goto(`/rooms/${room.id}`);
+	await expect(page.getByRole('heading', { name: 'Quick edits', level: 1 })).toBeVisible();
+	await sendMessage(page, 'first of mine');
+	await sendMessage(page, 'my lsat message');
+	const box = page.getByRole('textbox', { name: 'Message' });
+	// With text in the box, Up moves the caret as usual.
+	await box.fill('a draft');
+	await box.press('ArrowUp');
+	await expect(page.getByText('Editing your message')).toHaveCount(0);
+	await box.fill('');
+	await box.press('ArrowUp');
+	await expect(page.getByText('Editing your message')).toBeVisible();
+	await expect(box).toHaveValue('my lsat message');
+	await box.fill('my last message');
+	await box.press('Enter');
+	const edited = messageLog(page).getByRole('article').filter({ hasText: 'my last message' });
+	await expect(edited).toContainText('(edited)');
+	await expect(messageLog(page).getByRole('article').filter({ hasText: 'first of mine' })).not.toContainText('(edited)');
+	await page.context().close();
+});
