@@ -1,61 +1,68 @@
-// Opening a room with a long history: rooms of 1,000, 10,000 and 100,000 messages
-// (bench/support/history-room.ts: six members writing over 1, 3 and 12 months, with edits, replies,
-// reactions, deletions and a fresh Yjs client id per session), stored straight into a stopped
-// server's SQLite database. Measures
-//   doc_bytes                  the room document (Y.encodeStateAsUpdate), as stored and as synced
-//   server_load_ms             the server loading the document when someone connects to a room that is
-//                              not in memory (its own `sync.room_loaded` log line); median of SERVER_RUNS
-//                              connect / disconnect / unload cycles in the running server
-//   open_10k_ms, open_100k_ms  Chromium, offline, reload of the room page (service worker + IndexedDB)
-//                              until the newest message's text is painted in the "Messages" log; median of RUNS
-// and more: where the open's time goes (page → IndexedDB read → Y.applyUpdate → list shown → newest
-// painted), a cold browser, a new device's first online open, IndexedDB on disk, and the same work
-// timed in Node (bench/support/history-node.ts: server load, compaction, the app's RoomChat).
-// Needs `npm run build` first. RUNS (default 5) offline reloads, COLD_RUNS (default 2) browser
-// restarts and SERVER_RUNS (default 5) server loads per room. Takes about a minute and a half.
-// PROFILE_DIR=<folder> also profiles one offline open of the 100k room in Chromium (see the end of stderr).
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Opening a room with a long history, now that a room's history is one document per month
+// (src/lib/core/chat/period.ts). Three rooms, written by six members with edits, replies, reactions,
+// deletions and a Yjs client id per session (bench/support/history-room.ts), stored straight into a
+// stopped server's SQLite database as the server keeps them (a snapshot per month, the message and
+// search indexes filled):
+//   1k    1,000 messages, all this month: the floor (page, service worker, IndexedDB, rendering)
+//   1m    1,000,000 messages over ten years (100,000 a year, "a busy group"): 121 months of ~8,300
+//   busy  100,000 messages all this month: the largest month a room is likely to have
+// The month a room opens on holds a full month's share whatever the day of the month the run is on
+// (the last 30 days are written into this month so far).
+//
+// Figures (ms unless the name says otherwise):
+//   open_<room>_ms           Chromium, offline, reload of the room page (service worker + IndexedDB)
+//                            until the newest message's text is painted in the "Messages" log;
+//                            median of RUNS, the rooms taking turns; open_1m_vs_1k is their ratio
+//   open_<room>_<phase>_ms   where that went: page (until the month's IndexedDB is opened), idb_read,
+//                            apply (Y.applyUpdate), list (until the log is shown), newest (painted)
+//   open_<room>_cold_ms      the same with the browser restarted (cold service worker and IndexedDB)
+//   first_open_<room>_ms     a device's first, online open (the month arrives over the WebSocket)
+//   scrollback_month_ms      in the 1m room, online, scrolled back past this month: from the previous
+//                            month's IndexedDB open until its last day shows in the log (it comes
+//                            from the server: this device never had it)
+//   server_load_<room>_ms    a stock y-websocket client opening the room as the app does (main
+//                            document + this month) when the server has it unloaded, until both are
+//                            synced; median of SERVER_RUNS; server_month_load_<room>_ms is the
+//                            server's own `sync.room_loaded` figure for the month
+//   event_loop_max_stall_ms  the server's largest event-loop delay (monitorEventLoopDelay, through
+//                            /metrics) while two people chat in the 1k room and, in the 1m room,
+//                            someone opens this month and three older ones, writes 250 messages
+//                            (compaction after 200) and leaves (compaction at unload);
+//                            event_loop_max_stall_busy_ms the same for the busy room;
+//                            chat_during_load_p99_ms the chat's latency meanwhile
+// Needs `npm run build` first. RUNS (default 5), COLD_RUNS (default 2), SERVER_RUNS (default 5).
+// Building and storing the rooms takes about two minutes, the whole run about five.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { documentName, periodOf, periodStart, previousPeriod } from '../src/lib/core/chat/period.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/support/chromium.ts';
-import { indexedDbUsage, instrumentContext, profileReload, summariseProfile, waitForPainted, waitUntilKeptOffline, type OpenMarks } from './support/history-browser.ts';
-import { buildHistoryRoom, storeHistoryRoom, type HistoryRoom } from './support/history-room.ts';
-import { call, serverLoad, startServer, stopServer, type Server } from './support/history-server.ts';
+import { indexedDbUsage, instrumentContext, waitForPainted, waitUntilKeptOffline, type OpenMarks, type OpenTarget } from './support/history-browser.ts';
+import { buildHistoryMonths, finishHistoryMonths, storeHistoryMonth, type HistoryMonth, type HistoryRoom } from './support/history-room.ts';
+import { call, eventLoopMaxMs, openRoom, startServer, stopServer, type Server } from './support/history-server.ts';
+import { closeClients, newErrors, openClient, percentile, sendMessage, waitFor, type BenchUser, type Client } from './support/sync-clients.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 5);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 2);
 const SERVER_RUNS = Number(process.env.SERVER_RUNS ?? 5);
-/** When set, a folder for a CPU profile of one more offline open of the 100k room, summarised on stderr. */
-const PROFILE_DIR = process.env.PROFILE_DIR;
-// 1k: the floor (page, service worker, IndexedDB, rendering with little history); 10k: the aim, and
-// about one month of the 100k room (what opening one document per month would cost).
-const SIZES = [
-	{ label: '1k', count: 1_000, spanDays: 30, seed: 1, node: false },
-	{ label: '10k', count: 10_000, spanDays: 90, seed: 10, node: true },
-	{ label: '100k', count: 100_000, spanDays: 365, seed: 100, node: true }
+/** SCALE=0.01 builds rooms a hundred times smaller, to try the benchmark out quickly (the figures then mean nothing). */
+const SCALE = Number(process.env.SCALE ?? 1);
+const ROOMS = [
+	{ label: '1k', count: 1_000, spanDays: 30, seed: 1 },
+	{ label: '1m', count: Math.round(1_000_000 * SCALE), spanDays: 3650, seed: 1000 },
+	{ label: 'busy', count: Math.round(100_000 * SCALE), spanDays: 30, seed: 100 }
 ] as const;
+type Label = (typeof ROOMS)[number]['label'];
 const MEMBERS = ['Ada Bench', 'Bo Okafor', 'Chen Silva', 'Dara Tanaka', 'Emil Berg', 'Fatima Haddad'];
 const OPEN_TIMEOUT_MS = 180_000;
+const METRICS_TOKEN = 'history-open-benchmark-metrics';
 
 const log = (...args: unknown[]) => console.error('[history-open]', ...args);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x);
-
-/** The Node-side figures for one room, from a fresh process (see bench/support/history-node.ts). */
-function nodeFigures(file: string, roomId: string, userId: string): Record<string, number> {
-	const run = spawnSync(process.execPath, ['--expose-gc', '--no-warnings', join(import.meta.dirname, 'support/history-node.ts'), file, roomId, userId], {
-		cwd: ROOT,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-		maxBuffer: 16 * 1024 * 1024
-	});
-	if (run.status !== 0) throw new Error(`history-node.ts exited with ${run.status}`);
-	return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function launch(userDataDir: string, offline: boolean): Promise<BrowserContext> {
 	return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, offline, viewport: { width: 1280, height: 800 } });
@@ -78,24 +85,131 @@ function phases(m: OpenMarks): Record<string, number> {
 	};
 }
 
+/** What a room is, once stored: its months as the bench needs them. */
+type Room = {
+	label: Label;
+	id: string;
+	count: number;
+	stats: HistoryRoom['stats'];
+	months: number;
+	bytes: number;
+	/** This month: where the room opens. */
+	current: Omit<HistoryMonth, 'update' | 'index' | 'clients'> & { bytes: number };
+	/** The months before it, newest first (period, newest message, bytes). */
+	older: { period: string; text: string; bytes: number }[];
+};
+
+/**
+ * Scrolls the room's log back until the app opens the month before the one it shows, then up a
+ * little at a time, as a person scrolls, until that month's last day shows (its day separator, which
+ * names the month). Returns the ms from the month's IndexedDB open to then.
+ */
+async function scrollBack(page: Page, dbName: string, period: string): Promise<number> {
+	const deadline = Date.now() + OPEN_TIMEOUT_MS;
+	const opened = () => page.evaluate((db) => (window as unknown as { __history: OpenMarks }).__history.opened[db], dbName);
+	let at: number | undefined;
+	while ((at = await opened()) === undefined) {
+		if (Date.now() > deadline) throw new Error(`scrolling back never opened ${dbName}`);
+		await page.evaluate(() => document.querySelector('[role="log"][aria-label="Messages"]')?.scrollTo({ top: 0 }));
+		await sleep(50);
+	}
+	// The page's locale is Chromium's default, en-US: day separators read e.g. "Tuesday, November 3".
+	const month = new Date(periodStart(period)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
+	const shown = await page.waitForFunction(
+		(month) => {
+			const log = document.querySelector('[role="log"][aria-label="Messages"]');
+			for (const day of log?.querySelectorAll('[role="separator"]') ?? []) if (day.textContent?.includes(month)) return performance.now();
+			log?.scrollBy({ top: -120 });
+			return false;
+		},
+		month,
+		{ polling: 'raf', timeout: OPEN_TIMEOUT_MS }
+	);
+	return ((await shown.jsonValue()) as number) - at;
+}
+
+/**
+ * Two people chatting in a small room (one writes every 50 ms, the other times each message's
+ * arrival) while `load` runs; returns the server's largest event-loop delay meanwhile and the chat's latencies.
+ */
+async function stallDuring(server: Server, small: { id: string; period: string }, users: BenchUser[], load: () => Promise<void>) {
+	const errors = newErrors();
+	const wsUrl = `${server.url.replace(/^http/, 'ws')}/sync`;
+	const [writer, reader] = [openClient(wsUrl, `${small.id}/${small.period}`, users[0], errors), openClient(wsUrl, `${small.id}/${small.period}`, users[1], errors)];
+	await waitFor(() => writer.provider.synced && reader.provider.synced, 30_000, 'the chatters to sync');
+	const sent = new Map<string, number>();
+	const latencies: number[] = [];
+	reader.messages.observe((event) => {
+		for (const key of event.keysChanged) {
+			const at = sent.get(key);
+			if (at === undefined) continue;
+			latencies.push(performance.now() - at);
+			sent.delete(key);
+		}
+	});
+	let chatting = true;
+	const chat = (async () => {
+		for (let i = 0; chatting; i++) {
+			sent.set(sendMessage(writer, `chatting during the load #${i}`), performance.now());
+			await sleep(50);
+		}
+	})();
+	await sleep(1000);
+	await eventLoopMaxMs(server, METRICS_TOKEN);
+	await load();
+	await sleep(500);
+	const maxMs = await eventLoopMaxMs(server, METRICS_TOKEN);
+	chatting = false;
+	await chat;
+	closeClients([writer, reader], errors);
+	if (errors.details.length) throw new Error(`chatting: ${errors.details.join('; ')}`);
+	return { maxMs, chatP99Ms: percentile(latencies, 0.99), chatMaxMs: Math.max(...latencies), chatMessages: latencies.length };
+}
+
+/** Someone opens the room's month and three older ones, writes 250 messages to this month, and leaves. */
+async function busyWithRoom(server: Server, room: Room, user: BenchUser): Promise<void> {
+	const from = server.lines.length;
+	const errors = newErrors();
+	const wsUrl = `${server.url.replace(/^http/, 'ws')}/sync`;
+	const clients: Client[] = [openClient(wsUrl, room.id, user, errors), openClient(wsUrl, `${room.id}/${room.current.period}`, user, errors)];
+	await waitFor(() => clients.every((c) => c.provider.synced), 60_000, `${room.label} to sync`);
+	for (const older of room.older.slice(0, 3)) {
+		const client = openClient(wsUrl, `${room.id}/${older.period}`, user, errors);
+		clients.push(client);
+		await waitFor(() => client.provider.synced, 60_000, `${room.label} ${older.period} to sync`);
+	}
+	for (let i = 0; i < 250; i++) {
+		sendMessage(clients[1], `one of 250 more #${i}`);
+		await sleep(2);
+	}
+	const compacted = () => server.lines.slice(from).some((line) => line.includes('"sync.compacted"') && line.includes(room.id) && line.includes(`"period":"${room.current.period}"`));
+	await waitFor(compacted, 60_000, `${room.label} to compact after 200 updates`);
+	closeClients(clients, errors);
+	if (errors.details.length) throw new Error(`${room.label}: ${errors.details.join('; ')}`);
+	const unloaded = () => server.lines.slice(from).filter((line) => line.includes('"sync.room_unloaded"') && line.includes(room.id)).length;
+	await waitFor(() => unloaded() >= clients.length, 30_000, `${room.label} to unload`);
+}
+
 const loadAtStart = Math.round(loadavg()[0] * 100) / 100;
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-history-'));
 const userDataDir = mkdtempSync(join(tmpdir(), 'parley-bench-history-chromium-'));
+// The chat during the load writes 20 updates a second and the loader 250 at once: above what one person may write by default.
+const env = { METRICS_TOKEN, SYNC_UPDATES_PER_MINUTE: '100000', SYNC_BYTES_PER_MINUTE: String(64 * 1024 * 1024) };
 let server: Server | undefined;
 let context: BrowserContext | undefined;
 try {
 	// 1. Accounts and rooms through the API (migrations run on this first start).
-	server = await startServer(dataDir);
-	const people: { id: string; cookie: string }[] = [];
+	server = await startServer(dataDir, env);
+	const people: BenchUser[] = [];
 	for (const [i, name] of MEMBERS.entries()) {
 		const { json, cookies } = await call(server, 'POST', '/api/auth/sign-up/email', { name, email: `history${i}@parley.test`, password: `history benchmark ${i}` });
 		const cookie = cookies.map((c) => c.split(';')[0]).find((c) => c.startsWith('better-auth.session_token='));
 		if (!cookie) throw new Error(`sign-up of ${name} set no session cookie`);
-		people.push({ id: (json as { user: { id: string } }).user.id, cookie });
+		people.push({ id: (json as { user: { id: string } }).user.id, name, cookie });
 	}
 	const me = people[0];
 	const ids: string[] = [];
-	for (const size of SIZES) {
+	for (const size of ROOMS) {
 		const { json } = await call(server, 'POST', '/api/rooms', { name: `History ${size.label}`, memberIds: people.slice(1).map((p) => p.id) }, me.cookie);
 		const id = (json as { id: string }).id;
 		// Being added is an invitation: each accepts.
@@ -105,101 +219,98 @@ try {
 	await stopServer(server);
 	server = undefined;
 
-	// 2. The documents, written as each room's snapshot while the server is stopped.
-	const file = join(dataDir, 'parley.sqlite');
-	const db = new DatabaseSync(file);
-	const rooms: { label: string; count: number; id: string; room: HistoryRoom; node: boolean }[] = [];
-	for (const [i, size] of SIZES.entries()) {
+	// 2. The months, each stored as the server keeps it while the server is stopped.
+	const db = new DatabaseSync(join(dataDir, 'parley.sqlite'));
+	db.exec('pragma journal_mode = wal; pragma synchronous = normal;');
+	const end = Date.now() - 60_000;
+	const thisMonth = periodOf(end);
+	const rooms: Room[] = [];
+	for (const [i, size] of ROOMS.entries()) {
 		const started = performance.now();
-		const room = buildHistoryRoom({ count: size.count, authors: people.map((p) => p.id), spanDays: size.spanDays, seed: size.seed, end: Date.now() - 60_000 });
-		storeHistoryRoom(db, ids[i], room);
-		rooms.push({ label: size.label, count: size.count, id: ids[i], room, node: size.node });
-		log(`room ${size.label}: ${room.update.byteLength} bytes, ${JSON.stringify(room.stats)}, built and stored in ${round(performance.now() - started)} ms`);
+		const months: { period: string; text: string; bytes: number }[] = [];
+		let current: Room['current'] | undefined;
+		let bytes = 0;
+		let first = Infinity;
+		const stats = buildHistoryMonths({ count: size.count, authors: people.map((p) => p.id), spanDays: size.spanDays, seed: size.seed, end, fullCurrentMonth: true }, (month) => {
+			storeHistoryMonth(db, ids[i], month);
+			bytes += month.update.byteLength;
+			first = Math.min(first, ...month.index.slice(0, 1).map((m) => m.createdAt));
+			months.push({ period: month.period, text: month.latest.text, bytes: month.update.byteLength });
+			if (month.period === thisMonth) current = { period: month.period, latest: month.latest, messages: month.messages, bytes: month.update.byteLength };
+		});
+		if (!current) throw new Error(`room ${size.label} has nothing in ${thisMonth}`);
+		finishHistoryMonths(db, ids[i], first, end);
+		// The bench's reader has read the room (an unread room opens at its first unread message, not its newest).
+		db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(end, ids[i], me.id);
+		const older = months.filter((m) => m.period < thisMonth).reverse();
+		rooms.push({ label: size.label, id: ids[i], count: size.count, stats, months: months.length, bytes, current, older });
+		log(`room ${size.label}: ${months.length} months, ${bytes} bytes, this month ${current.messages} messages in ${current.bytes} bytes, ${JSON.stringify(stats)}, built and stored in ${round(performance.now() - started)} ms`);
 	}
 	db.close();
+	const byLabel = Object.fromEntries(rooms.map((r) => [r.label, r])) as Record<Label, Room>;
+	const big = byLabel['1m'];
+	if (big.older[0]?.period !== previousPeriod(thisMonth)) throw new Error(`the 1m room has no month before ${thisMonth}`);
 
-	const byLabel = Object.fromEntries(rooms.map((r) => [r.label, r]));
-	const big = byLabel['100k'];
-
-	// 3. The same work timed in Node, each room in a fresh process.
-	const node: Record<string, Record<string, number>> = {};
-	for (const r of rooms.filter((r) => r.node)) {
-		node[r.label] = nodeFigures(file, r.id, me.id);
-		log(`node ${r.label}: ${JSON.stringify(node[r.label])}`);
-	}
-
-	// 4. Chromium: a first visit online (a new device: the whole document over the WebSocket), then offline opens.
-	server = await startServer(dataDir);
-	const targets = Object.fromEntries(rooms.map((r) => [r.id, r.room.latest.text]));
+	// 3. Chromium: a first visit online (a new device: the month over the WebSocket), then offline opens.
+	server = await startServer(dataDir, env);
+	const monthDb = (r: Room, period = r.current.period) => `parley-room-${documentName(r.id, period)}`;
+	const targets: Record<string, OpenTarget> = Object.fromEntries(rooms.map((r) => [r.id, { text: r.current.latest.text, db: monthDb(r) }]));
 	const cookie = { name: 'better-auth.session_token', value: me.cookie.slice(me.cookie.indexOf('=') + 1), url: server.url, httpOnly: true, sameSite: 'Lax' as const };
 	context = await launch(userDataDir, false);
 	await context.addCookies([cookie]);
 	await instrumentContext(context, targets);
-	// The service worker is installed from the lobby first, so that the first opens below are a
-	// new device's first look at each room, not the app's first start.
 	const lobby: Page = context.pages()[0] ?? (await context.newPage());
 	const answered = async (page: Page, url: string) => {
 		const response = await page.goto(url);
-		// E.g. when build/ is being rebuilt under the server.
 		if (!response?.ok()) throw new Error(`${url} answered ${response?.status()}: is the build complete?`);
 	};
+	// The service worker is installed from the lobby first, so that the opens below are a new device's
+	// first look at each room, not the app's first start.
 	await answered(lobby, `${server.url}/`);
 	await lobby.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
-	const firstOpen: Record<string, OpenMarks> = {};
-	const idb: Record<string, number> = {};
-	const pages: Record<string, Page> = {};
+	const firstOpen: Partial<Record<Label, OpenMarks>> = {};
+	const idb: Partial<Record<Label, number>> = {};
+	const pages: Partial<Record<Label, Page>> = {};
 	let usedBefore = Math.max(0, await indexedDbUsage(lobby));
 	for (const r of rooms) {
 		const page = (pages[r.label] = await context.newPage());
 		await answered(page, `${server.url}/rooms/${r.id}`);
 		firstOpen[r.label] = await waitForPainted(page, OPEN_TIMEOUT_MS);
 		log(`first online open ${r.label}: ${JSON.stringify(firstOpen[r.label])}`);
-		await waitUntilKeptOffline(page, r.id, r.room.update.byteLength, OPEN_TIMEOUT_MS);
+		const opened = Object.keys(firstOpen[r.label]!.opened).filter((name) => name.startsWith(`parley-room-${r.id}/`));
+		if (opened.length !== 1) throw new Error(`the first open of ${r.label} opened ${opened.join(', ')}: only this month was expected`);
+		await waitUntilKeptOffline(page, monthDb(r), r.current.bytes, OPEN_TIMEOUT_MS);
 		const used = await indexedDbUsage(page);
 		idb[r.label] = used - usedBefore;
 		usedBefore = used;
 	}
-	const loaded = Object.fromEntries(
-		server.lines
-			.filter((line) => line.includes('"sync.room_loaded"'))
-			.map((line) => JSON.parse(line) as { roomId: string; ms: number })
-			.map(({ roomId, ms }) => [roomId, ms])
-	);
+	// Scrolling back in the big room, online: the month before comes from the server.
+	const scrollback = await scrollBack(pages['1m']!, monthDb(big, big.older[0].period), big.older[0].period);
+	log(`scroll back to ${big.older[0].period} in the 1m room: ${round(scrollback)} ms`);
 
-	// Offline reloads in the running browser, one page per room, taking turns so that whatever
-	// else the machine does falls on every size alike; the first round is a warm-up.
+	// Offline reloads, one page per room, taking turns so that whatever else the machine does falls
+	// on every room alike; the first round is a warm-up.
 	await context.setOffline(true);
-	const warm: Record<string, Record<string, number>[]> = Object.fromEntries(rooms.map((r) => [r.label, []]));
+	const warm: Record<Label, Record<string, number>[]> = { '1k': [], '1m': [], busy: [] };
 	for (let i = 0; i <= RUNS; i++) {
 		for (const r of rooms) {
-			const page = pages[r.label];
+			const page = pages[r.label]!;
 			await page.bringToFront();
 			await page.reload();
 			const marks = await waitForPainted(page, OPEN_TIMEOUT_MS);
-			if (marks.online) throw new Error('the page thinks it is online');
-			if ((marks.readBytes ?? 0) < r.room.update.byteLength) throw new Error(`the open read ${marks.readBytes} bytes from IndexedDB, expected ${r.room.update.byteLength}`);
+			// (navigator.onLine may still say true on a reloaded page: Chromium applies the context's emulated network to its requests, not always to that flag.)
+			if (marks.bigMessage !== undefined) throw new Error('the offline page received a document over the network');
+			if ((marks.readBytes ?? 0) < r.current.bytes) throw new Error(`the open read ${marks.readBytes} bytes from IndexedDB, expected ${r.current.bytes}`);
 			if (i === 0) continue;
 			warm[r.label].push(phases(marks));
 			log(`offline reload ${r.label} #${i}: ${JSON.stringify(warm[r.label].at(-1))} (${marks.readCount} updates read)`);
 		}
 	}
-	if (PROFILE_DIR) {
-		// One more offline reload of the largest room under Chromium's profiler (not counted in the figures).
-		const page = pages[big.label];
-		await page.bringToFront();
-		const { profile, marks } = await profileReload(page, OPEN_TIMEOUT_MS);
-		mkdirSync(PROFILE_DIR, { recursive: true });
-		const file = join(PROFILE_DIR, `history-open-${big.label}.cpuprofile`);
-		writeFileSync(file, JSON.stringify(profile));
-		log(`profiled offline reload ${big.label}: ${JSON.stringify(phases(marks))}, profile in ${file} (open it in DevTools' Performance panel)`);
-		const source = async (url: string) => (await fetch(url)).text();
-		for (const line of await summariseProfile(profile, source)) log(line);
-	}
 	await context.close();
 	context = undefined;
 
 	// Browser restarted with no network: cold service worker, cold IndexedDB.
-	const cold: Record<string, Record<string, number>[]> = Object.fromEntries(rooms.map((r) => [r.label, []]));
+	const cold: Record<Label, Record<string, number>[]> = { '1k': [], '1m': [], busy: [] };
 	for (let i = 0; i < COLD_RUNS; i++) {
 		for (const r of rooms) {
 			context = await launch(userDataDir, true);
@@ -212,10 +323,27 @@ try {
 			context = undefined;
 		}
 	}
-	// The server loading each room cold, again and again (in a running server, with the JIT warm).
-	const loads: Record<string, number[]> = Object.fromEntries(rooms.map((r) => [r.label, []]));
-	for (let i = 0; i < SERVER_RUNS; i++) for (const r of rooms) loads[r.label].push(await serverLoad(server, r.id, me.cookie));
-	log(`server loads: ${JSON.stringify(loads)}`);
+
+	// 4. The server: each room opened cold by a device, again and again (the JIT warm).
+	const loads: Record<Label, number[]> = { '1k': [], '1m': [], busy: [] };
+	const monthLoads: Record<Label, number[]> = { '1k': [], '1m': [], busy: [] };
+	for (let i = 0; i < SERVER_RUNS; i++) {
+		for (const r of rooms) {
+			const { ms, loadedMs } = await openRoom(server, r.id, r.current.period, me);
+			loads[r.label].push(ms);
+			monthLoads[r.label].push(loadedMs);
+		}
+	}
+	log(`server loads: ${JSON.stringify(loads)}; the month's own: ${JSON.stringify(monthLoads)}`);
+
+	// 5. The server's event loop while the big rooms load and compact and someone chats elsewhere.
+	const small = { id: byLabel['1k'].id, period: thisMonth };
+	const quiet = await stallDuring(server, small, people.slice(4), async () => void (await sleep(3000)));
+	log(`event loop, nothing else going on: ${JSON.stringify(quiet)}`);
+	const stall1m = await stallDuring(server, small, people.slice(4), () => busyWithRoom(server!, big, people[1]));
+	log(`event loop, 1m room opened, written and left: ${JSON.stringify(stall1m)}`);
+	const stallBusy = await stallDuring(server, small, people.slice(4), () => busyWithRoom(server!, byLabel.busy, people[2]));
+	log(`event loop, busy room opened, written and left: ${JSON.stringify(stallBusy)}`);
 	await stopServer(server);
 	server = undefined;
 
@@ -223,53 +351,51 @@ try {
 	const result: Record<string, string | number> = {
 		name: 'history-open',
 		messages: big.count,
-		server_load_ms: median(loads[big.label]),
-		doc_bytes: big.room.update.byteLength,
-		open_10k_ms: phase(warm['10k'], 'total'),
-		open_100k_ms: phase(warm['100k'], 'total'),
+		open_1m_ms: phase(warm['1m'], 'total'),
+		server_load_1m_ms: round(median(loads['1m'])),
+		scrollback_month_ms: round(scrollback),
+		event_loop_max_stall_ms: round(stall1m.maxMs),
 		open_1k_ms: phase(warm['1k'], 'total'),
+		open_busy_ms: phase(warm.busy, 'total'),
+		open_1m_vs_1k: Math.round((phase(warm['1m'], 'total') / phase(warm['1k'], 'total')) * 100) / 100,
+		server_load_1k_ms: round(median(loads['1k'])),
+		server_load_busy_ms: round(median(loads.busy)),
+		event_loop_max_stall_busy_ms: round(stallBusy.maxMs),
+		event_loop_max_stall_quiet_ms: round(quiet.maxMs),
+		chat_during_load_p99_ms: round(stall1m.chatP99Ms),
+		chat_during_busy_load_p99_ms: round(stallBusy.chatP99Ms),
+		chat_quiet_p99_ms: round(quiet.chatP99Ms),
 		runs: RUNS,
 		cold_runs: COLD_RUNS,
+		server_runs: SERVER_RUNS,
 		// Other work on the machine shows in every figure; this says how busy it was.
 		loadavg_start_1min: loadAtStart,
 		loadavg_end_1min: Math.round(loadavg()[0] * 100) / 100
 	};
-	for (const r of rooms.filter((r) => r !== big)) {
-		result[`server_load_${r.label}_ms`] = median(loads[r.label]);
-		result[`doc_bytes_${r.label}`] = r.room.update.byteLength;
-	}
-	for (const r of rooms) result[r === big ? 'idb_bytes' : `idb_bytes_${r.label}`] = idb[r.label];
-	for (const r of rooms) result[`server_load_first_${r.label}_ms`] = loaded[r.id] ?? -1;
-	result.yjs_clients = big.room.stats.clients;
 	for (const r of rooms) {
-		for (const name of ['page', 'idb_read', 'apply', 'list', 'newest']) result[`open_${r.label}_${name}_ms`] = phase(warm[r.label], name);
-		result[`open_${r.label}_cold_ms`] = phase(cold[r.label], 'total');
-		const m = firstOpen[r.label];
-		result[`first_open_${r.label}_ms`] = round(m.painted!);
-		result[`first_open_${r.label}_after_download_ms`] = m.bigMessage === undefined ? -1 : round(m.painted! - m.bigMessage);
+		const suffix = r.label;
+		result[`months_${suffix}`] = r.months;
+		result[`doc_bytes_${suffix}`] = r.bytes;
+		result[`month_bytes_${suffix}`] = r.current.bytes;
+		result[`month_messages_${suffix}`] = r.current.messages;
+		result[`server_month_load_${suffix}_ms`] = round(median(monthLoads[r.label]));
+		result[`idb_bytes_${suffix}`] = idb[r.label] ?? -1;
+		for (const name of ['page', 'idb_read', 'apply', 'list', 'newest']) result[`open_${suffix}_${name}_ms`] = phase(warm[r.label], name);
+		result[`open_${suffix}_cold_ms`] = phase(cold[r.label], 'total');
+		const m = firstOpen[r.label]!;
+		result[`first_open_${suffix}_ms`] = round(m.painted!);
 	}
-	for (const r of rooms.filter((r) => r.node)) {
-		const n = node[r.label];
-		const suffix = r === big ? '' : `_${r.label}`;
-		result[`server_load_fresh_process${suffix}_ms`] = n.load_cold_ms;
-		result[`server_load_warm${suffix}_ms`] = n.load_warm_ms;
-		result[`server_sqlite_read${suffix}_ms`] = n.sqlite_read_ms;
-		result[`server_heap${suffix}_mb`] = n.heap_mb;
-		result[`server_encode${suffix}_ms`] = n.encode_ms;
-		result[`server_compact${suffix}_ms`] = n.compact_ms;
-		result[`state_vector${suffix}_bytes`] = n.state_vector_bytes;
-		result[`node_apply${suffix}_ms`] = n.apply_ms;
-		result[`node_apply_listened${suffix}_ms`] = n.apply_listened_ms;
-		result[`node_sort${suffix}_ms`] = n.sort_ms;
-		result[`node_sort_decorated${suffix}_ms`] = n.sort_decorated_ms;
-		result[`node_room_chat_open${suffix}_ms`] = n.chat_open_ms;
-		result[`node_room_chat_new_message${suffix}_ms`] = n.chat_new_message_ms;
-		result[`node_room_chat_first_sync${suffix}_ms`] = n.chat_first_sync_ms;
-	}
+	result.scrollback_month_bytes = big.older[0].bytes;
+	result.yjs_clients_1m = big.stats.clients;
 	console.log(JSON.stringify(result));
 } catch (error) {
 	console.error(`bench history-open: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 	process.exitCode = 1;
+	// What each page showed when it went wrong.
+	for (const [i, page] of (context?.pages() ?? []).entries()) {
+		const file = join(tmpdir(), `history-open-failed-${i}.png`);
+		if (await page.screenshot({ path: file }).catch(() => undefined)) console.error(`bench history-open: page ${page.url()} is in ${file}`);
+	}
 } finally {
 	if (context) await context.close().catch(() => {});
 	if (server) await stopServer(server);

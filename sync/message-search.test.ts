@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ulid } from 'ulid';
 import * as Y from 'yjs';
 import { MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { MessageSearch } from '../src/lib/server/message-search.ts';
@@ -83,6 +84,32 @@ describe('message search', () => {
 		await waitFor(() => texts(ann.id, 'otter').length === 5, 5000, 'index');
 		expect(texts(ann.id, 'otter')).toEqual(['otter 7', 'otter 6', 'otter 5', 'otter 4', 'otter 3']);
 		provider.destroy();
+	});
+
+	it('keeps finding every month of a room after its documents load again, the main one included', { timeout: 30_000 }, async () => {
+		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1' });
+		const [ann, bob] = [await idle.signUp('Ann'), await idle.signUp('Bob')];
+		const search = new MessageSearch(idle.parley.context.db, { resultLimit: 5, perMinute: 1000 });
+		const found = () => search.search(bob.id, 'pelican').map((hit) => hit.snippet).sort();
+		const roomId = createRoomWithMembers(idle.parley.context.rooms, ann.id, { name: 'Months', memberIds: [bob.id] }).id;
+		const lastMonth = Date.now() - 40 * 24 * 60 * 60 * 1000;
+		// A room (and members) from before last month, so that it has a document then.
+		idle.parley.context.db.prepare('update room set createdAt = ? where id = ?').run(lastMonth - 86_400_000, roomId);
+		idle.parley.context.db.prepare('update room_member set joinedAt = ? where roomId = ?').run(lastMonth - 86_400_000, roomId);
+		const writers = [connect(idle.wsUrl, liveDocument(roomId), ann), connect(idle.wsUrl, liveDocument(roomId, lastMonth), ann)];
+		await waitFor(() => writers.every((w) => w.provider.synced), 10_000, 'sync');
+		send(writers[0].doc, ann.id, 'pelican this month');
+		const key = `${ann.id}:${ulid(lastMonth)}`;
+		writers[1].doc.getMap(MESSAGES).set(key, message(key, 'pelican last month'));
+		await waitFor(() => found().length === 2, 5000, 'both months indexed');
+		for (const w of writers) w.provider.destroy();
+		await waitFor(() => !idle.parley.sync.loadedRooms().length, 10_000, 'the room to unload');
+		// Bob opens the room again: its main document (presence, calls) and this month load; last month does not.
+		const readers = [connect(idle.wsUrl, roomId, bob), connect(idle.wsUrl, liveDocument(roomId), bob)];
+		await waitFor(() => readers.every((r) => r.provider.synced), 10_000, 'sync');
+		expect(found()).toEqual(['pelican last month', 'pelican this month']);
+		for (const r of readers) r.provider.destroy();
+		await idle.close();
 	});
 
 	it('limits searches per person per minute', () => {

@@ -18,6 +18,12 @@ const message = (type: number, write: (encoder: encoding.Encoder) => void): Uint
 
 export const syncStep1 = (doc: Y.Doc) => message(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep1(e, doc));
 export const syncStep2 = (doc: Y.Doc, stateVector: Uint8Array) => message(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep2(e, doc, stateVector));
+/** Sync step 2 carrying an update as it is (a stored snapshot): nothing is encoded again. */
+export const syncStep2Of = (update: Uint8Array) =>
+	message(MESSAGE_SYNC, (e) => {
+		encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+		encoding.writeVarUint8Array(e, update);
+	});
 export const updateMessage = (update: Uint8Array) => message(MESSAGE_SYNC, (e) => syncProtocol.writeUpdate(e, update));
 export const awarenessMessage = (awareness: awarenessProtocol.Awareness, clients: number[]) =>
 	message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients)));

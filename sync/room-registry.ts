@@ -7,6 +7,7 @@ import { RoomSession, type SyncMetrics } from './room-session.ts';
 import { documentName, type HistoryMode, type Period } from '../src/lib/core/chat/period.ts';
 import { WriteLimits } from './write-limits.ts';
 import type { SyncStore } from './store.ts';
+import type { Compactor } from './compactor.ts';
 
 export type RoomRegistryOptions = {
 	store: SyncStore;
@@ -23,6 +24,8 @@ export type RoomRegistryOptions = {
 	onActivity(room: RoomSession, added: IndexedMessage[]): void;
 	/** Messages deleted in a room (their files can go). */
 	onMessagesRemoved?: (roomId: string, keys: string[]) => void;
+	/** Compacts documents off the event loop (see RoomSession.compact). */
+	compactor?: Compactor;
 };
 
 /**
@@ -80,7 +83,7 @@ export class RoomRegistry {
 	}
 
 	#load(roomId: string, period: Period | '', history: HistoryMode): RoomSession {
-		const { store, log, limits, metrics, calls, onCallJoin, onActivity, onMessagesRemoved } = this.#options;
+		const { store, log, limits, metrics, calls, onCallJoin, onActivity, onMessagesRemoved, compactor } = this.#options;
 		const started = performance.now();
 		let writes = this.#writes.get(roomId);
 		if (!writes) {
@@ -98,6 +101,7 @@ export class RoomRegistry {
 			metrics,
 			onActivity: (added) => onActivity(room, added),
 			onMessagesRemoved,
+			compactor,
 			onCallJoin: (userId) => onCallJoin?.(roomId, userId),
 			onCall: (members) => calls.update(roomId, members)
 		});
@@ -128,11 +132,11 @@ export class RoomRegistry {
 		);
 	}
 
-	/** Unloads a document now; `keep` false when the room itself is gone (nothing left to write). */
-	unload(name: string, keep = true): void {
+	/** Unloads a document now; `keep` false when the room itself is gone (nothing left to write); `now`: compact here, at once. */
+	unload(name: string, keep = true, now = false): void {
 		const room = this.#rooms.get(name);
 		if (!room) return;
-		if (keep) room.compact();
+		if (keep) room.compact({ now });
 		room.destroy(keep);
 		this.#rooms.delete(name);
 		if (!this.sessionsOf(room.roomId).length) this.#writes.delete(room.roomId);
@@ -147,7 +151,8 @@ export class RoomRegistry {
 
 	close(): void {
 		this.#stopAnnouncing();
-		for (const name of [...this.#rooms.keys()]) this.unload(name);
+		// At shutdown each document compacts on the spot: the compactor's thread stops with the server.
+		for (const name of [...this.#rooms.keys()]) this.unload(name, true, true);
 		for (const timer of this.#idleTimers.values()) clearTimeout(timer);
 	}
 }

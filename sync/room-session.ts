@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { Compactor } from './compactor.ts';
 import { MAX_CLOCK_SKEW_MS, MESSAGES } from '../src/lib/core/chat/schema.ts';
 import { validateUpdate, viewOf, type UpdateContext, type Verdict } from '../src/lib/core/chat/validate-update.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
@@ -7,7 +8,7 @@ import type { Metrics, RefusalReason } from '../src/lib/server/metrics.ts';
 import type { Role } from '../src/lib/rooms/schemas.ts';
 import { MessageIndex, type IndexedMessage } from './message-index.ts';
 import { documentName, type HistoryMode, type Period } from '../src/lib/core/chat/period.ts';
-import { ack, deny, readClientMessage, syncStep1, syncStep2, updateMessage } from './protocol.ts';
+import { ack, deny, readClientMessage, syncStep1, syncStep2, syncStep2Of, updateMessage } from './protocol.ts';
 import { loadRoomDoc } from './room-load.ts';
 import { RoomPresence, type RoomPresenceOptions } from './room-presence.ts';
 import type { SyncStore } from './store.ts';
@@ -48,6 +49,8 @@ export type RoomSessionOptions = {
 	onMessagesRemoved?: (roomId: string, keys: string[]) => void;
 	/** The rules an update must pass before it is applied (the shared chat rules; replaceable in tests). */
 	validate?: (update: Uint8Array, ctx: UpdateContext) => Verdict;
+	/** Compacts off the event loop; without one (a database in memory) the document compacts itself. */
+	compactor?: Compactor;
 } & Pick<RoomPresenceOptions, 'onCallJoin' | 'onCall'>;
 
 export type SyncMetrics = Pick<Metrics, 'updatesAccepted' | 'updatesRefused' | 'syncLatency'>;
@@ -60,6 +63,8 @@ export const CLOSE_BAD_UPDATE = 4400;
  * few big ones pile up (at most ~1 MiB and one update to replay).
  */
 const COMPACT_AFTER_UPDATES = 200;
+/** A document whose snapshot is at least this big is sent as stored to a peer that has nothing (see #answerStep1). */
+export const SEND_STORED_FROM_BYTES = 64 * 1024;
 export const COMPACT_AFTER_BYTES = 1024 * 1024;
 
 /**
@@ -85,6 +90,7 @@ export class RoomSession {
 	readonly #index: MessageIndex;
 	readonly #validate: (update: Uint8Array, ctx: UpdateContext) => Verdict;
 	readonly #onMessagesRemoved: (roomId: string, keys: string[]) => void;
+	readonly #compactor: Compactor | undefined;
 	#doc!: Y.Doc;
 	#clients!: Map<number, string>;
 	#seq = 0;
@@ -110,10 +116,13 @@ export class RoomSession {
 		this.#limits = options.limits;
 		this.#validate = options.validate ?? validateUpdate;
 		this.#onMessagesRemoved = options.onMessagesRemoved ?? (() => {});
+		this.#compactor = options.compactor;
 		this.#writes = options.writes ?? new WriteLimits(this.roomId, this.#store, this.#limits);
 		this.#index = new MessageIndex(this.name, this.#store, this.#log, options.onActivity);
 		this.#load();
-		this.#index.catchUp(this.#doc.getMap(MESSAGES));
+		// A room's main document holds messages only in a room kept in one document. In a room split by
+		// month it holds none, and the indexes' rows of the room are all its months': nothing to catch up.
+		if (this.#scope !== null) this.#index.catchUp(this.#doc.getMap(MESSAGES));
 		this.presence = this.period
 			? null
 			: new RoomPresence({
@@ -182,7 +191,7 @@ export class RoomSession {
 			if (message.type === 'sync-step1') {
 				// Nobody sees what is not stored: this turn's writes first.
 				this.#settle();
-				peer.send(syncStep2(this.#doc, message.stateVector));
+				for (const bytes of this.#answerStep1(message.stateVector)) peer.send(bytes);
 			}
 			else if (message.type === 'update') this.#receiveUpdate(peer, message.update);
 			// A month's document has no presence: what a client says there is not for anyone.
@@ -268,6 +277,21 @@ export class RoomSession {
 		});
 	}
 
+	/**
+	 * What a peer that sent its state vector is missing. A peer with nothing (a new device, a month it
+	 * never opened) gets the document as stored: the updates after the snapshot, then the snapshot as
+	 * sync step 2 (Yjs holds the updates until what they build on arrives, so the peer is whole once it
+	 * counts as synced). Encoding the whole document instead would take a month of 100,000 messages
+	 * ~100 ms on the event loop for every such peer; reading it from SQLite copies bytes.
+	 */
+	#answerStep1(stateVector: Uint8Array): Uint8Array[] {
+		if (Y.decodeStateVector(stateVector).size === 0) {
+			const stored = this.#store.load(this.name);
+			if (stored.snapshot && stored.snapshot.byteLength >= SEND_STORED_FROM_BYTES) return [...stored.updates.map((u) => updateMessage(u.data)), syncStep2Of(stored.snapshot)];
+		}
+		return [syncStep2(this.#doc, stateVector)];
+	}
+
 	/** Writes this turn's queued updates now, when this room has some. */
 	#settle(): void {
 		if (this.#pendingWrites > 0) this.#store.flush();
@@ -282,14 +306,37 @@ export class RoomSession {
 
 	/**
 	 * Folds the stored updates into one snapshot, after the current relay (setImmediate) and on
-	 * unload. It runs on the main thread: about 20 ms for a 10k-message room, 270 ms at 100k.
+	 * unload. On the compactor's thread when there is one: encoding a month of 100,000 messages takes
+	 * ~270 ms, which on the event loop would hold up every room. `now`: here and at once (at shutdown).
 	 */
-	compact(): void {
+	compact(options: { now?: boolean } = {}): void {
 		this.#settle();
 		if (this.#compacting || this.#sinceSnapshot === 0) return;
+		if (options.now || !this.#compactor?.working) return this.#compactHere();
 		this.#compacting = true;
+		const started = performance.now();
+		const [seq, since, bytes] = [this.#seq, this.#sinceSnapshot, this.#bytesSinceSnapshot];
+		this.#compactor
+			.compact(this.roomId, this.period, seq)
+			.then(
+				(done) => {
+					// What arrived meanwhile is still to compact.
+					this.#sinceSnapshot = Math.max(0, this.#sinceSnapshot - since);
+					this.#bytesSinceSnapshot = Math.max(0, this.#bytesSinceSnapshot - bytes);
+					this.#log.info('sync.compacted', { roomId: this.roomId, period: this.period, updates: done.updates, bytes: done.bytes, written: done.written, thread: 'worker', ms: Math.round(performance.now() - started) });
+				},
+				(error: unknown) => this.#log.error('sync.compact_failed', { roomId: this.roomId, period: this.period, error })
+			)
+			.finally(() => (this.#compacting = false));
+	}
+
+	#compactHere(): void {
+		this.#compacting = true;
+		const started = performance.now();
 		try {
-			this.#store.compact(this.name, this.#seq, Y.encodeStateAsUpdate(this.#doc));
+			const snapshot = Y.encodeStateAsUpdate(this.#doc);
+			this.#store.compact(this.name, this.#seq, snapshot);
+			this.#log.info('sync.compacted', { roomId: this.roomId, period: this.period, updates: this.#sinceSnapshot, bytes: snapshot.byteLength, written: true, thread: 'main', ms: Math.round(performance.now() - started) });
 			this.#sinceSnapshot = 0;
 			this.#bytesSinceSnapshot = 0;
 		} catch (error) {

@@ -11,6 +11,7 @@ import type { Metrics } from '../src/lib/server/metrics.ts';
 import type { NewMessage } from '../src/lib/server/push.ts';
 import type { Rooms } from '../src/lib/server/rooms.ts';
 import type { UpgradeAuth } from '../src/lib/server/upgrade-auth.ts';
+import { Compactor } from './compactor.ts';
 import { RoomRegistry, type RoomRegistryOptions } from './room-registry.ts';
 import type { Peer, RoomSession } from './room-session.ts';
 import { parseDocumentName, periodOf, type Period } from '../src/lib/core/chat/period.ts';
@@ -60,8 +61,12 @@ export function createSyncService(options: SyncOptions) {
 	const { authenticate, rooms, events, log, metrics } = options;
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 	const sockets = new Map<Peer, WebSocket>();
+	// A database in a file can be compacted from another thread; one in memory only from this one.
+	const file = options.db.location();
+	const compactor = file ? new Compactor(file) : undefined;
 	const registry = new RoomRegistry({
 		store: new SyncStore(options.db),
+		compactor,
 		log,
 		limits: options.limits,
 		metrics,
@@ -198,6 +203,7 @@ export function createSyncService(options: SyncOptions) {
 			stopListening();
 			for (const ws of sockets.values()) ws.close(CLOSE_SHUTDOWN, 'Server shutting down');
 			registry.close();
+			void compactor?.close();
 			wss.close();
 		}
 	};

@@ -272,6 +272,54 @@ describe('memory', () => {
 		await big.close();
 	});
 
+	it('sends a device that has nothing the document as stored, not encoded again, and it is whole', { timeout: 30_000 }, async () => {
+		const big = await startSyncTestServer({ SYNC_UPDATES_PER_MINUTE: '10000', SYNC_BYTES_PER_MINUTE: String(8 * 1024 * 1024) });
+		const ann = await big.signUp('Ann');
+		const room = big.parley.context.rooms.create(ann.id, { name: 'Stored' }).id;
+		const a = connect(big.wsUrl, liveDocument(room), ann, new Y.Doc(), { ack: '1' });
+		await waitFor(() => a.provider.synced);
+		// 200 updates compact into a snapshot of ~100 KB; 20 more, once it is written, stay as updates after it.
+		for (let i = 0; i < 200; i++) send(a.doc, ann.id, `${i} ` + 'words '.repeat(80));
+		const db = big.parley.context.db;
+		const [, period] = liveDocument(room).split('/');
+		const stored = () => ({
+			snapshot: db.prepare('select seq, data from sync_snapshot where roomId = ? and period = ?').get(room, period) as { seq: number; data: Uint8Array } | undefined,
+			after: (db.prepare('select data from sync_update where roomId = ? and period = ? order by seq').all(room, period) as { data: Uint8Array }[]).map((r) => r.data)
+		});
+		await waitFor(() => stored().snapshot?.seq === 200, 10_000, 'a snapshot');
+		for (let i = 200; i < 220; i++) send(a.doc, ann.id, `${i} ` + 'words '.repeat(80));
+		await waitFor(() => stored().after.length === 20, 10_000, 'updates after the snapshot');
+		const { snapshot, after } = stored();
+		expect(snapshot!.data.byteLength).toBeGreaterThan(64 * 1024);
+
+		const raw = await rawSyncClient(big.wsUrl, liveDocument(room), ann);
+		const step1 = encoding.createEncoder();
+		encoding.writeVarUint(step1, MESSAGE_SYNC);
+		encoding.writeVarUint(step1, 0);
+		encoding.writeVarUint8Array(step1, Y.encodeStateVector(new Y.Doc()));
+		raw.sendRaw(encoding.toUint8Array(step1));
+		const syncFrames = () =>
+			raw.received.flatMap((bytes) => {
+				const decoder = decoding.createDecoder(bytes);
+				if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return [];
+				return [{ kind: decoding.readVarUint(decoder), payload: decoding.readVarUint8Array(decoder) }];
+			});
+		// The server's own step 1 first, then the stored updates and the snapshot as step 2.
+		await waitFor(() => syncFrames().some((f) => f.kind === 1), 10_000, 'sync step 2');
+		const answer = syncFrames().slice(1);
+		expect(answer.map((f) => f.kind)).toEqual([...after.map(() => 2), 1]);
+		expect(answer.at(-1)!.payload).toEqual(snapshot!.data);
+		expect(answer.slice(0, -1).map((f) => f.payload)).toEqual(after);
+		// Applied in the order they came, they are the whole room.
+		const fresh = new Y.Doc();
+		for (const f of answer) Y.applyUpdate(fresh, f.payload);
+		expect(texts(fresh)).toHaveLength(220);
+		expect(texts(fresh)).toEqual(texts(a.doc));
+		raw.ws.close();
+		a.provider.destroy();
+		await big.close();
+	});
+
 	it('compacts stored updates into a snapshot and unloads idle rooms', { timeout: 20_000 }, async () => {
 		const idle = await startSyncTestServer({ ROOM_IDLE_SECONDS: '1', SYNC_UPDATES_PER_MINUTE: '1000' });
 		const ann = await idle.signUp('Ann');

@@ -7,7 +7,9 @@ import type { BrowserContext, Page } from '@playwright/test';
 /** Marks, in ms since the navigation started (absent when the page never got there). */
 export type OpenMarks = {
 	online: boolean;
-	/** indexedDB.open('parley-room-…') called: the room view has mounted (page, scripts, hydration). */
+	/** When each IndexedDB database was first opened (by name). */
+	opened: Record<string, number>;
+	/** indexedDB.open of the month the room opens on: the room view has mounted (page, scripts, hydration). */
 	idbOpen?: number;
 	/** y-indexeddb's getAll of the stored updates: asked, answered, and how much came back. */
 	readStart?: number;
@@ -27,18 +29,24 @@ export type OpenMarks = {
 	painted?: number;
 };
 
-/** Runs in the page before its own scripts; `targets` maps room ids to their newest message's text. */
-function instrument(targets: Record<string, string>) {
+/** What the page waits for in a room: the newest message's text, in the IndexedDB database of its month. */
+export type OpenTarget = { text: string; db: string };
+
+/** Runs in the page before its own scripts; `targets` maps room ids to what to wait for. */
+function instrument(targets: Record<string, OpenTarget>) {
 	const roomId = /^\/rooms\/([^/]+)$/.exec(location.pathname)?.[1];
-	const want = roomId ? targets[roomId] : undefined;
-	if (!roomId || !want) return;
+	const target = roomId ? targets[roomId] : undefined;
+	if (!roomId || !target) return;
+	const want = target.text;
 	const now = () => Math.round(performance.now() * 10) / 10;
-	const m: Record<string, number | boolean> = { online: navigator.onLine };
+	const opened: Record<string, number> = {};
+	const m: Record<string, number | boolean | Record<string, number>> = { online: navigator.onLine, opened };
 	(window as unknown as { __history: typeof m }).__history = m;
-	const dbName = `parley-room-${roomId}`;
+	const dbName = target.db;
 
 	const open = IDBFactory.prototype.open;
 	IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+		opened[args[0]] ??= now();
 		if (args[0] === dbName) m.idbOpen ??= now();
 		return open.apply(this, args);
 	};
@@ -111,7 +119,7 @@ function instrument(targets: Record<string, string>) {
 	requestAnimationFrame(everyFrame);
 }
 
-export async function instrumentContext(context: BrowserContext, targets: Record<string, string>): Promise<void> {
+export async function instrumentContext(context: BrowserContext, targets: Record<string, OpenTarget>): Promise<void> {
 	await context.addInitScript(instrument, targets);
 }
 
@@ -127,8 +135,8 @@ export async function waitForPainted(page: Page, timeoutMs: number): Promise<Ope
 	return marks;
 }
 
-/** Bytes y-indexeddb holds for the room (what it would read on the next open). */
-export function storedBytes(page: Page, roomId: string): Promise<number> {
+/** Bytes y-indexeddb holds in a database (what it would read on the next open). */
+export function storedBytes(page: Page, dbName: string): Promise<number> {
 	return page.evaluate(
 		(name) =>
 			new Promise<number>((resolve, reject) => {
@@ -145,21 +153,21 @@ export function storedBytes(page: Page, roomId: string): Promise<number> {
 					};
 				};
 			}),
-		`parley-room-${roomId}`
+		dbName
 	);
 }
 
-/** After a first, online visit: the service worker controls the page, has kept it, and the document and the server's acknowledgement are stored. */
-export async function waitUntilKeptOffline(page: Page, roomId: string, docBytes: number, timeoutMs: number): Promise<void> {
+/** After a first, online visit: the service worker controls the page, has kept it, and the month's document and the server's acknowledgement of it are stored. */
+export async function waitUntilKeptOffline(page: Page, dbName: string, docBytes: number, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	const path = new URL(page.url()).pathname;
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: timeoutMs });
 	for (;;) {
 		const cached = await page.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname));
-		const acknowledged = await page.evaluate((key) => localStorage.getItem(key) !== null, `parley:server-state:${roomId}`);
-		const bytes = await storedBytes(page, roomId);
+		const acknowledged = await page.evaluate((key) => localStorage.getItem(key) !== null, `parley:server-state:${dbName}`);
+		const bytes = await storedBytes(page, dbName);
 		if (cached.includes(path) && acknowledged && bytes >= docBytes) return;
-		if (Date.now() > deadline) throw new Error(`room ${roomId} not kept for offline use: page cached ${cached.includes(path)}, acknowledged ${acknowledged}, ${bytes} of ${docBytes} bytes stored`);
+		if (Date.now() > deadline) throw new Error(`${dbName} not kept for offline use: page cached ${cached.includes(path)}, acknowledged ${acknowledged}, ${bytes} of ${docBytes} bytes stored`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }

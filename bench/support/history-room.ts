@@ -16,7 +16,9 @@ import type { DatabaseSync } from 'node:sqlite';
 import { ulid } from 'ulid';
 import * as Y from 'yjs';
 import { MESSAGES, REACTIONS, type MessageValue, type ReactionValue } from '../../src/lib/core/chat/schema.ts';
-import { SyncStore } from '../../sync/store.ts';
+import { transaction } from '../../src/lib/server/db.ts';
+import { SyncStore, type IndexedMessage } from '../../sync/store.ts';
+import { documentName, periodOf, periodStart, type Period } from '../../src/lib/core/chat/period.ts';
 import { mulberry32 } from './seeded.ts';
 
 export type HistoryRoomOptions = {
@@ -28,6 +30,11 @@ export type HistoryRoomOptions = {
 	seed: number;
 	/** Time of the newest message. */
 	end: number;
+	/**
+	 * The last 30 days' messages are written in the month of `end` so far instead, so that the
+	 * month a room opens on holds a full month's share whatever the day of the month the run is on.
+	 */
+	fullCurrentMonth?: boolean;
 };
 
 export type HistoryRoom = {
@@ -54,7 +61,37 @@ const WORDS = (
 const LINKS = ['https://example.org/notes', 'https://parley.example/docs/sync', 'https://git.example.com/parley/pull/42', 'https://maps.example.net/?q=station'];
 
 
+/** One month of a room split by month (period.ts): its document and what the server keeps beside it. */
+export type HistoryMonth = {
+	period: Period;
+	update: Uint8Array;
+	clients: [number, string][];
+	index: IndexedMessage[];
+	/** The newest message of the month. */
+	latest: { key: string; text: string; authorId: string };
+	messages: number;
+};
+
+/** The whole room in one document, as Parley kept every room before history was split by month. */
 export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
+	let room: HistoryRoom | undefined;
+	const stats = generate(options, false, (month) => {
+		room = { update: month.update, clients: month.clients, index: month.index.map(({ key, authorId, createdAt }) => ({ key, authorId, createdAt })), latest: month.latest, stats: undefined! };
+	});
+	room!.stats = stats;
+	return room!;
+}
+
+/**
+ * The room as Parley keeps it now, one document per month: each month is handed to `each` as soon
+ * as it is built (and then dropped), so that a room of a million messages never has to be in memory.
+ * The same seed writes the same messages as `buildHistoryRoom`.
+ */
+export function buildHistoryMonths(options: HistoryRoomOptions, each: (month: HistoryMonth) => void): HistoryRoom['stats'] {
+	return generate(options, true, each);
+}
+
+function generate(options: HistoryRoomOptions, byMonth: boolean, each: (month: HistoryMonth) => void): HistoryRoom['stats'] {
 	const { count, authors, spanDays, seed, end } = options;
 	const rand = mulberry32(seed);
 	const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
@@ -87,47 +124,61 @@ export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
 	const written = count + Math.floor(count / (deleteEvery - 1));
 	// Times: uniform over the span, nights (00–07 h) thinned out; sorted, newest = end.
 	const start = end - spanDays * DAY_MS;
-	const times: number[] = [];
-	while (times.length < written - 1) {
+	const times = new Float64Array(written);
+	for (let filled = 0; filled < written - 1; ) {
 		const t = start + Math.floor(rand() * (end - start));
 		const hour = new Date(t).getUTCHours();
 		if (hour < 7 && rand() < 0.8) continue;
-		times.push(t);
+		times[filled++] = t;
 	}
-	times.sort((a, b) => a - b);
-	times.push(end);
+	times[written - 1] = end;
+	times.sort();
+	if (options.fullCurrentMonth) {
+		const from = end - 30 * DAY_MS;
+		const monthStart = periodStart(periodOf(end));
+		for (let i = 0; i < written; i++) if (times[i] > from) times[i] = Math.floor(monthStart + ((times[i] - from) / (end - from)) * (end - monthStart));
+	}
 
-	const doc = new Y.Doc({ gc: true });
-	const messages = doc.getMap<MessageValue>(MESSAGES);
-	const reactions = doc.getMap<ReactionValue>(REACTIONS);
-	const clients: [number, string][] = [];
 	const session = new Map<string, { client: number; last: number }>();
 	const usedClients = new Set<number>();
+	const stats = { messages: 0, deleted: 0, edited: 0, replies: 0, reactions: 0, clients: 0, text_chars: 0 };
+	const newClient = (authorId: string, at: number) => {
+		let client: number;
+		do client = Math.floor(rand() * 0xffffffff) >>> 0;
+		while (usedClients.has(client) || client === 0);
+		usedClients.add(client);
+		stats.clients++;
+		session.set(authorId, { client, last: at });
+		return client;
+	};
 	const clientFor = (authorId: string, at: number) => {
 		const current = session.get(authorId);
 		if (current && at - current.last < SESSION_GAP_MS) {
 			current.last = at;
 			return current.client;
 		}
-		let client: number;
-		do client = Math.floor(rand() * 0xffffffff) >>> 0;
-		while (usedClients.has(client) || client === 0);
-		usedClients.add(client);
-		clients.push([client, authorId]);
-		session.set(authorId, { client, last: at });
-		return client;
+		return newClient(authorId, at);
 	};
+
+	// The document being written (the room's, or its month's) and what goes with it.
+	let doc = new Y.Doc({ gc: true });
+	let period = byMonth ? periodOf(times[0]) : '';
+	let clients = new Map<number, string>();
+	let index = new Map<string, IndexedMessage>();
+	let latest = { key: '', text: '', authorId: '' };
 	// Writes are queued per client id and applied one transaction per client, in the order the
 	// clients first wrote: a transaction per write costs O(clients) each (Yjs snapshots the state
 	// vector), which made building 100,000 messages take 20 s. Only an author edits or deletes their
 	// own message, from the same or a later session, so every write still follows what it changes.
+	// An edit, deletion or reaction goes to the document of its message, as in the app.
 	const queued = new Map<number, (() => void)[]>();
-	const write = (client: number, f: () => void) => {
+	const write = (client: number, authorId: string, f: () => void) => {
 		const list = queued.get(client) ?? [];
 		list.push(f);
 		queued.set(client, list);
+		clients.set(client, authorId);
 	};
-	const flush = () => {
+	const finish = () => {
 		for (const [client, writes] of queued) {
 			doc.clientID = client;
 			doc.transact(() => {
@@ -135,16 +186,26 @@ export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
 			});
 		}
 		queued.clear();
+		const messages = doc.getMap(MESSAGES).size;
+		stats.messages += messages;
+		each({ period, update: Y.encodeStateAsUpdate(doc), clients: [...clients], index: [...index.values()], latest, messages });
+		doc.destroy();
 	};
 
-	const index = new Map<string, { key: string; authorId: string; createdAt: number }>();
 	const recent: string[] = [];
 	const reacted = new Set<string>();
-	const stats = { messages: 0, deleted: 0, edited: 0, replies: 0, reactions: 0, clients: 0, text_chars: 0 };
-	let latest = { key: '', text: '', authorId: '' };
 	for (let i = 0; i < written; i++) {
 		const isLast = i === written - 1;
 		const at = times[i];
+		if (byMonth && periodOf(at) !== period) {
+			finish();
+			doc = new Y.Doc({ gc: true });
+			period = periodOf(at);
+			clients = new Map();
+			index = new Map();
+		}
+		const messages = doc.getMap<MessageValue>(MESSAGES);
+		const reactions = doc.getMap<ReactionValue>(REACTIONS);
 		// The newest message is someone else's, so it never shows as "sending" to the benchmark user (authors[0]).
 		const authorId = isLast ? authors[1] : pickAuthor();
 		const key = `${authorId}:${ulid(at, rand)}`;
@@ -153,20 +214,23 @@ export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
 			value.replyTo = pick(recent);
 			stats.replies++;
 		}
-		write(clientFor(authorId, at), () => messages.set(key, value));
-		index.set(key, { key, authorId, createdAt: at });
+		write(clientFor(authorId, at), authorId, () => messages.set(key, value));
+		index.set(key, { key, authorId, createdAt: at, text: value.text, mentions: [] });
 		stats.text_chars += value.text.length;
-		if (isLast) latest = { key, text: value.text, authorId };
-		else if (i % deleteEvery === deleteEvery - 1) {
-			write(clientFor(authorId, at + 60_000), () => messages.delete(key));
+		if (i % deleteEvery === deleteEvery - 1 && !isLast) {
+			write(clientFor(authorId, at + 60_000), authorId, () => messages.delete(key));
 			index.delete(key);
 			stats.deleted++;
 			stats.text_chars -= value.text.length;
 			continue;
-		} else if (rand() < 0.02) {
+		}
+		latest = { key, text: value.text, authorId };
+		if (!isLast && rand() < 0.02) {
 			const editedAt = at + 1000 + Math.floor(rand() * 10 * 60_000);
 			const edited = { ...value, text: `${value.text.slice(0, 180)} (fixed)`, editedAt };
-			write(clientFor(authorId, editedAt), () => messages.set(key, edited));
+			write(clientFor(authorId, editedAt), authorId, () => messages.set(key, edited));
+			index.set(key, { key, authorId, createdAt: at, text: edited.text, mentions: [] });
+			latest.text = edited.text;
 			stats.edited++;
 			stats.text_chars += edited.text.length - value.text.length;
 		}
@@ -178,20 +242,16 @@ export function buildHistoryRoom(options: HistoryRoomOptions): HistoryRoom {
 				const reaction = `${key}|${who}|${pick(EMOJI)}`;
 				if (reacted.has(reaction)) continue;
 				reacted.add(reaction);
-				write(clientFor(who, reactedAt), () => reactions.set(reaction, { at: reactedAt }));
+				write(clientFor(who, reactedAt), who, () => reactions.set(reaction, { at: reactedAt }));
 				stats.reactions++;
 			}
 		}
 		recent.push(key);
 		if (recent.length > 50) recent.shift();
 	}
-	flush();
-	stats.messages = messages.size;
-	stats.clients = clients.length;
+	finish();
 	if (stats.messages !== count) throw new Error(`built ${stats.messages} messages, expected ${count}`);
-	const update = Y.encodeStateAsUpdate(doc);
-	doc.destroy();
-	return { update, clients, index: [...index.values()], latest, stats };
+	return stats;
 }
 
 /**
@@ -217,4 +277,29 @@ export function storeHistoryRoom(db: DatabaseSync, roomId: string, room: History
 		db.exec('rollback');
 		throw error;
 	}
+}
+
+/**
+ * Writes one month of a room split by month as the server keeps it: the month's document as its
+ * snapshot, its client ids bound, and its messages in the message and search indexes (so the
+ * server's first load finds nothing to catch up on). One transaction per month.
+ */
+export function storeHistoryMonth(db: DatabaseSync, roomId: string, month: HistoryMonth): void {
+	const store = new SyncStore(db);
+	const name = documentName(roomId, month.period);
+	transaction(db, () => {
+		store.compact(name, 1, month.update);
+		const bind = db.prepare('insert into sync_client (roomId, period, client, userId) values (?, ?, ?, ?)');
+		for (const [client, userId] of month.clients) bind.run(roomId, month.period, client, userId);
+		store.rebuildIndex(name, month.index);
+		store.rebuildSearchIndex(name, month.index);
+	});
+}
+
+/** After its months are stored: the room (and its members) predate its history, and it last spoke at its newest message. */
+export function finishHistoryMonths(db: DatabaseSync, roomId: string, first: number, latest: number): void {
+	transaction(db, () => {
+		db.prepare("update room set lastActivityAt = ?, createdAt = ?, history = 'monthly' where id = ?").run(latest, first - DAY_MS, roomId);
+		db.prepare('update room_member set joinedAt = ? where roomId = ?').run(first - DAY_MS, roomId);
+	});
 }

@@ -2,7 +2,7 @@
 // server's data folder, called over HTTP, and made to load a room cold over /sync.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { closeClients, newErrors, openClient, waitFor, type BenchUser } from './sync-clients.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -65,25 +65,38 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 	}
 }
 
-/**
- * One cold load of a room in the running server: connects to /sync/<room> (the server loads the
- * document, then sends its sync step 1), disconnects, and waits until the server has unloaded it
- * again. Returns what the server logged as `sync.room_loaded`.
- */
-export async function serverLoad(server: Server, roomId: string, cookie: string): Promise<number> {
-	const from = server.lines.length;
-	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${roomId}`, { headers: { cookie, origin: server.url } });
-	await new Promise<void>((resolve, reject) => {
-		ws.once('message', () => resolve());
-		ws.once('error', reject);
-		ws.once('close', (code, reason) => reject(new Error(`the server closed the connection: ${code} ${reason.toString()}`)));
-	});
-	ws.removeAllListeners('close');
-	ws.close();
-	const logged = (event: string) => server.lines.slice(from).find((line) => line.includes(`"${event}"`) && line.includes(roomId));
-	await until(() => logged('sync.room_unloaded') !== undefined, 15_000, `room ${roomId} to unload`);
-	const line = logged('sync.room_loaded');
-	if (!line) throw new Error(`the server did not log loading room ${roomId}`);
-	return (JSON.parse(line) as { ms: number }).ms;
+/** The lines the server logged for one of a room's documents since line `from`. */
+function docLines(server: Server, from: number, event: string, roomId: string, period: string): string[] {
+	return server.lines.slice(from).filter((line) => line.includes(`"${event}"`) && line.includes(roomId) && line.includes(`"period":"${period}"`));
 }
 
+/**
+ * A device opening a room of months as the app does, over stock y-websocket: its main document
+ * (presence, calls) and the month it opens on, from empty documents. Resolves once both are synced
+ * with the time that took, the server's own `sync.room_loaded` figure for the month, and the bytes
+ * received; then disconnects and waits until the server has unloaded both documents again.
+ */
+export async function openRoom(server: Server, roomId: string, period: string, user: BenchUser): Promise<{ ms: number; loadedMs: number }> {
+	const from = server.lines.length;
+	const errors = newErrors();
+	const wsUrl = `${server.url.replace(/^http/, 'ws')}/sync`;
+	const started = performance.now();
+	const clients = [openClient(wsUrl, roomId, user, errors), openClient(wsUrl, `${roomId}/${period}`, user, errors)];
+	await waitFor(() => clients.every((c) => c.provider.synced) || errors.denied + errors.closes > 0, 60_000, `room ${roomId} to sync`);
+	const ms = performance.now() - started;
+	closeClients(clients, errors);
+	if (errors.details.length) throw new Error(`opening room ${roomId}: ${errors.details.join('; ')}`);
+	await until(() => docLines(server, from, 'sync.room_unloaded', roomId, period).length > 0 && docLines(server, from, 'sync.room_unloaded', roomId, '').length > 0, 30_000, `room ${roomId} to unload`);
+	const loaded = docLines(server, from, 'sync.room_loaded', roomId, period)[0];
+	if (!loaded) throw new Error(`the server did not log loading ${roomId}/${period}`);
+	return { ms, loadedMs: (JSON.parse(loaded) as { ms: number }).ms };
+}
+
+/** The largest event-loop delay the server saw since the last call (prom-client resets it on every scrape of /metrics). */
+export async function eventLoopMaxMs(server: Server, token: string): Promise<number> {
+	const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+	if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+	const match = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await response.text());
+	if (!match) throw new Error('/metrics has no nodejs_eventloop_lag_max_seconds');
+	return Number(match[1]) * 1000;
+}
