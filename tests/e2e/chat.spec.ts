@@ -88,6 +88,18 @@ test('typing, presence and what a message cannot do', async ({ browser }) => {
 	await close();
 });
 
+test('offline, the people who were here show as away, not as gone; back online, as here', async ({ browser }) => {
+	const { a, pageA, close } = await twoInARoom(browser, 'Away');
+	const presence = pageA.getByLabel('Who is here');
+	await expect(presence).toContainText(/Bob .* is here/);
+	await a.setOffline(true);
+	await expect(presence).toContainText(/Bob .* was here — away while you’re offline/);
+	await expect(presence).not.toContainText('Nobody else is here');
+	await a.setOffline(false);
+	await expect(presence).toContainText(/Bob .* is here/);
+	await close();
+});
+
 test('unread messages are counted in the lobby until the room is opened', async ({ browser }) => {
 	const { pageA, pageB, close } = await twoInARoom(browser, 'Unread');
 	await pageB.getByRole('link', { name: 'Back to the lobby' }).click();
