@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
-import { messageLog, sendMessage } from './support/ui.ts';
+import { messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
 // Errors in Parley's own look, said in plain words, with a way back; and the keyboard's way past the header.
 
@@ -230,4 +230,24 @@ test('Up arrow in an empty message box edits my last message, and only mine', as
 	await expect(edited).toContainText('(edited)');
 	await expect(messageLog(page).getByRole('article').filter({ hasText: 'first of mine' })).not.toContainText('(edited)');
 	await page.context().close();
+});
+
+test('"This room was deleted" is told to the others, not to the one who deleted it, and goes once it no longer applies', async ({ browser }) => {
+	const { pageA, pageB, close } = await twoInARoom(browser, 'Short lived');
+	await expect(pageA.getByRole('heading', { name: 'Short lived', level: 1 })).toBeVisible();
+	await pageA.getByRole('link', { name: 'Room Settings' }).click();
+	await pageA.getByRole('button', { name: 'Delete room' }).click();
+	await pageA.getByRole('dialog').getByRole('button', { name: 'Delete room' }).click();
+	const told = (page: Page) => page.getByRole('status').filter({ hasText: 'This room was deleted.' });
+	// Bob was in the room: he is taken to his rooms and told why.
+	await expect(pageB.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+	await expect(told(pageB)).toBeVisible();
+	// Ann did it herself: back in her rooms, with nothing to be told.
+	await expect(pageA.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+	await expect(told(pageA)).toHaveCount(0);
+	// Bob moves on: the notice does not follow him.
+	await pageB.getByRole('link', { name: 'Settings' }).first().click();
+	await expect(pageB.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+	await expect(told(pageB)).toHaveCount(0);
+	await close();
 });

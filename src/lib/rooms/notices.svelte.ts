@@ -1,9 +1,20 @@
-/** Short messages shown at the top of the page after something happened elsewhere (e.g. removed from a room). */
+/**
+ * Short messages shown at the top of the page after something happened elsewhere (e.g. removed from
+ * a room). One stays for the page it was shown on and the one it leads to (a removal sends the
+ * person to the lobby), and goes at the next navigation after that: by then it no longer applies.
+ */
 class Notices {
 	message = $state('');
+	#pagesLeft = 0;
 
 	show(message: string) {
 		this.message = message;
+		this.#pagesLeft = 2;
+	}
+
+	/** A navigation happened (see +layout.svelte). */
+	navigated() {
+		if (this.message && --this.#pagesLeft <= 0) this.dismiss();
 	}
 
 	dismiss() {

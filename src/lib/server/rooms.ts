@@ -245,7 +245,7 @@ export class Rooms extends RoomAccess {
 		const members = this.memberIds(roomId);
 		const deleteRow = () => void this.db.prepare('delete from room where id = ?').run(roomId);
 		const bytesGone = this.#files ? this.#files.deleteRoom(roomId, deleteRow) : (deleteRow(), Promise.resolve());
-		this.events.emit({ roomId, kind: 'deleted', notify: members, revoked: members });
+		this.events.emit({ roomId, kind: 'deleted', notify: members, revoked: members, by: userId });
 		return bytesGone;
 	}
 
