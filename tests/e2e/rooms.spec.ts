@@ -186,3 +186,22 @@ async function createRoomInviting(page: Page, roomName: string, invitee?: { name
 async function idOf(page: Page): Promise<string> {
 	return page.evaluate(() => fetch('/api/auth/get-session').then((r) => r.json()).then((s: { user: { id: string } }) => s.user.id));
 }
+
+test('"New message" in the lobby finds a person and opens the direct room with them, the same one the next time', async ({ browser }) => {
+	const { pageA, pageB, first: alice, second: bob, close } = await twoPeople(browser);
+	const writeTo = async () => {
+		await expect(pageA.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
+		await pageA.getByRole('button', { name: 'New message' }).click();
+		const dialog = pageA.getByRole('dialog', { name: 'New message' });
+		await dialog.getByRole('searchbox', { name: 'Write to' }).fill(bob.email);
+		await dialog.getByRole('button', { name: `Message ${bob.name}` }).click();
+		await expect(pageA.getByRole('heading', { name: bob.name, level: 1 })).toBeVisible();
+		return pageA.url();
+	};
+	const first = await writeTo();
+	// Bob is asked, as with every direct room.
+	await expect(pageB.getByRole('list', { name: 'Invitations' })).toContainText(`${alice.name} wants to message you`);
+	await pageA.getByRole('link', { name: 'Back to the lobby' }).click();
+	expect(await writeTo()).toBe(first);
+	await close();
+});
