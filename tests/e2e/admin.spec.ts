@@ -15,7 +15,7 @@ async function personOn(browser: Browser, server: RunningServer, name: string, o
 /** Opens the admin page the way an administrator would: the header's Admin link. */
 async function openAdmin(page: Page) {
 	await page.goto('/');
-	await page.getByRole('link', { name: 'Admin' }).click();
+	await page.getByRole('link', { name: 'Admin', exact: true }).click();
 	await expect(page.getByRole('heading', { name: 'Administration', level: 1 })).toBeVisible();
 }
 
@@ -191,9 +191,9 @@ test('someone who is not an administrator sees no Admin link and gets 404 for /a
 	try {
 		const admin = await personOn(browser, server, 'Admin');
 		const eve = await personOn(browser, server, 'Eve');
-		await expect(admin.page.getByRole('link', { name: 'Admin' })).toBeVisible();
+		await expect(admin.page.getByRole('link', { name: 'Admin', exact: true })).toBeVisible();
 		await expect(eve.page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
-		await expect(eve.page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+		await expect(eve.page.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
 		const response = await eve.page.goto('/admin');
 		expect(response?.status()).toBe(404);
 		await expect(eve.page.getByRole('heading', { name: 'Administration' })).toHaveCount(0);
