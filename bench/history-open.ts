@@ -116,7 +116,8 @@ async function scrollBack(page: Page, dbName: string, period: string): Promise<{
 		await page.evaluate(() => document.querySelector('[role="log"][aria-label="Messages"]')?.scrollTo({ top: 0 }));
 		await sleep(50);
 	}
-	const before = await page.evaluate(() => document.querySelector('[role="log"][aria-label="Messages"]')!.scrollHeight);
+	// As it was when the month's database opened (the month may well be in the list before this looks).
+	const before = await page.evaluate((db) => (window as unknown as { __history: OpenMarks }).__history.heightAtOpen[db], dbName);
 	const listed = await page.waitForFunction(
 		(before) => (document.querySelector('[role="log"][aria-label="Messages"]')!.scrollHeight > before * 1.33 ? performance.now() : false),
 		before,

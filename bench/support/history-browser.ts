@@ -9,6 +9,8 @@ export type OpenMarks = {
 	online: boolean;
 	/** When each IndexedDB database was first opened (by name). */
 	opened: Record<string, number>;
+	/** The "Messages" log's scroll height at that moment (0 when it was not shown yet). */
+	heightAtOpen: Record<string, number>;
 	/** indexedDB.open of the month the room opens on: the room view has mounted (page, scripts, hydration). */
 	idbOpen?: number;
 	/** y-indexeddb's getAll of the stored updates: asked, answered, and how much came back. */
@@ -40,13 +42,17 @@ function instrument(targets: Record<string, OpenTarget>) {
 	const want = target.text;
 	const now = () => Math.round(performance.now() * 10) / 10;
 	const opened: Record<string, number> = {};
-	const m: Record<string, number | boolean | Record<string, number>> = { online: navigator.onLine, opened };
+	const heightAtOpen: Record<string, number> = {};
+	const m: Record<string, number | boolean | Record<string, number>> = { online: navigator.onLine, opened, heightAtOpen };
 	(window as unknown as { __history: typeof m }).__history = m;
 	const dbName = target.db;
 
 	const open = IDBFactory.prototype.open;
 	IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
-		opened[args[0]] ??= now();
+		if (opened[args[0]] === undefined) {
+			opened[args[0]] = now();
+			heightAtOpen[args[0]] = document.querySelector('[role="log"][aria-label="Messages"]')?.scrollHeight ?? 0;
+		}
 		if (args[0] === dbName) m.idbOpen ??= now();
 		return open.apply(this, args);
 	};
