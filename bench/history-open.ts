@@ -17,8 +17,9 @@
 //                            apply (Y.applyUpdate), list (until the log is shown), newest (painted)
 //   open_<room>_cold_ms      the same with the browser restarted (cold service worker and IndexedDB)
 //   first_open_<room>_ms     a device's first, online open (the month arrives over the WebSocket)
-//   scrollback_month_ms      in the 1m room, online, scrolled back past this month: from the previous
-//                            month's IndexedDB open until, a screen further up, its last day shows in
+//   scrollback_month_ms      in the 1m room, online, scrolled back two months (the month before this
+//                            one is short: its last 30 days went to this one): from that month's
+//                            IndexedDB open until, a screen further up, its last day shows in
 //                            the log (it comes from the server: this device never had it);
 //                            scrollback_month_listed_ms until it is in the list above the place kept
 //   server_load_<room>_ms    a stock y-websocket client opening the room as the app does (main
@@ -101,9 +102,9 @@ type Room = {
 };
 
 /**
- * Scrolls the room's log back until the app opens the month before the one it shows; then, without
- * scrolling, waits until that month is in the list above the place kept (the log's scroll height
- * has grown by a third at least), scrolls up a screen once and waits until the month's last day
+ * Scrolls the room's log back until the app opens the given month; then, without scrolling, waits
+ * until that month is in the list above the place kept (the log's scroll height has grown by
+ * 1,000 px since the month's database opened), scrolls up a screen once and waits until the month's last day
  * shows (its day separator names the month). Returns the ms from the month's IndexedDB open to
  * then, and to the month in the list.
  */
@@ -119,7 +120,7 @@ async function scrollBack(page: Page, dbName: string, period: string): Promise<{
 	// As it was when the month's database opened (the month may well be in the list before this looks).
 	const before = await page.evaluate((db) => (window as unknown as { __history: OpenMarks }).__history.heightAtOpen[db], dbName);
 	const listed = await page.waitForFunction(
-		(before) => (document.querySelector('[role="log"][aria-label="Messages"]')!.scrollHeight > before * 1.33 ? performance.now() : false),
+		(before) => (document.querySelector('[role="log"][aria-label="Messages"]')!.scrollHeight > before + 1000 ? performance.now() : false),
 		before,
 		{ polling: 'raf', timeout: OPEN_TIMEOUT_MS }
 	);
@@ -262,7 +263,7 @@ try {
 	db.close();
 	const byLabel = Object.fromEntries(rooms.map((r) => [r.label, r])) as Record<Label, Room>;
 	const big = byLabel['1m'];
-	if (big.older[0]?.period !== previousPeriod(thisMonth)) throw new Error(`the 1m room has no month before ${thisMonth}`);
+	if (big.older[1]?.period !== previousPeriod(previousPeriod(thisMonth))) throw new Error(`the 1m room has no whole month before ${previousPeriod(thisMonth)}`);
 
 	// 3. Chromium: a first visit online (a new device: the month over the WebSocket), then offline opens.
 	server = await startServer(dataDir, env);
@@ -298,8 +299,10 @@ try {
 		usedBefore = used;
 	}
 	// Scrolling back in the big room, online: the month before comes from the server.
-	const scrollback = await scrollBack(pages['1m']!, monthDb(big, big.older[0].period), big.older[0].period);
-	log(`scroll back to ${big.older[0].period} in the 1m room: ${JSON.stringify(scrollback)}`);
+	// The month before this one lost its last 30 days to it (fullCurrentMonth): the one before that is whole.
+	const whole = big.older[1];
+	const scrollback = await scrollBack(pages['1m']!, monthDb(big, whole.period), whole.period);
+	log(`scroll back to ${whole.period} in the 1m room: ${JSON.stringify(scrollback)}`);
 
 	// Offline reloads, one page per room, taking turns so that whatever else the machine does falls
 	// on every room alike; the first round is a warm-up.
@@ -399,7 +402,7 @@ try {
 		const m = firstOpen[r.label]!;
 		result[`first_open_${suffix}_ms`] = round(m.painted!);
 	}
-	result.scrollback_month_bytes = big.older[0].bytes;
+	result.scrollback_month_bytes = big.older[1].bytes;
 	result.yjs_clients_1m = big.stats.clients;
 	console.log(JSON.stringify(result));
 } catch (error) {
