@@ -16,6 +16,8 @@ export type RoomSummary = {
 	unread: number;
 	/** Of those, the ones that mention me. */
 	mentions: number;
+	/** The room's newest message as its list shows it (the text as one line, mentions as names; '' for files only), or null for none. */
+	preview: { authorId: string; authorName: string; at: number; text: string } | null;
 };
 
 export type Member = { userId: string; name: string; role: Role; joinedAt: number };

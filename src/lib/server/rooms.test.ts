@@ -110,6 +110,27 @@ describe('mentions', () => {
 	});
 });
 
+describe('room list preview', () => {
+	it("shows each room's newest message as one line, following edits and deletions, mentions as current names", () => {
+		const team = group();
+		const store = new SyncStore(db);
+		const preview = () => rooms.listForUser('member').find((r) => r.id === team)!.preview;
+		expect(preview()).toBeNull();
+		const message = (authorId: string, at: number, text: string, mentions: string[] = []) => ({ key: `${authorId}:${at}`, authorId, createdAt: at, text, mentions });
+		store.indexMessages(team, [message('owner', clock - 2, 'first'), message('admin', clock - 1, '> quoted\n\n**Hi** <@member>,\n  see   this')], []);
+		db.prepare("update user set name = 'Mia' where id = 'member'").run();
+		expect(preview()).toEqual({ authorId: 'admin', authorName: 'admin', at: clock - 1, text: 'quoted **Hi** @Mia, see this' });
+		store.indexMessages(team, [], [], [message('admin', clock - 1, 'x'.repeat(500))]);
+		expect(preview()!.text).toBe(`${'x'.repeat(119)}…`);
+		// The newest goes: the one before it shows again.
+		store.indexMessages(team, [], [`admin:${clock - 1}`]);
+		expect(preview()).toMatchObject({ authorId: 'owner', text: 'first' });
+		// Only files: no text, and the list says so itself.
+		store.indexMessages(team, [message('other', clock, '')], []);
+		expect(preview()).toMatchObject({ authorId: 'other', text: '' });
+	});
+});
+
 describe('history', () => {
 	it('splits the history of every new room, group or direct, by month', () => {
 		setup();

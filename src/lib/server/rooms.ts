@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NotifyLevel, Role } from '#lib/rooms/schemas.ts';
 import type { BannedPerson, Invitation, Member, PendingMember, RoomDetail, RoomSummary } from '#lib/rooms/types.ts';
+import { mentionedIn, mentionsAsNames } from '../core/chat/mentions.ts';
 import { ApiFailure, forbidden } from './api-failure.ts';
 import { transaction } from './db.ts';
 import { InviteLinks } from './invite-links.ts';
@@ -20,6 +21,19 @@ export type RoomsOptions = RoomAccessOptions & { createPerHour: number; files?: 
 const newId = () => randomBytes(16).toString('base64url');
 
 /** The other person of a direct room, from its key (the two ids sorted, joined by a space). */
+/** Most characters of a room's last message the room list shows. */
+export const PREVIEW_LENGTH = 120;
+
+/** A message as one line of a room list: mentions as names, whitespace and Markdown markers folded, cut at PREVIEW_LENGTH. */
+export function previewText(text: string, nameOf: (userId: string) => string): string {
+	const line = mentionsAsNames(text, mentionedIn(text), nameOf)
+		.replace(/^```.*$/gm, '')
+		.replace(/^\s*(?:>|[-*+]|\d+[.)])\s+/gm, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line;
+}
+
 export const DIRECT_PEER_SQL = `(select u.name from user u where u.id != m.userId and u.id in
 	(substr(r.directKey, 1, instr(r.directKey, ' ') - 1), substr(r.directKey, instr(r.directKey, ' ') + 1)))`;
 
@@ -100,8 +114,18 @@ export class Rooms extends RoomAccess {
 				 where m.userId = ?
 				 order by r.lastActivityAt desc, r.id`
 			)
-			.all(userId) as RoomSummary[];
-		return rooms.map((room) => (room.kind === 'direct' && !room.name ? { ...room, name: m.deleted_user() } : room));
+			.all(userId) as Omit<RoomSummary, 'preview'>[];
+		const last = this.db.prepare(
+			`select t.authorId, t.createdAt as at, t.text, u.name as authorName from chat_search_text t left join user u on u.id = t.authorId
+			 where t.roomId = ? order by t.createdAt desc limit 1`
+		);
+		const nameOf = this.db.prepare('select name from user where id = ?');
+		const personName = (id: string) => (nameOf.get(id) as { name: string } | undefined)?.name ?? m.deleted_user();
+		return rooms.map((room) => {
+			const row = last.get(room.id) as { authorId: string; at: number; text: string; authorName: string | null } | undefined;
+			const preview = row ? { authorId: row.authorId, authorName: row.authorName ?? m.deleted_user(), at: row.at, text: previewText(row.text, personName) } : null;
+			return { ...room, name: room.kind === 'direct' && !room.name ? m.deleted_user() : room.name, preview };
+		});
 	}
 
 	/** A person changed their name: the pages of their rooms show the new one. */
