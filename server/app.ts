@@ -78,6 +78,17 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	const { allowPrivateEndpoints, ...pushLimits } = config.push;
 	const push = new Push({ db, rooms, events, log, metrics, vapid, limits: pushLimits, allowPrivateEndpoints, inCall: (roomId) => sfu.router.usersInCall(roomId) });
 	if (allowPrivateEndpoints) log.warn('push.private_endpoints_allowed', { note: 'PUSH_ALLOW_PRIVATE_ENDPOINTS is for tests and development only' });
+	// A call that started or ended is in its room's timeline: the room's pages show it (calls that were going on when
+	// the server stopped ended then, as nobody is in them now).
+	rooms.timeline.endAbandonedCalls();
+	const calls: Pick<typeof sfu.router, 'update' | 'announcement' | 'onAnnounce'> = {
+		update(roomId, members) {
+			sfu.router.update(roomId, members);
+			if (rooms.timeline.callChanged(roomId, members.users)) events.emit({ roomId, kind: 'timeline', notify: rooms.memberIds(roomId), revoked: [] });
+		},
+		announcement: (roomId) => sfu.router.announcement(roomId),
+		onAnnounce: (listener) => sfu.router.onAnnounce(listener)
+	};
 	const sync = createSyncService({
 		db,
 		authenticate,
@@ -86,7 +97,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		log,
 		metrics,
 		limits: config.sync,
-		calls: sfu.router,
+		calls,
 		idleMs: config.roomIdleMs,
 		onMessages: (roomId, added, present) => void push.messages(roomId, added, present),
 		// Joined on one device: the ringing stops on the others.

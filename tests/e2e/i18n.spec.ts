@@ -75,9 +75,11 @@ test('a Russian browser gets Parley in Russian: sign-up, lobby, room, call, and 
 	await controls.getByRole('button', { name: 'Выйти из звонка' }).click();
 	await expect(page.getByRole('button', { name: 'Начать звонок' })).toBeVisible({ timeout: CALL_UI_MS });
 
-	// The lobby counts members in Russian too.
+	// The room counts its members in Russian, and the lobby says who wrote last.
+	await expect(page.getByRole('main').getByText('2 участника')).toBeVisible();
 	await page.getByRole('link', { name: 'Назад к комнатам' }).click();
-	await expect(page.getByRole('list', { name: 'Комнаты' })).toContainText('2 участника');
+	await expect(page.getByRole('heading', { name: 'Ваши комнаты', level: 1 })).toBeVisible();
+	await expect(page.getByRole('list', { name: 'Комнаты' })).toContainText('Вы: Привет всем');
 
 	// Settings: English at once, with no reload and no new data.
 	await page.getByRole('link', { name: 'Настройки' }).click();
@@ -96,7 +98,7 @@ test('a Russian browser gets Parley in Russian: sign-up, lobby, room, call, and 
 	expect(requests).toEqual([]);
 	await page.getByRole('link', { name: 'Parley' }).click();
 	await expect(page.getByRole('heading', { name: 'Your rooms' })).toBeVisible();
-	await expect(page.getByRole('list', { name: 'Rooms' })).toContainText('2 members');
+	await expect(page.getByRole('list', { name: 'Rooms' })).toContainText('You: Привет всем');
 
 	// Remembered for the account: another Russian device signing in as Anna gets English.
 	const other = await browser.newContext();

@@ -88,3 +88,9 @@ export type RoomEventMessage = { roomId: string; kind: string; removed: boolean;
  * former member); `invited` an invitation they have not answered.
  */
 export type RoomRefusal = 'unavailable' | 'removed' | 'invited';
+
+/** What a room's timeline shows besides messages (src/lib/server/timeline.ts). */
+export type TimelineKind = 'created' | 'joined' | 'left' | 'removed' | 'renamed' | 'call-started' | 'call-ended';
+
+/** One of them: who did it and to whom, by their names now; `detail` is a rename's new name or a call's length in ms. */
+export type TimelineEvent = { id: number; at: number; kind: TimelineKind; actorId: string | null; actorName: string; targetId: string | null; targetName: string; detail: string | null };

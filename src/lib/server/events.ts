@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 /** What changed in a room, and who must hear of it. */
 export type RoomChange = {
 	roomId: string;
-	kind: 'created' | 'renamed' | 'deleted' | 'member-added' | 'member-removed' | 'role-changed' | 'activity' | 'invited' | 'invitation-ended' | 'ban-lifted' | 'ringing' | 'ring-ended' | 'ring-declined';
+	kind: 'created' | 'renamed' | 'deleted' | 'member-added' | 'member-removed' | 'role-changed' | 'activity' | 'invited' | 'invitation-ended' | 'ban-lifted' | 'ringing' | 'ring-ended' | 'ring-declined' | 'timeline';
 	/** Users whose view of the room or of their room list changed (current and former members). */
 	notify: string[];
 	/** Users who lost access to the room: their live connections to it must be cut. */

@@ -106,6 +106,7 @@ export class InviteLinks {
 			this.#access.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(invite.roomId, userId, 'member', now);
 			this.#access.db.prepare('update room_invite set useCount = useCount + 1 where token = ?').run(token);
 			this.#access.touch(invite.roomId);
+			this.#access.timeline.record(invite.roomId, 'joined', userId);
 			this.#access.events.emit({ roomId: invite.roomId, kind: 'member-added', notify: this.#access.memberIds(invite.roomId), revoked: [] });
 			return { roomId: invite.roomId, alreadyMember: false };
 		});

@@ -4,6 +4,7 @@ import type { Role } from '#lib/rooms/schemas.ts';
 import { ApiFailure, forbidden, notFound } from './api-failure.ts';
 import { Blocks } from './blocks.ts';
 import type { RoomEvents } from './events.ts';
+import { Timeline } from './timeline.ts';
 import { m } from '../paraglide/messages.js';
 
 /** `history`: whether the room's messages live in its main document or in one per month (period.ts). */
@@ -22,6 +23,8 @@ export class RoomAccess {
 	readonly now: () => number;
 	readonly memberLimit: number;
 	readonly blocks: Blocks;
+	/** What happened in each room besides messages, for its timeline. */
+	readonly timeline: Timeline;
 
 	constructor(options: RoomAccessOptions) {
 		this.db = options.db;
@@ -29,6 +32,7 @@ export class RoomAccess {
 		this.now = options.now ?? Date.now;
 		this.memberLimit = options.memberLimit;
 		this.blocks = new Blocks(options.db);
+		this.timeline = new Timeline(options.db, this.now);
 	}
 
 	role(roomId: string, userId: string): Role | undefined {

@@ -56,6 +56,12 @@ export class Rooms extends RoomAccess {
 		this.people = new People(this);
 	}
 
+	/** The room's timeline events (joins, renames, calls...) for a member. */
+	timelineFor(userId: string, roomId: string) {
+		this.requireMember(roomId, userId);
+		return this.timeline.list(roomId);
+	}
+
 	markRead(userId: string, roomId: string): void {
 		this.requireMember(roomId, userId);
 		this.db.prepare('update room_member set lastReadAt = ? where roomId = ? and userId = ?').run(this.now(), roomId, userId);
@@ -176,6 +182,7 @@ export class Rooms extends RoomAccess {
 			// The chosen people are invited: each becomes a member only by accepting.
 			const invite = this.db.prepare('insert into room_invitation (roomId, userId, invitedBy, createdAt) values (?, ?, ?, ?)');
 			for (const other of others) invite.run(id, other, userId, now);
+			this.timeline.record(id, 'created', userId);
 		});
 		this.events.emit({ roomId: id, kind: 'created', notify: [userId], revoked: [] });
 		if (others.length) this.events.emit({ roomId: id, kind: 'invited', notify: [userId, ...others], revoked: [] });
@@ -246,6 +253,10 @@ export class Rooms extends RoomAccess {
 		return { ...room, name, myRole: role, myNotifications: notify, memberLimit: this.memberLimit, members, invited, bans };
 	}
 
+	#kindOf(roomId: string): 'group' | 'direct' | undefined {
+		return (this.db.prepare('select kind from room where id = ?').get(roomId) as { kind: 'group' | 'direct' } | undefined)?.kind;
+	}
+
 	#directPeerName(roomId: string, userId: string): string | undefined {
 		const row = this.db.prepare(`select ${DIRECT_PEER_SQL} as name from room r, (select ? as userId) m where r.id = ?`).get(userId, roomId) as { name: string | null } | undefined;
 		return row?.name ?? undefined;
@@ -255,6 +266,7 @@ export class Rooms extends RoomAccess {
 		const { room } = this.requireManager(roomId, userId, m.err_managers_rename);
 		if (room.kind === 'direct') throw forbidden(m.err_direct_no_name());
 		this.db.prepare('update room set name = ? where id = ?').run(name, roomId);
+		this.timeline.record(roomId, 'renamed', userId, { detail: name });
 		this.events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId);
 	}
@@ -314,6 +326,7 @@ export class Rooms extends RoomAccess {
 			this.db.prepare('delete from room_invitation where roomId = ? and userId = ?').run(roomId, userId);
 			this.db.prepare('insert into room_member (roomId, userId, role, joinedAt) values (?, ?, ?, ?)').run(roomId, userId, 'member', this.now());
 			this.touch(roomId);
+			if (this.#kindOf(roomId) === 'group') this.timeline.record(roomId, 'joined', userId);
 		});
 		this.events.emit({ roomId, kind: 'member-added', notify: this.memberIds(roomId), revoked: [] });
 		return this.get(userId, roomId);
@@ -353,6 +366,8 @@ export class Rooms extends RoomAccess {
 			if (options.ban) this.db.prepare('insert into room_ban (roomId, userId, bannedBy, createdAt) values (?, ?, ?, ?) on conflict do nothing').run(roomId, targetId, userId, this.now());
 			// A direct room's request came from the one leaving: it goes with them.
 			if (room.kind === 'direct') this.db.prepare('delete from room_invitation where roomId = ?').run(roomId);
+			if (targetId === userId) this.timeline.record(roomId, 'left', userId);
+			else this.timeline.record(roomId, 'removed', userId, { targetId });
 		});
 		const notify = room.kind === 'direct' ? [...new Set([...before, ...pending])] : before;
 		this.events.emit({ roomId, kind: 'member-removed', notify, revoked: [targetId] });

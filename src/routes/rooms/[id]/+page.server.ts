@@ -9,6 +9,7 @@ export const load: PageServerLoad = (event) => {
 	return {
 		...page,
 		lastReadAt: rooms.lastReadAt(page.user.id, page.room.id),
+		timeline: rooms.timelineFor(page.user.id, page.room.id),
 		deletedAuthors: rooms.deletedAuthors(page.user.id, page.room.id),
 		fileSizeLimit: config.files.sizeLimit,
 		periods: monthly ? rooms.periods(page.user.id, page.room.id) : [],
