@@ -68,6 +68,8 @@ for (const look of LOOKS) {
 			const picker = a.getByRole('dialog', { name: 'Reactions' });
 			await expect(picker.getByRole('button')).toHaveCount(6);
 			await picker.getByRole('button', { name: 'Party' }).click();
+			// Ann sees her own too.
+			await expect(a.getByRole('log', { name: 'Reactions and raised hands' })).toContainText('You reacted: Party', { timeout: CALL_UI_MS });
 			await expect(moments.getByText('🎉')).toBeVisible({ timeout: CALL_UI_MS });
 			await expect(moments).toContainText(`${ann.name} reacted: Party`);
 			await expect(moments.getByText(ann.name, { exact: true })).toBeVisible();
@@ -76,6 +78,8 @@ for (const look of LOOKS) {
 				await b.screenshot({ path: info.outputPath(`hand-reaction-stage-${look.name}-${scheme}.png`) });
 			}
 			await expectNoViolations(b);
+			await a.screenshot({ path: info.outputPath(`hand-reaction-picker-${look.name}.png`) });
+			await expectNoViolations(a);
 			await a.keyboard.press('Escape');
 			await expect(picker).toBeHidden();
 			await expect(toolbar(a).getByRole('button', { name: 'Send a reaction' })).toBeFocused();
@@ -106,6 +110,9 @@ for (const look of LOOKS) {
 			await expect(a.getByRole('log', { name: 'Reactions and raised hands' })).toContainText(`${bob.name} raised a hand`, { timeout: CALL_UI_MS });
 			await openPeople(a);
 			const annQueue = a.getByRole('list', { name: '1 raised hand' });
+			await expect(annQueue.getByRole('button', { name: `Lower ${bob.name}’s hand` })).toBeVisible();
+			await a.screenshot({ path: info.outputPath(`hand-moderator-${look.name}.png`) });
+			await expectNoViolations(a);
 			await annQueue.getByRole('button', { name: `Lower ${bob.name}’s hand` }).click();
 			await expect(toolbar(b).getByRole('button', { name: 'Raise hand' })).toHaveAttribute('aria-pressed', 'false', { timeout: CALL_UI_MS });
 			await expect(annQueue).toBeHidden({ timeout: CALL_UI_MS });
