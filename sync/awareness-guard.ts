@@ -1,3 +1,4 @@
+import { checkCallState } from '../src/lib/core/call/call-state-check.ts';
 import { inCall } from '../src/lib/core/call/presence.ts';
 
 /** One entry of an awareness update: a client's state (JSON, `null` when it left) at a clock. */
@@ -19,6 +20,14 @@ export type AwarenessContext = {
 	callDevicesElsewhere(client: number): number;
 	maxStateBytes: number;
 	maxCallDevices: number;
+	/** The person is an owner or admin of the room (its roles on the server): they may lower others' hands. */
+	canModerate: boolean;
+	now: number;
+	/** The `call` the room has for a client now (held back or relayed), to tell what a state changes. */
+	previousCall(client: number): unknown;
+	/** Spends one of this connection's reactions; false when the allowance is spent. */
+	takeReaction(): boolean;
+	reactionsPerMinute: number;
 };
 
 export type AwarenessVerdict = {
@@ -34,29 +43,34 @@ type State = { user?: { id?: unknown }; server?: unknown; call?: unknown } | nul
 /**
  * Which awareness entries a connection may publish: one presence per connection (its first
  * client id), describing the signed-in person only, never the server, of a bounded size, and
- * in at most `maxCallDevices` of a call at once. Stock y-websocket clients echo every state
+ * in at most `maxCallDevices` of a call at once, with hands and reactions as `checkCallState`
+ * allows. Stock y-websocket clients echo every state
  * they receive; echoes are skipped.
  */
 export function guardAwareness(entries: AwarenessEntry[], ctx: AwarenessContext): AwarenessVerdict {
 	const kept: AwarenessEntry[] = [];
 	const refusals: string[] = [];
 	let bound = ctx.bound;
+	// A batch may carry several states of one client: each is checked against the one before it.
+	const latest = new Map<number, unknown>();
 	for (const entry of entries) {
 		// An echo of a state the room already has: skipped quietly.
 		const known = ctx.knownClock(entry.client);
 		if (known !== undefined && entry.clock <= known) continue;
-		const problem = check(entry, bound, ctx);
+		const previous = latest.has(entry.client) ? latest.get(entry.client) : ctx.previousCall(entry.client);
+		const problem = check(entry, bound, ctx, previous);
 		if (problem) {
 			refusals.push(problem);
 			continue;
 		}
 		if (bound === undefined && entry.json !== 'null') bound = entry.client;
+		latest.set(entry.client, (JSON.parse(entry.json) as State)?.call);
 		kept.push(entry);
 	}
 	return { kept, bound, refusals };
 }
 
-function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessContext): string | null {
+function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessContext, previous: unknown): string | null {
 	if (entry.client === ctx.serverClient) return 'only the server speaks as the server';
 	if (bound !== undefined && entry.client !== bound) return 'one presence per connection';
 	if (entry.json.length > ctx.maxStateBytes) return `presence is larger than ${ctx.maxStateBytes} bytes`;
@@ -74,5 +88,6 @@ function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessC
 	const owner = ctx.clientOwner(entry.client);
 	if ((owner !== undefined && owner !== ctx.userId) || ctx.heldByOther(entry.client)) return 'that presence belongs to someone else';
 	if (inCall(state) && ctx.callDevicesElsewhere(entry.client) >= ctx.maxCallDevices) return `you are already in this call on ${ctx.maxCallDevices} devices; leave it on one of them first`;
-	return null;
+	// Last: a reaction it lets through is spent.
+	return checkCallState(state.call, { canModerate: ctx.canModerate, now: ctx.now, previous, takeReaction: ctx.takeReaction, reactionsPerMinute: ctx.reactionsPerMinute });
 }

@@ -18,9 +18,9 @@ function setup(env: Record<string, string> = {}) {
 		onCallJoin: (userId) => joined.push(userId),
 		onCall: (members) => calls.push(members)
 	});
-	const peer = (userId: string) => {
+	const peer = (userId: string, role: PresencePeer['role'] = 'member') => {
 		const received: Uint8Array[] = [];
-		const p: PresencePeer & { received: Uint8Array[] } = { userId, received, send: (m) => received.push(m) };
+		const p: PresencePeer & { received: Uint8Array[] } = { userId, role, received, send: (m) => received.push(m) };
 		presence.join(p);
 		return p;
 	};
@@ -106,6 +106,39 @@ describe('RoomPresence', () => {
 			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'ann' }));
 			presence.leave(other);
 			expect(presence.awareness.getStates().get(7)).toEqual(ann({ page: 'ann' }));
+			presence.destroy();
+		});
+	});
+
+	describe('hands and reactions', () => {
+		const inCall = (user: string, call: Record<string, unknown>) => ({ user: { id: user }, call: { peerId: `p-${user}`, ...call } });
+
+		it('relays a moderator’s request to lower a hand, and refuses it from a member, by the room’s roles', () => {
+			const { presence, peer } = setup();
+			const bob = peer('bob');
+			const raised = Date.now();
+			presence.receive(bob, state(2, 1, inCall('bob', { hand: raised })));
+			const cat = peer('cat');
+			presence.receive(cat, state(3, 1, inCall('cat', { lower: [{ userId: 'bob', hand: raised }] })));
+			expect(refusals(cat)).toEqual(['presence refused: only owners and admins may lower someone else’s hand']);
+			expect(presence.awareness.getStates().has(3)).toBe(false);
+			const ann = peer('ann', 'admin');
+			presence.receive(ann, state(1, 1, inCall('ann', { lower: [{ userId: 'bob', hand: raised }] })));
+			expect(refusals(ann)).toEqual([]);
+			expect(presence.awareness.getStates().get(1)).toEqual(inCall('ann', { lower: [{ userId: 'bob', hand: raised }] }));
+			presence.destroy();
+		});
+
+		it('holds each connection to CALL_REACTIONS_PER_MINUTE reactions', () => {
+			const { presence, peer } = setup({ CALL_REACTIONS_PER_MINUTE: '2' });
+			const ann = peer('ann');
+			for (let n = 1; n <= 3; n++) presence.receive(ann, state(1, n, inCall('ann', { reaction: { emoji: '👏', n, at: Date.now() } })));
+			expect(refusals(ann)).toEqual(['presence refused: reactions are limited to 2 a minute; wait a moment']);
+			expect((presence.awareness.getStates().get(1) as { call: { reaction: { n: number } } }).call.reaction.n).toBe(2);
+			// Someone else's allowance is their own.
+			const bob = peer('bob');
+			presence.receive(bob, state(2, 1, inCall('bob', { reaction: { emoji: '👏', n: 1, at: Date.now() } })));
+			expect(refusals(bob)).toEqual([]);
 			presence.destroy();
 		});
 	});

@@ -2,22 +2,23 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
+import type { Role } from '../src/lib/rooms/schemas.ts';
 import { TokenBucket } from '../src/lib/server/rate-limit.ts';
 import type { CallMembers } from '../sfu/call-router.ts';
 import { guardAwareness, type AwarenessEntry } from './awareness-guard.ts';
 import { inCall } from '../src/lib/core/call/presence.ts';
 import { awarenessMessage, deny, writeAwarenessEntries } from './protocol.ts';
 
-/** What presence needs of a connection. */
-export type PresencePeer = { userId: string; send(message: Uint8Array): void };
+/** What presence needs of a connection: who it is, and their role in the room (owners and admins may lower others' hands). */
+export type PresencePeer = { userId: string; role: Role; send(message: Uint8Array): void };
 
 /** Per connection: its one awareness client, its allowance, and the states held back until the allowance lets them through. */
-type PeerPresence = { client: number | undefined; budget: TokenBucket; held: Map<number, AwarenessEntry>; flush?: NodeJS.Timeout };
+type PeerPresence = { client: number | undefined; budget: TokenBucket; reactions: TokenBucket; held: Map<number, AwarenessEntry>; flush?: NodeJS.Timeout };
 
 export type RoomPresenceOptions = {
 	roomId: string;
 	log: Logger;
-	limits: Pick<SyncLimits, 'awarenessUpdatesPerMinute' | 'awarenessStateBytes' | 'callDevicesPerPerson'>;
+	limits: Pick<SyncLimits, 'awarenessUpdatesPerMinute' | 'awarenessStateBytes' | 'callDevicesPerPerson' | 'callReactionsPerMinute'>;
 	/** The person a Yjs client id is bound to in the room document, if any. */
 	clientOwner(client: number): string | undefined;
 	/** Someone appeared in this room's call (their awareness gained a `call`). */
@@ -53,7 +54,13 @@ export class RoomPresence {
 
 	/** A new connection gets everyone's presence. */
 	join(peer: PresencePeer): void {
-		this.#peers.set(peer, { client: undefined, budget: new TokenBucket(this.#options.limits.awarenessUpdatesPerMinute, MINUTE_MS), held: new Map() });
+		const { awarenessUpdatesPerMinute, callReactionsPerMinute } = this.#options.limits;
+		this.#peers.set(peer, {
+			client: undefined,
+			budget: new TokenBucket(awarenessUpdatesPerMinute, MINUTE_MS),
+			reactions: new TokenBucket(callReactionsPerMinute, MINUTE_MS),
+			held: new Map()
+		});
 		const states = [...this.awareness.getStates().keys()];
 		if (states.length) peer.send(awarenessMessage(this.awareness, states));
 	}
@@ -91,7 +98,16 @@ export class RoomPresence {
 			callDevicesElsewhere: (client) =>
 				[...this.#peers].filter(([p, s]) => p.userId === peer.userId && s.client !== undefined && s.client !== client && inCall(this.awareness.getStates().get(s.client))).length,
 			maxStateBytes: limits.awarenessStateBytes,
-			maxCallDevices: limits.callDevicesPerPerson
+			maxCallDevices: limits.callDevicesPerPerson,
+			canModerate: peer.role === 'owner' || peer.role === 'admin',
+			now: Date.now(),
+			previousCall: (client) => {
+				const held = state.held.get(client);
+				const current = held ? (JSON.parse(held.json) as { call?: unknown } | null) : this.awareness.getStates().get(client);
+				return current?.call;
+			},
+			takeReaction: () => state.reactions.take().ok,
+			reactionsPerMinute: limits.callReactionsPerMinute
 		});
 		if (verdict.bound !== state.client && verdict.bound !== undefined) {
 			// The same person's newer connection (a reconnect, or a reloaded page writing with the client id it had,

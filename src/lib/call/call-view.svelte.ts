@@ -1,6 +1,9 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from '../core/call/presence.ts';
+import { handQueue } from '../core/call/hand-queue.ts';
+import { REACTION_SHOWN_MS, type ReactionEmoji } from '../core/call/reactions.ts';
 import { activeSpeaker } from './active-speaker.ts';
+import { newMoments, type Seen } from './call-moments.ts';
 import { issuePeer, ring, sfuJoin, stopRinging } from './call-api.ts';
 import { callReducer, type CallEvent, type CallState } from './call-machine.ts';
 import { readCallPreferences, videoSize, writeCallPreference, type ChosenDevices } from './call-preferences.ts';
@@ -17,7 +20,26 @@ export type CallContext = { roomId: string; user: { id: string; name: string }; 
 /** The engine's state, copied on each of its changes: the engine mutates its own objects, a snapshot is new each time. */
 export type CallSnapshot = { localStream: MediaStream; presence: CallPresence; route: Call['route']; remotes: Map<string, RemotePeer>; error: string };
 
-export type CallTileView = { key: string; name: string; stream: MediaStream | null; local: boolean; audio: boolean; video: boolean; screen: boolean; quality: Quality; speaking: boolean };
+export type CallTileView = {
+	key: string;
+	userId: string;
+	name: string;
+	stream: MediaStream | null;
+	local: boolean;
+	audio: boolean;
+	video: boolean;
+	screen: boolean;
+	quality: Quality;
+	speaking: boolean;
+	/** When their hand went up (what a request to lower it names), and its place in the queue; null when down. */
+	hand: { at: number; position: number } | null;
+};
+
+/** A reaction floating over the stage, or a raised hand told of, for a few seconds. */
+export type CallMoment = { id: number; kind: 'hand' | 'reaction'; name: string; emoji: ReactionEmoji | null };
+
+/** How long "Ann raised a hand" stays on the stage. */
+const HAND_NOTICE_MS = 5000;
 
 export type DeviceKind = keyof ChosenDevices;
 
@@ -47,6 +69,10 @@ export class CallView {
 	#stopMeter: (() => void) | null = null;
 	/** Counts preview requests, so a camera that arrives after Cancel or Leave is stopped at once. */
 	#previewRun = 0;
+	#moments = $state.raw<CallMoment[]>([]);
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- what was last seen, private; the UI reads #moments
+	#seen: Seen = new Map();
+	#momentId = 0;
 
 	constructor(context: () => CallContext) {
 		this.#context = context;
@@ -78,6 +104,10 @@ export class CallView {
 	get level(): number {
 		return this.#level;
 	}
+	/** Reactions floating over the stage and raised hands being told of, oldest first. */
+	get moments(): CallMoment[] {
+		return this.#moments;
+	}
 
 	readonly inCall = $derived(this.#state.phase === 'in-call' || this.#state.phase === 'joining');
 	readonly callerNames = $derived.by(() => inCallNames(this.#participants, this.#context().members, this.#context().user.id));
@@ -85,16 +115,55 @@ export class CallView {
 	/** Past the mesh's size with no SFU on this server: the call works, but poorly. */
 	readonly overMeshLimit = $derived(!!this.#server && !this.#server.sfu && this.#participants.length >= SFU_FROM);
 
+	/** Owners and admins (by the room's member list) see Lower hand on others; the server refuses the request from anyone else. */
+	readonly canModerate = $derived.by(() => {
+		const { user, members } = this.#context();
+		const role = members.find((member) => member.userId === user.id)?.role;
+		return role === 'owner' || role === 'admin';
+	});
+
+	/** Raised hands, first raised first: the same queue in every browser. */
+	readonly queue = $derived(handQueue(this.#participants));
+
 	readonly tiles: CallTileView[] = $derived.by(() => {
 		const call = this.#snapshot;
 		if (!call) return [];
 		const { user, members } = this.#context();
 		const speaking = activeSpeaker(call.remotes.values());
+		const handOf = (peerId: string, at: number | null) => {
+			const position = this.queue.find((p) => p.peerId === peerId)?.position;
+			// My own hand shows at once, before awareness has told the queue of it.
+			return at === null ? null : { at, position: position ?? this.queue.length + 1 };
+		};
 		return [
-			{ key: 'local', name: `${user.name} (you)`, stream: call.localStream, local: true, audio: call.presence.audio, video: call.presence.video, screen: call.presence.screen, quality: 'good' as const, speaking: false },
+			{
+				key: 'local',
+				userId: user.id,
+				name: `${user.name} (you)`,
+				stream: call.localStream,
+				local: true,
+				audio: call.presence.audio,
+				video: call.presence.video,
+				screen: call.presence.screen,
+				quality: 'good' as const,
+				speaking: false,
+				hand: handOf(call.presence.peerId, call.presence.hand)
+			},
 			...this.others.map((p) => {
 				const remote = call.remotes.get(p.peerId);
-				return { key: p.peerId, name: memberName(members, p.userId), stream: remote?.stream ?? null, local: false, audio: p.audio, video: p.video, screen: p.screen, quality: remote?.quality ?? ('unknown' as const), speaking: speaking === p.peerId };
+				return {
+					key: p.peerId,
+					userId: p.userId,
+					name: memberName(members, p.userId),
+					stream: remote?.stream ?? null,
+					local: false,
+					audio: p.audio,
+					video: p.video,
+					screen: p.screen,
+					quality: remote?.quality ?? ('unknown' as const),
+					speaking: speaking === p.peerId,
+					hand: handOf(p.peerId, p.hand)
+				};
 			})
 		];
 	});
@@ -113,6 +182,7 @@ export class CallView {
 		const update = () => {
 			this.#participants = participantsOf(awareness.getStates() as never);
 			this.#server = serverCallOf(awareness.getStates() as never);
+			this.#noteMoments(awareness.clientID);
 		};
 		awareness.on('change', update);
 		update();
@@ -124,6 +194,21 @@ export class CallView {
 			this.leave();
 			this.#releasePreview();
 		};
+	}
+
+	/** Hands that went up (others') and reactions (everyone's, mine too), shown for a few seconds. */
+	#noteMoments(myClient: number) {
+		const { seen, moments } = newMoments(this.#seen, this.#participants, Date.now());
+		this.#seen = seen;
+		if (!this.inCall) return;
+		const { user, members } = this.#context();
+		for (const { kind, participant } of moments) {
+			if (kind === 'hand' && participant.clientId === myClient) continue;
+			const id = ++this.#momentId;
+			const name = participant.userId === user.id ? m.you() : memberName(members, participant.userId);
+			this.#moments = [...this.#moments, { id, kind, name, emoji: kind === 'reaction' ? (participant.reaction?.emoji ?? null) : null }];
+			setTimeout(() => (this.#moments = this.#moments.filter((moment) => moment.id !== id)), kind === 'hand' ? HAND_NOTICE_MS : REACTION_SHOWN_MS);
+		}
 	}
 
 	#dispatch(event: CallEvent) {
@@ -260,6 +345,25 @@ export class CallView {
 
 	toggleVideo() {
 		this.#call?.setVideo(!this.#call.presence.video);
+	}
+
+	/** Raise hand / Lower hand. */
+	toggleHand() {
+		const call = this.#call;
+		if (!call) return;
+		if (call.presence.hand === null) call.raiseHand();
+		else call.lowerHand();
+	}
+
+	/** Owners and admins: Lower hand on someone else (their browser lowers it). */
+	lowerHandOf(tile: CallTileView) {
+		if (!tile.hand) return;
+		if (tile.local) this.#call?.lowerHand();
+		else this.#call?.lowerHandOf(tile.userId, tile.hand.at);
+	}
+
+	react(emoji: ReactionEmoji) {
+		this.#call?.react(emoji);
 	}
 
 	async toggleScreen() {

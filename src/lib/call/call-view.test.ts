@@ -7,7 +7,8 @@ const { calls, FakeCall } = vi.hoisted(() => {
 	const calls: FakeCall[] = [];
 	class FakeCall {
 		listeners = new Set<() => void>();
-		presence = { peerId: '', joinedAt: 0, audio: true, video: true, screen: false, device: 'desktop', route: 'mesh' as const };
+		presence = { peerId: '', joinedAt: 0, audio: true, video: true, screen: false, device: 'desktop', route: 'mesh' as const, hand: null as number | null, reaction: null, lower: [] };
+		lowered: [string, number][] = [];
 		route: 'mesh' | 'sfu' | 'switching' = 'mesh';
 		remotes = new Map();
 		error = '';
@@ -36,6 +37,9 @@ const { calls, FakeCall } = vi.hoisted(() => {
 		leave() {
 			this.left = true;
 			this.emit();
+		}
+		lowerHandOf(userId: string, hand: number) {
+			this.lowered.push([userId, hand]);
 		}
 	}
 	return { calls, FakeCall };
@@ -69,8 +73,8 @@ function awareness(people: [number, string, string][]) {
 	};
 }
 
-function viewOf(room: ReturnType<typeof awareness>) {
-	const context: CallContext = { roomId: 'r1', user: { id: 'u-me', name: 'Me' }, members: [{ userId: 'u-ann', name: 'Ann' }], awareness: room as never };
+function viewOf(room: ReturnType<typeof awareness>, myRole: 'owner' | 'admin' | 'member' = 'member') {
+	const context: CallContext = { roomId: 'r1', user: { id: 'u-me', name: 'Me' }, members: [{ userId: 'u-ann', name: 'Ann', role: 'member' }, { userId: 'u-me', name: 'Me', role: myRole }], awareness: room as never };
 	const view = new CallView(() => context);
 	return { view, disconnect: view.connect() };
 }
@@ -161,5 +165,42 @@ describe('CallView', () => {
 		expect(view.state).toEqual({ phase: 'full', limit: 1 });
 		expect(calls).toHaveLength(0);
 		expect(preview.video.stop).toHaveBeenCalled();
+	});
+
+	describe('raised hands and reactions', () => {
+		afterEach(() => vi.useRealTimers());
+		const ann = (room: ReturnType<typeof awareness>, call: Record<string, unknown>) => {
+			room.states.set(1, { user: { id: 'u-ann' }, call: { peerId: 'ann', joinedAt: 1, ...call } });
+			room.change();
+		};
+
+		it('tells of a hand going up, puts it on the tile with its place, and floats a reaction for a few seconds', async () => {
+			vi.useFakeTimers();
+			const room = awareness([[1, 'u-ann', 'ann']]);
+			const { view } = viewOf(room);
+			await view.openPrejoin();
+			await view.join();
+			ann(room, { hand: Date.now() });
+			expect(view.moments.map((moment) => [moment.kind, moment.name])).toEqual([['hand', 'Ann']]);
+			expect(view.queue.map((p) => [p.userId, p.position])).toEqual([['u-ann', 1]]);
+			expect(view.tiles.find((t) => t.name === 'Ann')?.hand?.position).toBe(1);
+			ann(room, { hand: Date.now(), reaction: { emoji: '🎉', n: 1, at: Date.now() } });
+			expect(view.moments.at(-1)).toMatchObject({ kind: 'reaction', name: 'Ann', emoji: '🎉' });
+			vi.advanceTimersByTime(5000);
+			expect(view.moments).toEqual([]);
+			// A member sees no Lower on someone else's hand.
+			expect(view.canModerate).toBe(false);
+		});
+
+		it('lets an owner or admin ask for a hand to be lowered, naming the hand', async () => {
+			const room = awareness([[1, 'u-ann', 'ann']]);
+			const { view } = viewOf(room, 'admin');
+			await view.openPrejoin();
+			await view.join();
+			ann(room, { hand: 1234 });
+			expect(view.canModerate).toBe(true);
+			view.lowerHandOf(view.tiles.find((t) => t.name === 'Ann')!);
+			expect(calls[0].lowered).toEqual([['u-ann', 1234]]);
+		});
 	});
 });

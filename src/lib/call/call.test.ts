@@ -300,4 +300,50 @@ describe('Call', () => {
 		expect(sfus).toHaveLength(1);
 		expect(call.route).toBe('mesh');
 	});
+
+	describe('hands and reactions', () => {
+		it('raises and lowers the hand on awareness, with the time it went up', async () => {
+			const call = makeCall();
+			await call.join();
+			call.raiseHand();
+			const raised = mine().hand;
+			expect(raised).toBe(Date.now());
+			// Raising again keeps its place in the queue.
+			vi.advanceTimersByTime(1000);
+			call.raiseHand();
+			expect(mine().hand).toBe(raised);
+			call.lowerHand();
+			expect(mine().hand).toBeNull();
+		});
+
+		it('lowers my hand when a moderator asks for that hand, and not for an older one', async () => {
+			person(1);
+			const call = makeCall();
+			await call.join();
+			call.raiseHand();
+			const raised = mine().hand as number;
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, lower: [{ userId: 'u9', hand: raised - 1 }] } });
+			expect(mine().hand).toBe(raised);
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, lower: [{ userId: 'u9', hand: raised }] } });
+			expect(mine().hand).toBeNull();
+		});
+
+		it('asks someone to lower a hand until it is down', async () => {
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, hand: 50 } });
+			const call = makeCall();
+			await call.join();
+			call.lowerHandOf('u1', 50);
+			expect(mine().lower).toEqual([{ userId: 'u1', hand: 50 }]);
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, hand: null } });
+			expect(mine().lower).toEqual([]);
+		});
+
+		it('counts reactions, so the same emoji twice is two', async () => {
+			const call = makeCall();
+			await call.join();
+			call.react('🎉');
+			call.react('🎉');
+			expect(mine().reaction).toEqual({ emoji: '🎉', n: 2, at: Date.now() });
+		});
+	});
 });

@@ -1,5 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
+import { askedToLower, MAX_LOWER_REQUESTS } from '../core/call/hand-queue.ts';
+import type { ReactionEmoji } from '../core/call/reactions.ts';
 import { deviceKind, participantsOf, serverCallOf, type CallParticipant, type CallPresence, type SfuJoin } from '../core/call/presence.ts';
 import type { Quality } from './quality.ts';
 import type { LinkContext, MeshContext, MeshRoute, SfuContext, SfuRoute } from './call-links.ts';
@@ -52,6 +54,7 @@ export type CallOptions = {
 export class Call {
 	readonly #awareness: Awareness;
 	readonly #peerId: string;
+	readonly #userId: string;
 	readonly #media: LocalMedia;
 	readonly #mesh: MeshRoute;
 	/** New SFU links, for one videoroom. */
@@ -74,6 +77,7 @@ export class Call {
 	constructor(options: CallOptions) {
 		this.#awareness = options.awareness;
 		this.#peerId = options.peerId;
+		this.#userId = options.userId;
 		this.#media = new LocalMedia(options.stream, options, () => ({ mesh: this.#mesh, sfu: this.#sfu }));
 		const context: LinkContext = { peerId: options.peerId, relayOnly: options.relayOnly ?? false, participants: () => this.participants, onChange: () => this.#emit() };
 		const makeMesh = options.mesh ?? ((context) => new MeshLinks(context));
@@ -82,7 +86,7 @@ export class Call {
 		this.#newSfu = (onLost) => makeSfu({ ...context, getJoin: options.getSfuJoin, onLost });
 		this.#preloadSfu = options.sfu ? () => {} : preloadSfu;
 		this.#route = initialRoute(options.peerId);
-		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh' };
+		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh', hand: null, reaction: null, lower: [] };
 	}
 
 	get localStream(): MediaStream {
@@ -149,9 +153,23 @@ export class Call {
 		if (this.#left) return;
 		const states = this.#awareness.getStates() as never;
 		this.participants = participantsOf(states);
+		this.#followHands();
 		this.#mesh.follow(this.participants);
 		this.#step({ type: 'awareness', participants: this.participants, server: serverCallOf(states), now: Date.now() });
 	};
+
+	/**
+	 * A moderator asked me to lower this hand: down it goes (the server relays such requests only
+	 * from owners and admins). My own requests go once their hand is down.
+	 */
+	#followHands() {
+		const others = this.participants.filter((p) => p.peerId !== this.#peerId);
+		const change: Partial<CallPresence> = {};
+		if (others.some((p) => askedToLower(p.lower, this.#userId, this.#presence.hand))) change.hand = null;
+		const pending = this.#presence.lower.filter((r) => others.some((p) => p.userId === r.userId && p.hand === r.hand));
+		if (pending.length !== this.#presence.lower.length) change.lower = pending;
+		if (Object.keys(change).length) this.#publish(change);
+	}
 
 	/** Feeds the route switch an event, carries out what it says, and tells the UI. */
 	#step(event: RouteEvent) {
@@ -257,6 +275,25 @@ export class Call {
 	setVideo(on: boolean) {
 		this.#media.setVideo(on);
 		this.#publish({ video: on });
+	}
+
+	raiseHand() {
+		if (this.#presence.hand === null) this.#publish({ hand: Date.now() });
+	}
+
+	lowerHand() {
+		this.#publish({ hand: null });
+	}
+
+	/** Owners and admins: asks the person to lower the hand they raised at `hand` (their browser does; the server refuses this from others). */
+	lowerHandOf(userId: string, hand: number) {
+		const others = this.#presence.lower.filter((r) => r.userId !== userId);
+		this.#publish({ lower: [...others, { userId, hand }].slice(-MAX_LOWER_REQUESTS) });
+	}
+
+	/** Sends a reaction: everyone in the call sees it float over the stage for a moment. */
+	react(emoji: ReactionEmoji) {
+		this.#publish({ reaction: { emoji, n: (this.#presence.reaction?.n ?? 0) + 1, at: Date.now() } });
 	}
 
 	async shareScreen(): Promise<void> {

@@ -1,10 +1,11 @@
 import { m } from '#lib/paraglide/messages.js';
+import type { Role } from '../rooms/schemas.ts';
 
 /**
  * Who a call participant is, as the people in the call see it: the account name from the room's
  * member list (the server's), never the name a browser puts on awareness, which anyone can set.
  */
-export type MemberName = { userId: string; name: string };
+export type MemberName = { userId: string; name: string; role?: Role };
 
 
 export function memberName(members: readonly MemberName[], userId: string): string {

@@ -73,6 +73,7 @@ const envSchema = z.object({
 	AWARENESS_STATE_BYTES: positiveInt.default(4096),
 	AWARENESS_UPDATES_PER_MINUTE: positiveInt.default(120),
 	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
+	CALL_REACTIONS_PER_MINUTE: positiveInt.default(30),
 	FILE_SIZE_LIMIT: positiveInt.default(25 * 1024 * 1024),
 	ROOM_STORAGE_QUOTA: positiveInt.default(1024 * 1024 * 1024),
 	FILE_ORPHAN_HOURS: positiveInt.default(24),
@@ -156,6 +157,8 @@ export type SyncLimits = {
 	awarenessUpdatesPerMinute: number;
 	/** Devices one person may have in one call at once. */
 	callDevicesPerPerson: number;
+	/** Emoji reactions one connection may send in a call per minute (a burst may use the whole minute's). */
+	callReactionsPerMinute: number;
 };
 
 export class ConfigError extends Error {
@@ -220,7 +223,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			connectionsPerRoom: e.SYNC_CONNECTIONS_PER_ROOM,
 			awarenessStateBytes: e.AWARENESS_STATE_BYTES,
 			awarenessUpdatesPerMinute: e.AWARENESS_UPDATES_PER_MINUTE,
-			callDevicesPerPerson: e.CALL_DEVICES_PER_PERSON
+			callDevicesPerPerson: e.CALL_DEVICES_PER_PERSON,
+			callReactionsPerMinute: e.CALL_REACTIONS_PER_MINUTE
 		},
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
 		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,

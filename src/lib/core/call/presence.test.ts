@@ -29,4 +29,14 @@ describe('call presence on awareness', () => {
 		expect(serverCallOf(new Map([[4, { server: { call: { topology: 'x', janusRoom: '7' } } }]]) as never)).toEqual({ topology: 'mesh', janusRoom: null, sfu: false, limit: null });
 		expect(serverCallOf(new Map([[1, { user: { id: 'u1' } }]]) as never)).toBeNull();
 	});
+
+	it('reads a hand, a reaction and requests to lower hands, and garbage as none', () => {
+		const states = new Map<number, object>([
+			[1, { user: { id: 'u1' }, call: { peerId: 'p1', hand: 5, reaction: { emoji: '🎉', n: 2, at: 9 }, lower: [{ userId: 'u2', hand: 3 }, 'x'] } }],
+			[2, { user: { id: 'u2' }, call: { peerId: 'p2', hand: 'up', reaction: { emoji: '💩', n: 1, at: 9 }, lower: 'all' } }]
+		]);
+		const [one, two] = participantsOf(states as never);
+		expect([one.hand, one.reaction, one.lower]).toEqual([5, { emoji: '🎉', n: 2, at: 9 }, [{ userId: 'u2', hand: 3 }]]);
+		expect([two.hand, two.reaction, two.lower]).toEqual([null, null, []]);
+	});
 });

@@ -1,3 +1,6 @@
+import type { LowerRequest } from './hand-queue.ts';
+import { isReactionEmoji, type CallReaction } from './reactions.ts';
+
 /**
  * Call membership lives on the room document's awareness: every state with a `call` field is a
  * participant. Pure helpers to read it, shared by the call engine and the UI.
@@ -12,6 +15,12 @@ export type CallPresence = {
 	device: string;
 	/** The path this device receives the call on; during a switch each says when it has moved. */
 	route: 'mesh' | 'sfu';
+	/** When this person raised their hand (their clock, bounded by the server's), or null. */
+	hand: number | null;
+	/** The last reaction they sent, or null. */
+	reaction: CallReaction | null;
+	/** Owners and admins only: hands they ask others to lower (the server refuses these from anyone else). */
+	lower: LowerRequest[];
 };
 
 /** No name: awareness carries what a browser claims; names come from the member list (member-names.ts). */
@@ -43,10 +52,18 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 			video: call.video !== false,
 			screen: call.screen === true,
 			device: typeof call.device === 'string' ? call.device : '',
-			route: call.route === 'sfu' ? 'sfu' : 'mesh'
+			route: call.route === 'sfu' ? 'sfu' : 'mesh',
+			hand: typeof call.hand === 'number' ? call.hand : null,
+			reaction: readReaction(call.reaction),
+			lower: Array.isArray(call.lower) ? call.lower.filter((r) => typeof r?.userId === 'string' && typeof r.hand === 'number') : []
 		});
 	}
 	return list.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
+}
+
+function readReaction(value: unknown): CallReaction | null {
+	const r = value as Partial<CallReaction> | null | undefined;
+	return r && isReactionEmoji(r.emoji) && typeof r.n === 'number' && typeof r.at === 'number' ? { emoji: r.emoji, n: r.n, at: r.at } : null;
 }
 
 export function deviceKind(userAgent: string): string {
