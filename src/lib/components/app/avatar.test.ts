@@ -49,6 +49,12 @@ describe('initials', () => {
 		expect(initials('bob')).toBe('B');
 	});
 
+	it('prefers words that start with a letter', () => {
+		expect(initials('Bob Stone 25e382eb')).toBe('BS');
+		expect(initials('Ada 2')).toBe('A');
+		expect(initials('2 3')).toBe('23');
+	});
+
 	it('works in any script, upper-cased', () => {
 		expect(initials('мария петрова')).toBe('МП');
 		expect(initials('élan')).toBe('É');
