@@ -50,7 +50,7 @@ test('a group of messages by one person shows their avatar and name once', async
 
 test('with a mouse, a message shows its actions as named icon buttons on hover, and Reply works', async ({ browser, baseURL, hasTouch }) => {
 	test.skip(hasTouch, 'a touch screen has no hover');
-	const { page, log, message } = await groupedTalk(browser, baseURL!);
+	const { page, message } = await groupedTalk(browser, baseURL!);
 	const morning = message('Morning!');
 	const reply = morning.getByRole('button', { name: 'Reply', exact: true });
 	await page.mouse.move(5, 5);
