@@ -92,7 +92,11 @@ export async function longPress(message: Locator) {
 	const page = message.page();
 	await message.scrollIntoViewIfNeeded();
 	const box = (await message.boundingBox())!;
-	const point = { x: Math.round(box.x + 24), y: Math.round(box.y + Math.min(20, box.height / 2)) };
+	// A message taller than the list is pressed where the list shows it.
+	const shown = (await messageLog(page).boundingBox())!;
+	const top = Math.max(box.y, shown.y);
+	const bottom = Math.min(box.y + box.height, shown.y + shown.height);
+	const point = { x: Math.round(box.x + 24), y: Math.round(top + Math.min(20, (bottom - top) / 2)) };
 	const cdp = await page.context().newCDPSession(page);
 	await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
 	await expect(messageSheet(page)).toBeVisible();
