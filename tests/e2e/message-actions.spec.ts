@@ -96,11 +96,19 @@ test('from the keyboard alone, a message’s actions are one Tab stop away, and 
 	await expect(messageSheet(page)).toBeHidden();
 	await expect(actions).toBeFocused();
 
-	// Arrow keys move in the sheet as in a menu.
+	// Arrow keys move in the sheet as in a menu; Copy text copies the message.
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
 	await page.keyboard.press('Enter');
 	await expect(messageSheet(page).getByRole('button', { name: 'Reply' })).toBeFocused();
 	await page.keyboard.press('ArrowDown');
 	await expect(messageSheet(page).getByRole('button', { name: 'Copy text' })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+	await expect(actions).toBeFocused();
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('Is the review today?');
+	await page.keyboard.press('Enter');
+	await expect(messageSheet(page).getByRole('button', { name: 'Reply' })).toBeFocused();
+	await page.keyboard.press('ArrowDown');
 	await page.keyboard.press('ArrowUp');
 	await expect(messageSheet(page).getByRole('button', { name: 'Reply' })).toBeFocused();
 	await page.keyboard.press('Enter');
