@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { keptForOffline, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
+import { keptForOffline, messageAction, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
 // Files in the chat as people use them: attach (button, paste, drop), see, download, offline.
 
@@ -162,8 +162,7 @@ test('deleting a message deletes its files: the file address answers 404 afterwa
 	expect(await status()).toBe(200);
 
 	const mine = messageLog(pageA).getByRole('article').filter({ hasText: 'not this one' });
-	await mine.hover();
-	await mine.getByRole('button', { name: 'Delete' }).click();
+	await messageAction(mine, 'Delete');
 	await pageA.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
 	await expect(messageLog(pageB).getByText('not this one')).toHaveCount(0);
 	await expect.poll(status, { timeout: 10_000 }).toBe(404);

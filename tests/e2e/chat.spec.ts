@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { keptForOffline, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
+import { keptForOffline, messageAction, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
 const messages = messageLog;
 const send = sendMessage;
@@ -49,15 +49,13 @@ test('edit, reply, react and delete', async ({ browser }) => {
 	const { pageA, pageB, close } = await twoInARoom(browser, 'Edits');
 	await send(pageA, 'first draft');
 	const mine = messages(pageA).getByRole('article').filter({ hasText: 'first draft' });
-	await mine.hover();
-	await mine.getByRole('button', { name: 'Edit' }).click();
+	await messageAction(mine, 'Edit');
 	await pageA.getByRole('textbox', { name: 'Message' }).fill('final text');
 	await pageA.getByRole('button', { name: 'Save' }).click();
 	const seen = messages(pageB).getByRole('article').filter({ hasText: 'final text' });
 	await expect(seen).toContainText('(edited)');
 
-	await seen.hover();
-	await seen.getByRole('button', { name: 'Reply' }).click();
+	await messageAction(seen, 'Reply');
 	await send(pageB, 'a reply');
 	await expect(messages(pageA).getByRole('article').filter({ hasText: 'a reply' })).toContainText('final text');
 
@@ -68,8 +66,7 @@ test('edit, reply, react and delete', async ({ browser }) => {
 	await expect(messages(pageA).getByRole('button', { name: /^🎉 1/ })).toBeVisible();
 
 	const target = messages(pageA).getByRole('article').filter({ hasText: 'final text' }).first();
-	await target.hover();
-	await target.getByRole('button', { name: 'Delete' }).click();
+	await messageAction(target, 'Delete');
 	await pageA.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
 	await expect(messages(pageB).getByText('final text', { exact: true })).toHaveCount(0);
 	await expect(messages(pageB).getByRole('article').filter({ hasText: 'a reply' })).toContainText('Original message deleted');

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
-import { messageLog, sendMessage, twoInARoom } from './support/ui.ts';
+import { messageAction, messageLog, sendMessage, twoInARoom } from './support/ui.ts';
 
 // Errors in Parley's own look, said in plain words, with a way back; and the keyboard's way past the header.
 
@@ -194,8 +194,7 @@ test('Escape cancels editing a message and leaves it as it was', async ({ browse
 	await expect(page.getByRole('heading', { name: 'Drafts', level: 1 })).toBeVisible();
 	await sendMessage(page, 'as first written');
 	const mine = messageLog(page).getByRole('article').filter({ hasText: 'as first written' });
-	await mine.hover();
-	await mine.getByRole('button', { name: 'Edit' }).click();
+	await messageAction(mine, 'Edit');
 	const box = page.getByRole('textbox', { name: 'Message' });
 	await expect(page.getByText('Editing your message')).toBeVisible();
 	await box.fill('second thoughts');

@@ -8,7 +8,7 @@ import { MESSAGES, type MessageValue } from '../../src/lib/core/chat/schema.ts';
 import { connect, waitFor } from '../../sync/test-harness.ts';
 import { call, createRoomWithMembers, signUpPerson, type Person } from './support/api-client.ts';
 import { startServer, type RunningServer } from './support/server.ts';
-import { messageLog, roomAs } from './support/ui.ts';
+import { messageAction, messageLog, roomAs } from './support/ui.ts';
 
 // A room with months of history, opened on a device that never had it: the newest month comes
 // first, the older months as the person scrolls back, down to the very first message; an old
@@ -96,8 +96,7 @@ test('a room whose older months were never on this device scrolls back to its fi
 	// Offline, Ann edits her message from three months ago; back online it reaches its month's document.
 	await page.context().setOffline(true);
 	const old = log.getByRole('article').filter({ hasText: 'three months ago, by Ann' });
-	await old.hover();
-	await old.getByRole('button', { name: 'Edit' }).click();
+	await messageAction(old, 'Edit');
 	await page.getByRole('textbox', { name: 'Message' }).fill('three months ago, edited offline');
 	await page.getByRole('button', { name: 'Save' }).click();
 	await expect(log.getByRole('article').filter({ hasText: 'three months ago, edited offline' })).toContainText('(edited)');

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { call, createRoomWithMembers, signUpPerson } from './support/api-client.ts';
 import { pushDelivery } from './support/push-delivery.ts';
-import { lobbyAs, messageLog, roomAs, signedInContext } from './support/ui.ts';
+import { lobbyAs, messageAction, messageLog, roomAs, signedInContext } from './support/ui.ts';
 
 const listbox = (page: Page) => page.getByRole('listbox', { name: 'People to mention' });
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
@@ -96,8 +96,7 @@ test('only other members of the room are offered to mention, and an edited messa
 
 	const sent = messageLog(page).getByRole('article');
 	await expect(sent.getByText(`@${bo.name}`, { exact: true })).toBeVisible();
-	await sent.hover();
-	await sent.getByRole('button', { name: 'Edit' }).click();
+	await messageAction(sent, 'Edit');
 	await expect(box).toHaveValue(`@${bo.name} hi`);
 	await box.press('End');
 	await page.keyboard.type(' again');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createRoomWith, messageLog, signUpInBrowser } from './support/ui.ts';
+import { createRoomWith, messageAction, messageLog, signUpInBrowser } from './support/ui.ts';
 
 test('a message over the length limit is refused with a counter, never cut @phone', async ({ page }) => {
 	await signUpInBrowser(page, 'Long Writer');
@@ -41,8 +41,7 @@ test('a message over the length limit is refused with a counter, never cut @phon
 	expect((await sent.locator('.text').innerText()).trim()).toBe(atLimit);
 
 	// Editing past the limit is refused the same way.
-	await sent.hover();
-	await sent.getByRole('button', { name: 'Edit' }).click();
+	await messageAction(sent, 'Edit');
 	await box.press('End');
 	await page.keyboard.insertText('!');
 	await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();

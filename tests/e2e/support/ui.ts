@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import { CALL_UI_MS } from './bounds.ts';
 import { newPerson } from './users.ts';
 
@@ -80,6 +80,44 @@ export async function twoInARoom(browser: Browser, roomName = 'Chat') {
 
 /** The room's message list. */
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+/** The sheet of what can be done with a message (a long press, or its "Message actions" button). */
+export const messageSheet = (page: Page) => page.getByRole('dialog', { name: 'Message actions' });
+
+/**
+ * A long press by touch on a message (the page must have touch): a finger held on its avatar side until its
+ * action sheet opens, then lifted.
+ */
+export async function longPress(message: Locator) {
+	const page = message.page();
+	await message.scrollIntoViewIfNeeded();
+	const box = (await message.boundingBox())!;
+	// A message taller than the list is pressed where the list shows it.
+	const shown = (await messageLog(page).boundingBox())!;
+	const top = Math.max(box.y, shown.y);
+	const bottom = Math.min(box.y + box.height, shown.y + shown.height);
+	const point = { x: Math.round(box.x + 24), y: Math.round(top + Math.min(20, (bottom - top) / 2)) };
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+	await expect(messageSheet(page)).toBeVisible();
+	await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+	await cdp.detach();
+}
+
+/**
+ * Does `action` ('Reply', 'Edit', 'Delete', …) on a message as a person on this device would: from the toolbar
+ * shown on hover with a mouse, from the long-press sheet on a touch screen.
+ */
+export async function messageAction(message: Locator, action: string) {
+	const page = message.page();
+	if (await page.evaluate(() => matchMedia('(hover: none)').matches)) {
+		await longPress(message);
+		await messageSheet(page).getByRole('button', { name: action, exact: true }).click();
+	} else {
+		await message.hover();
+		await message.getByRole('button', { name: action, exact: true }).click();
+	}
+}
 
 /** Writes a message in the composer and sends it with Enter. */
 export async function sendMessage(page: Page, text: string) {
