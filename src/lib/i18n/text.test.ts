@@ -14,6 +14,12 @@ describe('initials', () => {
 		expect(initials('e\u0301mile — zola')).toBe('E\u0301Z');
 		expect(initials('   ')).toBe('');
 	});
+
+	it('prefers words that start with a letter (names made unique with a number)', () => {
+		expect(initials('Bob Stone 25e382eb')).toBe('BS');
+		expect(initials('Ada 2')).toBe('A');
+		expect(initials('2 3')).toBe('23');
+	});
 });
 
 describe('foldName', () => {

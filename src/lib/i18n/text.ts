@@ -2,10 +2,14 @@
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** The first letter of each of the first `count` words, upper-cased for the locale ("анна петрова" → "АП"); whole graphemes, so emoji and accents stay intact. */
+/**
+ * The first letter of each of the first `count` words, upper-cased for the locale ("анна петрова" → "АП"); whole
+ * graphemes, so emoji and accents stay intact. Words that start with a letter come first: "Bob Stone 25e3" is "BS".
+ */
 export function initials(name: string, count = 2, locale?: string): string {
 	const words = name.trim().split(/\s+/u).filter((w) => /[\p{L}\p{N}\p{So}]/u.test(w));
-	return words
+	const lettered = words.filter((w) => /^[^\p{L}\p{N}\p{So}]*[\p{L}\p{So}]/u.test(w));
+	return (lettered.length ? lettered : words)
 		.slice(0, count)
 		.map((word) => {
 			const letters = word.replace(/^[^\p{L}\p{N}\p{So}]+/u, '');

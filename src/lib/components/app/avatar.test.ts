@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AA_CONTRAST, AVATAR_TEXT, avatarColours, contrast, hslToHex, initials } from './avatar.ts';
+import { AA_CONTRAST, AVATAR_TEXT, avatarColours, contrast, hslToHex } from './avatar.ts';
 
 describe('avatarColours', () => {
 	it('is the same for the same id, every time', () => {
@@ -39,30 +39,5 @@ describe('contrast', () => {
 		expect(hslToHex(0, 1, 0.5)).toBe('#ff0000');
 		expect(hslToHex(120, 1, 0.25)).toBe('#008000');
 		expect(hslToHex(240, 0, 1)).toBe('#ffffff');
-	});
-});
-
-describe('initials', () => {
-	it('takes the first and last words', () => {
-		expect(initials('Ada Lovelace')).toBe('AL');
-		expect(initials('Ada King Lovelace')).toBe('AL');
-		expect(initials('bob')).toBe('B');
-	});
-
-	it('prefers words that start with a letter', () => {
-		expect(initials('Bob Stone 25e382eb')).toBe('BS');
-		expect(initials('Ada 2')).toBe('A');
-		expect(initials('2 3')).toBe('23');
-	});
-
-	it('works in any script, upper-cased', () => {
-		expect(initials('мария петрова')).toBe('МП');
-		expect(initials('élan')).toBe('É');
-	});
-
-	it('skips marks that are not letters, and falls back to ?', () => {
-		expect(initials('  (Ada)  ')).toBe('A');
-		expect(initials('🙂')).toBe('?');
-		expect(initials('')).toBe('?');
 	});
 });

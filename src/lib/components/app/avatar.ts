@@ -68,17 +68,3 @@ export function avatarColours(id: string): AvatarColours {
 		dark: readable(hue, saturation, 0.68, 0.02, AVATAR_TEXT.dark)
 	};
 }
-
-/**
- * Up to two initials of a name ("Ada Lovelace" → "AL", "élan" → "É", "" → "?"), whole characters of any script.
- * Words that start with a letter come first: "Bob Stone 2" is "BS".
- */
-export function initials(name: string): string {
-	const words = name.trim().split(/[\s\-_.]+/u).filter((word) => /[\p{L}\p{N}]/u.test(word));
-	const lettered = words.filter((word) => /^[^\p{L}\p{N}]*\p{L}/u.test(word));
-	const chosen = lettered.length ? lettered : words;
-	if (!chosen.length) return '?';
-	const first = (word: string) => Array.from(word.replace(/^[^\p{L}\p{N}]+/u, ''))[0] ?? '';
-	const letters = chosen.length === 1 ? first(chosen[0]) : first(chosen[0]) + first(chosen.at(-1)!);
-	return letters.toLocaleUpperCase();
-}
