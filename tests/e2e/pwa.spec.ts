@@ -47,6 +47,8 @@ test('offline: the lobby and a room reload with no network; an unseen page shows
 	await expect
 		.poll(() => page.evaluate(async () => (await (await caches.open('parley-pages')).keys()).map((r) => new URL(r.url).pathname)))
 		.toEqual(expect.arrayContaining(['/', roomPath]));
+	// The lobby was kept when it was first seen, empty; it is kept again, with the room, on coming back to it.
+	await expect.poll(() => page.evaluate(async () => (await (await (await caches.open('parley-pages')).match('/'))?.text()) ?? '')).toContain('Trip notes');
 
 	await context.setOffline(true);
 	await page.reload();
