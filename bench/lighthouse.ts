@@ -1,4 +1,4 @@
-// Lighthouse (npm `lighthouse`, driving Debian's Chromium) on the sign-in page and the lobby,
+// Lighthouse (npm `lighthouse`, driving Debian's Chromium) on the sign-in page, the lobby and a room (its two panes),
 // with the desktop and mobile presets; prints the lowest score of each category over pages and
 // presets, and the gzipped size of the JavaScript the lobby loads. Needs `npm run build` first.
 import { mkdtempSync } from 'node:fs';
@@ -52,6 +52,18 @@ try {
 		const requests = result.lhr.audits['network-requests']?.details?.items ?? [];
 		lobbyScripts = requests.filter((r) => r.resourceType === 'Script' && r.url.startsWith(server.url)).map((r) => r.url);
 	}
+	// A room with a few messages, beside the room list.
+	const room = (await (await page.request.post(`${server.url}/api/rooms`, { data: { name: 'Lighthouse' } })).json()) as { id: string };
+	await page.request.post(`${server.url}/api/rooms`, { data: { name: 'Harbour' } });
+	await page.goto(`${server.url}/rooms/${room.id}`);
+	const box = page.getByRole('textbox', { name: 'Message' });
+	for (const text of ['Lamp lit', 'Fog coming in', 'Ship sighted']) {
+		await box.fill(text);
+		await box.press('Enter');
+	}
+	await page.getByRole('log', { name: 'Messages' }).getByText('Ship sighted').waitFor();
+	for (const preset of ['desktop', 'mobile'] as const) all.push((await audit(`/rooms/${room.id}`, preset)).scores);
+
 	let gzipBytes = 0;
 	for (const url of new Set(lobbyScripts)) gzipBytes += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer()), { level: 9 }).length;
 

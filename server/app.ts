@@ -99,6 +99,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		limits: config.sync,
 		calls,
 		idleMs: config.roomIdleMs,
+		heartbeatMs: config.syncHeartbeatMs,
 		onMessages: (roomId, added, present) => void push.messages(roomId, added, present),
 		// Joined on one device: the ringing stops on the others.
 		onCallJoin: (roomId, userId) => void push.endRing(roomId, [userId]),

@@ -28,6 +28,13 @@ export const updateMessage = (update: Uint8Array) => message(MESSAGE_SYNC, (e) =
 export const awarenessMessage = (awareness: awarenessProtocol.Awareness, clients: number[]) =>
 	message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients)));
 /** y-websocket's "permission denied", with the reason a person can read. */
+/**
+ * An empty presence update: every y-websocket client reads it and changes nothing. Sent to a quiet connection, it
+ * tells the client the link is alive (y-websocket reconnects after 30 s without a message, and a month's document
+ * has no presence of its own to hear).
+ */
+// An awareness update is the number of entries and then each; zero entries is the one byte 0.
+export const HEARTBEAT: Uint8Array = message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, Uint8Array.of(0)));
 export const deny = (reason: string) => message(MESSAGE_AUTH, (e) => authProtocol.writePermissionDenied(e, reason));
 /** Parley's acknowledgement: the server's state vector after storing (see MESSAGE_SERVER_STATE). */
 export const ack = (doc: Y.Doc) => message(MESSAGE_SERVER_STATE, (e) => encoding.writeVarUint8Array(e, Y.encodeStateVector(doc)));

@@ -15,6 +15,7 @@ import { Compactor } from './compactor.ts';
 import { RoomRegistry, type RoomRegistryOptions } from './room-registry.ts';
 import type { Peer, RoomSession } from './room-session.ts';
 import { parseDocumentName, periodOf, type Period } from '../src/lib/core/chat/period.ts';
+import { HEARTBEAT } from './protocol.ts';
 import { SyncStore } from './store.ts';
 import { refuseUpgrade, upgradePath } from '../server/upgrade.ts';
 import type { DatabaseSync } from 'node:sqlite';
@@ -31,6 +32,8 @@ export type SyncOptions = {
 	limits: SyncLimits;
 	/** How long a room document stays loaded after its last connection closes (30 s). */
 	idleMs?: number;
+	/** A connection that heard nothing for this long gets a heartbeat (protocol.ts); 10 s unless given. */
+	heartbeatMs?: number;
 	/** New messages arrived in a room (oldest first): e.g. to notify people who are away. */
 	onMessages?: (roomId: string, added: NewMessage[], present: Set<string>) => void;
 } & Pick<RoomRegistryOptions, 'calls' | 'onCallJoin' | 'metrics' | 'onMessagesRemoved'> & { metrics: Pick<Metrics, 'connections'> };
@@ -141,6 +144,7 @@ export function createSyncService(options: SyncOptions) {
 			return ws.close(CLOSE_TOO_MANY, `You have this room open ${open} times already; close it somewhere else first`);
 		}
 
+		let lastSent = Date.now();
 		const wantsAck = URL.parse(req.url ?? '/', 'http://x')?.searchParams.get('ack') === '1';
 		const peer: Peer = {
 			userId,
@@ -148,7 +152,9 @@ export function createSyncService(options: SyncOptions) {
 			joinedAt: member.joinedAt,
 			wantsAck,
 			send: (message) => {
-				if (ws.readyState === ws.OPEN) ws.send(message);
+				if (ws.readyState !== ws.OPEN) return;
+				ws.send(message);
+				lastSent = Date.now();
 			},
 			close: (code, reason) => ws.close(code, reason)
 		};
@@ -165,6 +171,11 @@ export function createSyncService(options: SyncOptions) {
 		});
 		for (const data of early) room.receive(peer, data);
 
+		// A quiet document (a month nobody writes in) still tells the client the link is alive.
+		const heartbeatMs = options.heartbeatMs ?? 10_000;
+		const heartbeat = setInterval(() => {
+			if (Date.now() - lastSent >= heartbeatMs) peer.send(HEARTBEAT);
+		}, heartbeatMs);
 		let alive = true;
 		ws.on('pong', () => (alive = true));
 		const ping = setInterval(() => {
@@ -174,6 +185,7 @@ export function createSyncService(options: SyncOptions) {
 		}, PING_MS);
 		ws.on('close', () => {
 			clearInterval(ping);
+			clearInterval(heartbeat);
 			unwatch();
 			sockets.delete(peer);
 			room.leave(peer);

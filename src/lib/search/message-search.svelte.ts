@@ -1,7 +1,6 @@
 import { queryTerms } from '../core/search/search-text.ts';
 import { apiCall } from '../rooms/api-client.ts';
 import type { DeviceSearchIndex } from './device-index.ts';
-import { loadDeviceIndex } from './device-search.ts';
 import { mergeHits } from './merge-hits.ts';
 import type { SearchAnswer, SearchHit } from './schemas.ts';
 import { readNames, rememberPeople, rememberRooms } from './search-names.ts';
@@ -67,7 +66,8 @@ export class MessageSearchState {
 	}
 
 	async #searchDevice(terms: string[]): Promise<SearchHit[]> {
-		this.#device ??= loadDeviceIndex();
+		// Yjs and IndexedDB come with the first search, not with every page that has a search box (the lobby).
+		this.#device ??= import('./device-search.ts').then((module) => module.loadDeviceIndex());
 		const index = await this.#device.catch(() => undefined);
 		if (!index) return [];
 		const names = readNames();

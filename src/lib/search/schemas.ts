@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { queryTerms } from '../core/search/search-text.ts';
 import { m } from '../paraglide/messages.js';
 
-/** Longest search query, in characters. */
-export const MAX_QUERY_LENGTH = 200;
+import { MAX_QUERY_LENGTH } from './query-limit.ts';
+
+export { MAX_QUERY_LENGTH };
 
 /** `GET /api/search?q=…`: at least one word (letters or digits) to look for. */
 export const searchQuery = z

@@ -18,6 +18,7 @@ describe('parseConfig', () => {
 			roomMemberLimit: 100,
 			roomCreateRateLimit: 30,
 			roomIdleMs: 30_000,
+			syncHeartbeatMs: 10_000,
 			addressHeader: undefined,
 			secrets: { authSecret: undefined, vapidPublicKey: undefined, vapidPrivateKey: undefined, janusAdminKey: undefined, janusTokenSecret: undefined },
 			sfu: { mode: 'auto', externalUrl: undefined, rtpPorts: '20000-20999', iface: undefined, publicIp: undefined, maxMessageBytes: 262144, publisherBitrate: 1200000 },

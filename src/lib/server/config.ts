@@ -39,6 +39,7 @@ const envSchema = z.object({
 	ROOM_MEMBER_LIMIT: positiveInt.default(100),
 	ROOM_CREATE_RATE_LIMIT: positiveInt.default(30),
 	ROOM_IDLE_SECONDS: positiveInt.default(30),
+	SYNC_HEARTBEAT_SECONDS: positiveInt.max(25, 'must be at most 25 (y-websocket clients reconnect after 30 s of silence)').default(10),
 	ADDRESS_HEADER: z
 		.string()
 		.transform((v) => v.toLowerCase())
@@ -108,6 +109,8 @@ export type Config = {
 	roomCreateRateLimit: number;
 	/** How long a room document stays in memory after its last connection closes. */
 	roomIdleMs: number;
+	/** A connection that heard nothing for this long gets a heartbeat, so y-websocket clients (30 s of silence) keep it. */
+	syncHeartbeatMs: number;
 	/** Header carrying the client address when behind a reverse proxy (e.g. x-forwarded-for). */
 	addressHeader: string | undefined;
 	/** Secrets given in the environment; the missing ones are generated into dataDir. */
@@ -191,6 +194,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 		roomMemberLimit: e.ROOM_MEMBER_LIMIT,
 		roomCreateRateLimit: e.ROOM_CREATE_RATE_LIMIT,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
+		syncHeartbeatMs: e.SYNC_HEARTBEAT_SECONDS * 1000,
 		addressHeader: e.ADDRESS_HEADER,
 		secrets: {
 			authSecret: e.AUTH_SECRET,
