@@ -131,12 +131,15 @@ async function scrollBack(page: Page, dbName: string, period: string): Promise<{
 		const log = document.querySelector('[role="log"][aria-label="Messages"]')!;
 		log.scrollBy({ top: -log.clientHeight });
 	});
+	// Shown: a day of the month, or a message of it (a day of a big month is longer than a screen, so its separator may
+	// well be out of the list's view, and the list draws only what is in view).
 	const shown = await page.waitForFunction(
-		(month) => {
-			for (const day of document.querySelectorAll('[role="log"][aria-label="Messages"] [role="separator"]')) if (day.textContent?.includes(month)) return performance.now();
-			return false;
+		({ month, period }) => {
+			const log = document.querySelector('[role="log"][aria-label="Messages"]')!;
+			for (const day of log.querySelectorAll('[role="separator"]')) if (day.textContent?.includes(month)) return performance.now();
+			return log.querySelector(`article time[datetime^="${period}"]`) ? performance.now() : false;
 		},
-		month,
+		{ month, period },
 		{ polling: 'raf', timeout: 30_000 }
 	);
 	return { shownMs: ((await shown.jsonValue()) as number) - at, listedMs: listedAt - at };
