@@ -16,6 +16,8 @@ export type RoomSummary = {
 	unread: number;
 	/** Of those, the ones that mention me. */
 	mentions: number;
+	/** For a direct room, the other person's id (their avatar's colour is the room's). */
+	peerId?: string;
 	/** The room's newest message as its list shows it (the text as one line, mentions as names; '' for files only), or null for none. */
 	preview: { authorId: string; authorName: string; at: number; text: string } | null;
 };

@@ -183,6 +183,9 @@ describe('direct rooms', () => {
 		expect(first.room.name).toBe('member');
 		expect(again.room.name).toBe('owner');
 		expect(rooms.listForUser('member').map((r) => [r.kind, r.name])).toEqual([['direct', 'owner']]);
+		// The other person's id, so their avatar's colour is the room's; a group has none.
+		expect(rooms.listForUser('member').map((r) => r.peerId)).toEqual(['owner']);
+		expect(rooms.listForUser('owner').map((r) => r.peerId)).toEqual(['member']);
 	});
 
 	it('need another, existing person and take no extra members or invites', () => {

@@ -34,6 +34,10 @@ export function previewText(text: string, nameOf: (userId: string) => string): s
 	return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line;
 }
 
+/** The other person of a direct room (`m` the member asking), from the pair the room was made for. */
+const DIRECT_PEER_ID_SQL = `(case when substr(r.directKey, 1, instr(r.directKey, ' ') - 1) = m.userId
+	then substr(r.directKey, instr(r.directKey, ' ') + 1) else substr(r.directKey, 1, instr(r.directKey, ' ') - 1) end)`;
+
 export const DIRECT_PEER_SQL = `(select u.name from user u where u.id != m.userId and u.id in
 	(substr(r.directKey, 1, instr(r.directKey, ' ') - 1), substr(r.directKey, instr(r.directKey, ' ') + 1)))`;
 
@@ -115,6 +119,7 @@ export class Rooms extends RoomAccess {
 					(select count(*) from chat_mention c where c.userId = m.userId and c.roomId = r.id and c.createdAt > max(m.lastReadAt, m.joinedAt)
 						and substr(c.key, 1, length(m.userId) + 1) != m.userId || ':') as mentions,
 					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as name,
+					case when r.kind = 'direct' then ${DIRECT_PEER_ID_SQL} end as peerId,
 					(select count(*) from room_member c where c.roomId = r.id) as memberCount
 				 from room_member m join room r on r.id = m.roomId
 				 where m.userId = ?
@@ -130,7 +135,8 @@ export class Rooms extends RoomAccess {
 		return rooms.map((room) => {
 			const row = last.get(room.id) as { authorId: string; at: number; text: string; authorName: string | null } | undefined;
 			const preview = row ? { authorId: row.authorId, authorName: row.authorName ?? m.deleted_user(), at: row.at, text: previewText(row.text, personName) } : null;
-			return { ...room, name: room.kind === 'direct' && !room.name ? m.deleted_user() : room.name, preview };
+			const { peerId, ...summary } = room as typeof room & { peerId: string | null };
+			return { ...summary, ...(peerId ? { peerId } : {}), name: room.kind === 'direct' && !room.name ? m.deleted_user() : room.name, preview };
 		});
 	}
 
