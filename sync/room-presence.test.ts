@@ -157,7 +157,7 @@ describe('RoomPresence', () => {
 				[2, { mute: [{ peerId: 'pa', unmutes: 0 }] }],
 				[3, { askUnmute: [{ peerId: 'pa', at: Date.now() }] }],
 				[4, { remove: ['ann'] }],
-				[5, { lock: true }]
+				[5, { lock: { on: true, n: 1 } }]
 			] as const) {
 				presence.receive(bob, state(2, clock, { user: { id: 'bob' }, call: call('pb', extra) }));
 			}
@@ -200,7 +200,7 @@ describe('RoomPresence', () => {
 			const dan = peer('dan');
 			presence.receive(ann, state(1, 1, { user: { id: 'ann' }, call: call('pa') }));
 			presence.receive(bob, state(2, 1, { user: { id: 'bob' }, call: call('pb') }));
-			presence.receive(ann, state(1, 2, { user: { id: 'ann' }, call: call('pa', { lock: true }) }));
+			presence.receive(ann, state(1, 2, { user: { id: 'ann' }, call: call('pa', { lock: { on: true, n: 1 } }) }));
 			expect(presence.lock).toEqual({ by: 'ann' });
 			expect(moderationOf(presence)).toEqual({ lock: { by: 'ann' }, removed: [] });
 			// Bob, already in, may still change his state (mute himself).
@@ -211,12 +211,12 @@ describe('RoomPresence', () => {
 			presence.receive(dan, state(4, 2, { user: { id: 'dan' }, call: call('pd') }));
 			expect(refusals(dan)).toEqual(['presence refused: this call is locked']);
 			expect(presence.awareness.getStates().get(4)).toEqual({ user: { id: 'dan' }, call: null });
-			presence.receive(ann, state(1, 3, { user: { id: 'ann' }, call: call('pa', { lock: false }) }));
+			presence.receive(ann, state(1, 3, { user: { id: 'ann' }, call: call('pa', { lock: { on: false, n: 2 } }) }));
 			expect(presence.lock).toBeNull();
 			presence.receive(dan, state(4, 3, { user: { id: 'dan' }, call: call('pd') }));
 			expect(presence.awareness.getStates().get(4)).toMatchObject({ call: { peerId: 'pd' } });
 			// Locked again, then everyone leaves: the next call starts unlocked.
-			presence.receive(ann, state(1, 4, { user: { id: 'ann' }, call: call('pa', { lock: true }) }));
+			presence.receive(ann, state(1, 4, { user: { id: 'ann' }, call: call('pa', { lock: { on: true, n: 3 } }) }));
 			for (const [p, client] of [[ann, 1], [bob, 2], [dan, 4]] as const) presence.receive(p, state(client, 10, { user: { id: p.userId }, call: null }));
 			await Promise.resolve();
 			expect(presence.lock).toBeNull();

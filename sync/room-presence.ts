@@ -126,10 +126,10 @@ export class RoomPresence {
 			const clients = [...this.#peers].filter(([p, s]) => p.userId === userId && s.client !== undefined && inCall(this.awareness.getStates().get(s.client))).map(([, s]) => s.client as number);
 			if (clients.length) awarenessProtocol.removeAwarenessStates(this.awareness, clients, null);
 		}
-		const lockBefore = was.lock === true;
-		const lockNow = now.lock === true;
-		if (lockBefore !== lockNow && (lockNow ? this.#lock?.by !== peer.userId : this.#lock !== null)) {
-			this.#lock = lockNow ? { by: peer.userId } : null;
+		const lockBefore = (was.lock as { n?: unknown } | undefined)?.n ?? 0;
+		const lock = now.lock as { on: boolean; n: number } | undefined;
+		if (lock && lock.n !== lockBefore) {
+			this.#lock = lock.on ? (this.#lock ?? { by: peer.userId }) : null;
 			changed = true;
 		}
 		if (changed) this.#tellModeration();

@@ -83,8 +83,13 @@ function checkModeration({ unmutes, mute, askUnmute, remove, lock }: Fields, can
 		if (!isId(r?.peerId, MAX_PEER_ID) || !isTime(r.at)) return 'an ask to unmute is { peerId, at }';
 	}
 	for (const userId of (Array.isArray(remove) ? remove : []) as unknown[]) if (!isId(userId, MAX_USER_ID)) return 'a removal names a user id';
-	if (lock !== undefined && typeof lock !== 'boolean') return 'lock is true or false';
-	const asks = [mute, askUnmute, remove].some((list) => Array.isArray(list) && list.length > 0) || lock === true;
+	let lockAsked = false;
+	if (lock !== undefined && lock !== null) {
+		const { on, n, ...rest } = lock as { on?: unknown; n?: unknown };
+		if (typeof lock !== 'object' || Array.isArray(lock) || Object.keys(rest).length || typeof on !== 'boolean' || !isCount(n)) return 'lock is { on, n }';
+		lockAsked = (n as number) > 0;
+	}
+	const asks = [mute, askUnmute, remove].some((list) => Array.isArray(list) && list.length > 0) || lockAsked;
 	if (asks && !canModerate) return 'only owners and admins may mute, remove or lock';
 	return null;
 }

@@ -28,7 +28,8 @@ export type CallPresence = {
 	mute: MuteRequest[];
 	askUnmute: UnmuteAsk[];
 	remove: string[];
-	lock: boolean;
+	/** A moderator's lock switch: the server applies `on` each time `n` changes. */
+	lock: { on: boolean; n: number };
 };
 
 /** No name: awareness carries what a browser claims; names come from the member list (member-names.ts). */
@@ -68,7 +69,7 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 			mute: Array.isArray(call.mute) ? call.mute.filter((r) => typeof r?.peerId === 'string' && typeof r.unmutes === 'number') : [],
 			askUnmute: Array.isArray(call.askUnmute) ? call.askUnmute.filter((r) => typeof r?.peerId === 'string' && typeof r.at === 'number') : [],
 			remove: Array.isArray(call.remove) ? call.remove.filter((r) => typeof r === 'string') : [],
-			lock: call.lock === true
+			lock: typeof call.lock?.n === 'number' ? { on: call.lock.on === true, n: call.lock.n } : { on: false, n: 0 }
 		});
 	}
 	return list.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
