@@ -329,7 +329,7 @@ export class Call {
 		this.#media.setAudio(on);
 		// Turning it on myself lifts a moderator's mute (theirs named the count before this one).
 		this.#publish(on && !this.#presence.audio ? { audio: true, unmutes: this.#presence.unmutes + 1 } : { audio: on });
-		if (on) this.askedToUnmuteBy = null;
+		if (on) this.askedToUnmuteBy = this.mutedBy = null;
 	}
 
 	/** Whether an owner's or admin's mute keeps this person silent (everyone stops playing them until they unmute themselves). */
