@@ -21,6 +21,7 @@ import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
 import { SfuConnection } from './sfu-connection.ts';
 import { SfuTickets } from './sfu-tickets.ts';
 import type { SfuTicket } from '../src/lib/core/call/presence.ts';
+import type { ServerModeration } from '../src/lib/core/call/moderation.ts';
 import { parseFeedDisplay } from '../src/lib/core/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
@@ -58,6 +59,8 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 	const router = new CallRouter({ rooms, available: () => url !== undefined, publishers: config.roomMemberLimit, log });
 	metrics.countCalls(() => router.callsByTopology());
 	const tickets = new SfuTickets();
+	/** Each call's lock and removals, as its room's presence last said. */
+	const moderations = new Map<string, ServerModeration>();
 	/** Open /sfu connections, with the videoroom each was opened for. */
 	const connections = new Map<SfuConnection, JanusRoom>();
 	const isMember = (roomId: string, userId: string) => options.rooms.memberIds(roomId).includes(userId);
@@ -153,8 +156,28 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		 * otherwise) and only for people the server counts in the call (403): their presence comes over
 		 * their own connection, which may arrive just after this request.
 		 */
+		/**
+		 * An owner or admin locked the call or removed people from it: kept to refuse SFU tickets,
+		 * and whoever was just removed is kicked from the videoroom at Janus (the server asks, never a browser).
+		 */
+		moderated(roomId: string, moderation: ServerModeration) {
+			const before = new Set((moderations.get(roomId)?.removed ?? []).map((r) => r.userId));
+			moderations.set(roomId, moderation);
+			const removed = new Set(moderation.removed.map((r) => r.userId).filter((userId) => !before.has(userId)));
+			const room = router.janusRoom(roomId);
+			if (!removed.size || !room) return;
+			void (async () => {
+				for (const p of await rooms.participants(room)) {
+					const feedUser = parseFeedDisplay(p.display)?.userId;
+					if (feedUser && removed.has(feedUser)) await rooms.kick(room, p.id);
+				}
+			})().catch((error: unknown) => log.warn('sfu.kick_failed', { roomId, error: (error as Error).message }));
+		},
 		async join(roomId: string, userId: string): Promise<SfuTicket> {
-			options.rooms.requireMember(roomId, userId);
+			const { role } = options.rooms.requireMember(roomId, userId);
+			const moderation = moderations.get(roomId);
+			if (moderation?.removed.some((r) => r.userId === userId && r.until > Date.now())) throw new ApiFailure(403, 'You were removed from this call.');
+			if (moderation?.lock && role === 'member' && !router.usersInCall(roomId).has(userId)) throw new ApiFailure(403, 'This call is locked.');
 			const offSfu = () => new ApiFailure(409, 'This call is not on the SFU right now.');
 			if (!router.janusRoom(roomId)) throw offSfu();
 			if (!(await router.whenInCall(roomId, userId, CALL_PRESENCE_WAIT_MS))) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');

@@ -26,6 +26,8 @@ export type RoomPresenceOptions = {
 	onCallJoin?: (userId: string) => void;
 	/** Who is in this room's call, each time that (or their number of devices) changes. */
 	onCall?: (members: CallMembers) => void;
+	/** The call's lock or removals changed (the SFU refuses and kicks by them). */
+	onModeration?: (moderation: ServerModeration) => void;
 };
 
 const MINUTE_MS = 60_000;
@@ -109,7 +111,9 @@ export class RoomPresence {
 	}
 
 	#tellModeration(): void {
-		this.setServerState({ moderation: this.#moderation() });
+		const moderation = this.#moderation();
+		this.setServerState({ moderation });
+		this.#options.onModeration?.(moderation);
 	}
 
 	/** An owner's or admin's new requests (already checked by the guard): removals and the lock take effect here. */
@@ -117,14 +121,13 @@ export class RoomPresence {
 		const was = (before ?? {}) as { remove?: unknown; lock?: unknown };
 		const now = (after ?? {}) as { remove?: unknown; lock?: unknown };
 		let changed = false;
+		const outOfCall: number[] = [];
 		const removedBefore = new Set(Array.isArray(was.remove) ? was.remove : []);
 		for (const userId of Array.isArray(now.remove) ? (now.remove as string[]) : []) {
 			if (removedBefore.has(userId) || userId === peer.userId) continue;
 			this.#removed.set(userId, { by: peer.userId, until: Date.now() + this.#options.limits.callRemovalMinutes * MINUTE_MS });
 			changed = true;
-			// Their call state leaves everyone's view now; one they send again is refused.
-			const clients = [...this.#peers].filter(([p, s]) => p.userId === userId && s.client !== undefined && inCall(this.awareness.getStates().get(s.client))).map(([, s]) => s.client as number);
-			if (clients.length) awarenessProtocol.removeAwarenessStates(this.awareness, clients, null);
+			for (const [p, s] of this.#peers) if (p.userId === userId && s.client !== undefined && inCall(this.awareness.getStates().get(s.client))) outOfCall.push(s.client);
 		}
 		const lockBefore = (was.lock as { n?: unknown } | undefined)?.n ?? 0;
 		const lock = now.lock as { on: boolean; n: number } | undefined;
@@ -133,6 +136,9 @@ export class RoomPresence {
 			changed = true;
 		}
 		if (changed) this.#tellModeration();
+		// Their call state leaves everyone's view now (after the word that they were removed, so their browser
+		// leaves rather than announcing the call again); one they send again is refused.
+		if (outOfCall.length) awarenessProtocol.removeAwarenessStates(this.awareness, outOfCall, null);
 	}
 
 	/** Passes on only the presence a connection may claim; a connection over its allowance has its latest states held back. */
