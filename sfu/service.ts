@@ -34,6 +34,8 @@ const CLOSE_SESSION_ENDED = 4401;
 const TOKEN_TTL_S = 60;
 /** Close code for a connection whose person lost access to the room (as on /sync and /peerjs). */
 const NO_LONGER_MEMBER = 4403;
+/** The /sfu close code for someone an owner or admin removed from the call. */
+const REMOVED_FROM_CALL = 4409;
 /** How long a request for SFU credentials waits for its sender's call presence to arrive. */
 const CALL_PRESENCE_WAIT_MS = 3000;
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
@@ -67,20 +69,24 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 
 	// Removed, left, or the room deleted: that person's SFU connections end and their feeds leave the videoroom.
 	const stopListening = options.events.onChange((change) => {
-		if (!change.revoked.length) return;
-		tickets.revoke(change.roomId, change.revoked);
+		if (change.revoked.length) endSfuOf(change.roomId, change.revoked, NO_LONGER_MEMBER, 'No longer a member of this room');
+	});
+
+	/** These people's tickets, /sfu connections and feeds in the call's videoroom end (removed from the room, or from its call). */
+	function endSfuOf(roomId: string, userIds: string[], code: number, reason: string) {
+		tickets.revoke(roomId, userIds);
 		const kicked = new Set<JanusRoom>();
 		for (const [connection, room] of connections) {
-			const { roomId, userId } = connection.binding;
-			if (roomId !== change.roomId || !change.revoked.includes(userId)) continue;
+			const binding = connection.binding;
+			if (binding.roomId !== roomId || !userIds.includes(binding.userId)) continue;
 			connections.delete(connection);
 			kicked.add(room);
-			connection.end(NO_LONGER_MEMBER, 'No longer a member of this room');
+			connection.end(code, reason);
 		}
-		const current = router.janusRoom(change.roomId);
+		const current = router.janusRoom(roomId);
 		if (current) kicked.add(current);
-		for (const room of kicked) void kickFeedsOf(room, change.revoked);
-	});
+		for (const room of kicked) void kickFeedsOf(room, userIds);
+	}
 
 	/** Kicks every feed in the videoroom that the proxy named after one of these people. */
 	async function kickFeedsOf(room: JanusRoom, userIds: string[]) {
@@ -163,15 +169,8 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		moderated(roomId: string, moderation: ServerModeration) {
 			const before = new Set((moderations.get(roomId)?.removed ?? []).map((r) => r.userId));
 			moderations.set(roomId, moderation);
-			const removed = new Set(moderation.removed.map((r) => r.userId).filter((userId) => !before.has(userId)));
-			const room = router.janusRoom(roomId);
-			if (!removed.size || !room) return;
-			void (async () => {
-				for (const p of await rooms.participants(room)) {
-					const feedUser = parseFeedDisplay(p.display)?.userId;
-					if (feedUser && removed.has(feedUser)) await rooms.kick(room, p.id);
-				}
-			})().catch((error: unknown) => log.warn('sfu.kick_failed', { roomId, error: (error as Error).message }));
+			const removed = moderation.removed.map((r) => r.userId).filter((userId) => !before.has(userId));
+			if (removed.length) endSfuOf(roomId, removed, REMOVED_FROM_CALL, 'Removed from this call');
 		},
 		async join(roomId: string, userId: string): Promise<SfuTicket> {
 			const { role } = options.rooms.requireMember(roomId, userId);
