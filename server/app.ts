@@ -81,13 +81,15 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 	// A call that started or ended is in its room's timeline: the room's pages show it (calls that were going on when
 	// the server stopped ended then, as nobody is in them now).
 	rooms.timeline.endAbandonedCalls();
-	const calls: Pick<typeof sfu.router, 'update' | 'announcement' | 'onAnnounce'> = {
+	const calls: Pick<typeof sfu.router, 'update' | 'announcement' | 'onAnnounce'> & { moderated: typeof sfu.moderated } = {
 		update(roomId, members) {
 			sfu.router.update(roomId, members);
 			if (rooms.timeline.callChanged(roomId, members.users)) events.emit({ roomId, kind: 'timeline', notify: rooms.memberIds(roomId), revoked: [] });
 		},
 		announcement: (roomId) => sfu.router.announcement(roomId),
-		onAnnounce: (listener) => sfu.router.onAnnounce(listener)
+		onAnnounce: (listener) => sfu.router.onAnnounce(listener),
+		// Owners' and admins' lock and removals: the SFU refuses and kicks by them.
+		moderated: (roomId, moderation) => sfu.moderated(roomId, moderation)
 	};
 	const sync = createSyncService({
 		db,

@@ -21,6 +21,7 @@ import { signJanusRoomToken, signJanusToken } from './janus-token.ts';
 import { SfuConnection } from './sfu-connection.ts';
 import { SfuTickets } from './sfu-tickets.ts';
 import type { SfuTicket } from '../src/lib/core/call/presence.ts';
+import type { ServerModeration } from '../src/lib/core/call/moderation.ts';
 import { parseFeedDisplay } from '../src/lib/core/call/sfu-display.ts';
 
 export const SFU_PREFIX = '/sfu';
@@ -33,6 +34,8 @@ const CLOSE_SESSION_ENDED = 4401;
 const TOKEN_TTL_S = 60;
 /** Close code for a connection whose person lost access to the room (as on /sync and /peerjs). */
 const NO_LONGER_MEMBER = 4403;
+/** The /sfu close code for someone an owner or admin removed from the call. */
+const REMOVED_FROM_CALL = 4409;
 /** How long a request for SFU credentials waits for its sender's call presence to arrive. */
 const CALL_PRESENCE_WAIT_MS = 3000;
 const PLUGINS = '/usr/lib/x86_64-linux-gnu/janus/plugins';
@@ -58,26 +61,32 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 	const router = new CallRouter({ rooms, available: () => url !== undefined, publishers: config.roomMemberLimit, log });
 	metrics.countCalls(() => router.callsByTopology());
 	const tickets = new SfuTickets();
+	/** Each call's lock and removals, as its room's presence last said. */
+	const moderations = new Map<string, ServerModeration>();
 	/** Open /sfu connections, with the videoroom each was opened for. */
 	const connections = new Map<SfuConnection, JanusRoom>();
 	const isMember = (roomId: string, userId: string) => options.rooms.memberIds(roomId).includes(userId);
 
 	// Removed, left, or the room deleted: that person's SFU connections end and their feeds leave the videoroom.
 	const stopListening = options.events.onChange((change) => {
-		if (!change.revoked.length) return;
-		tickets.revoke(change.roomId, change.revoked);
+		if (change.revoked.length) endSfuOf(change.roomId, change.revoked, NO_LONGER_MEMBER, 'No longer a member of this room');
+	});
+
+	/** These people's tickets, /sfu connections and feeds in the call's videoroom end (removed from the room, or from its call). */
+	function endSfuOf(roomId: string, userIds: string[], code: number, reason: string) {
+		tickets.revoke(roomId, userIds);
 		const kicked = new Set<JanusRoom>();
 		for (const [connection, room] of connections) {
-			const { roomId, userId } = connection.binding;
-			if (roomId !== change.roomId || !change.revoked.includes(userId)) continue;
+			const binding = connection.binding;
+			if (binding.roomId !== roomId || !userIds.includes(binding.userId)) continue;
 			connections.delete(connection);
 			kicked.add(room);
-			connection.end(NO_LONGER_MEMBER, 'No longer a member of this room');
+			connection.end(code, reason);
 		}
-		const current = router.janusRoom(change.roomId);
+		const current = router.janusRoom(roomId);
 		if (current) kicked.add(current);
-		for (const room of kicked) void kickFeedsOf(room, change.revoked);
-	});
+		for (const room of kicked) void kickFeedsOf(room, userIds);
+	}
 
 	/** Kicks every feed in the videoroom that the proxy named after one of these people. */
 	async function kickFeedsOf(room: JanusRoom, userIds: string[]) {
@@ -153,8 +162,21 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		 * otherwise) and only for people the server counts in the call (403): their presence comes over
 		 * their own connection, which may arrive just after this request.
 		 */
+		/**
+		 * An owner or admin locked the call or removed people from it: kept to refuse SFU tickets,
+		 * and whoever was just removed is kicked from the videoroom at Janus (the server asks, never a browser).
+		 */
+		moderated(roomId: string, moderation: ServerModeration) {
+			const before = new Set((moderations.get(roomId)?.removed ?? []).map((r) => r.userId));
+			moderations.set(roomId, moderation);
+			const removed = moderation.removed.map((r) => r.userId).filter((userId) => !before.has(userId));
+			if (removed.length) endSfuOf(roomId, removed, REMOVED_FROM_CALL, 'Removed from this call');
+		},
 		async join(roomId: string, userId: string): Promise<SfuTicket> {
-			options.rooms.requireMember(roomId, userId);
+			const { role } = options.rooms.requireMember(roomId, userId);
+			const moderation = moderations.get(roomId);
+			if (moderation?.removed.some((r) => r.userId === userId && r.until > Date.now())) throw new ApiFailure(403, 'You were removed from this call.');
+			if (moderation?.lock && role === 'member' && !router.usersInCall(roomId).has(userId)) throw new ApiFailure(403, 'This call is locked.');
 			const offSfu = () => new ApiFailure(409, 'This call is not on the SFU right now.');
 			if (!router.janusRoom(roomId)) throw offSfu();
 			if (!(await router.whenInCall(roomId, userId, CALL_PRESENCE_WAIT_MS))) throw new ApiFailure(403, 'Join the call first: only people in this call can reach its SFU.');

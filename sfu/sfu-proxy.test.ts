@@ -192,4 +192,23 @@ describe.skipIf(!janusInstalled())('the /sfu proxy', () => {
 		server.parley.context.liveSessions.checkSoon();
 		expect(await client.closed).toBe(4401);
 	}, 30_000);
+
+	it('ends the SFU participation of someone an owner removed from the call: connection closed, feed kicked, no new ticket', async () => {
+		const [ann, dan] = [people[0], people[3]];
+		const client = sfuClient(server, dan, await ticket(dan));
+		expect(await client.opened).toBe(true);
+		await client.open();
+		const joined = await client.body({ request: 'join', ptype: 'publisher', room: janusRoom, display: 'p3' });
+		const id = joined.plugindata!.data.id as number;
+		expect((await sfu.participants(roomId)).map((p) => p.id)).toContain(id);
+		// Ann, the room's owner, removes Dan on her call state, as her browser does.
+		providers[0].provider.awareness.setLocalState({ user: { id: ann.id, name: ann.name }, call: { peerId: 'p0', joinedAt: 0, remove: [dan.id] } });
+		expect(await client.closed).toBe(4409);
+		let inRoom = [id];
+		await waitFor(() => {
+			void sfu.participants(roomId).then((list) => (inRoom = list.map((p) => p.id)));
+			return !inRoom.includes(id);
+		}, 10_000, 'Dan out of the videoroom');
+		await expect(ticket(dan)).rejects.toThrow(/removed from this call/);
+	}, 30_000);
 });

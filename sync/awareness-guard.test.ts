@@ -19,6 +19,7 @@ const context = (over: Partial<AwarenessContext> = {}): AwarenessContext => ({
 	previousCall: () => undefined,
 	takeReaction: () => true,
 	reactionsPerMinute: 30,
+	callRefusal: () => null,
 	...over
 });
 

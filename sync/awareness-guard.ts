@@ -28,6 +28,8 @@ export type AwarenessContext = {
 	/** Spends one of this connection's reactions; false when the allowance is spent. */
 	takeReaction(): boolean;
 	reactionsPerMinute: number;
+	/** Why this person may not be in the call now (removed from it, or it is locked and they were not in it), or null. */
+	callRefusal(alreadyInCall: boolean): string | null;
 };
 
 export type AwarenessVerdict = {
@@ -88,6 +90,10 @@ function check(entry: AwarenessEntry, bound: number | undefined, ctx: AwarenessC
 	const owner = ctx.clientOwner(entry.client);
 	if ((owner !== undefined && owner !== ctx.userId) || ctx.heldByOther(entry.client)) return 'that presence belongs to someone else';
 	if (inCall(state) && ctx.callDevicesElsewhere(entry.client) >= ctx.maxCallDevices) return `you are already in this call on ${ctx.maxCallDevices} devices; leave it on one of them first`;
+	if (inCall(state)) {
+		const refusal = ctx.callRefusal(inCall({ call: previous }));
+		if (refusal) return refusal;
+	}
 	// Last: a reaction it lets through is spent.
 	return checkCallState(state.call, { canModerate: ctx.canModerate, now: ctx.now, previous, takeReaction: ctx.takeReaction, reactionsPerMinute: ctx.reactionsPerMinute });
 }

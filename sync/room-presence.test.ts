@@ -142,4 +142,86 @@ describe('RoomPresence', () => {
 			presence.destroy();
 		});
 	});
+
+	describe('moderation', () => {
+		const call = (peerId: string, extra: Record<string, unknown> = {}) => ({ peerId, ...extra });
+		const moderationOf = (presence: RoomPresence) =>
+			(presence.awareness.getLocalState() as { server?: { moderation?: unknown } } | null)?.server?.moderation;
+
+		it('refuses a member’s mute, ask to unmute, removal and lock; relays an owner’s', () => {
+			const { presence, peer } = setup();
+			const ann = peer('ann', 'owner');
+			const bob = peer('bob');
+			presence.receive(bob, state(2, 1, { user: { id: 'bob' }, call: call('pb') }));
+			for (const [clock, extra] of [
+				[2, { mute: [{ peerId: 'pa', unmutes: 0 }] }],
+				[3, { askUnmute: [{ peerId: 'pa', at: Date.now() }] }],
+				[4, { remove: ['ann'] }],
+				[5, { lock: { on: true, n: 1 } }]
+			] as const) {
+				presence.receive(bob, state(2, clock, { user: { id: 'bob' }, call: call('pb', extra) }));
+			}
+			expect(refusals(bob)).toEqual(Array(4).fill('presence refused: only owners and admins may mute, remove or lock'));
+			expect(presence.lock).toBeNull();
+			presence.receive(ann, state(1, 1, { user: { id: 'ann' }, call: call('pa', { mute: [{ peerId: 'pb', unmutes: 0 }] }) }));
+			expect(refusals(ann)).toEqual([]);
+			expect((presence.awareness.getStates().get(1) as { call: { mute: unknown } }).call.mute).toEqual([{ peerId: 'pb', unmutes: 0 }]);
+			presence.destroy();
+		});
+
+		it('takes a removed person’s call state away and refuses it again until CALL_REMOVAL_MINUTES pass', () => {
+			vi.useFakeTimers();
+			const { presence, peer } = setup({ CALL_REMOVAL_MINUTES: '10' });
+			const ann = peer('ann', 'admin');
+			const cat = peer('cat');
+			presence.receive(ann, state(1, 1, { user: { id: 'ann' }, call: call('pa') }));
+			presence.receive(cat, state(3, 1, { user: { id: 'cat' }, call: call('pc') }));
+			presence.receive(ann, state(1, 2, { user: { id: 'ann' }, call: call('pa', { remove: ['cat'] }) }));
+			expect(presence.awareness.getStates().has(3)).toBe(false);
+			expect(moderationOf(presence)).toEqual({ lock: null, removed: [{ userId: 'cat', by: 'ann', until: Date.now() + 600_000 }] });
+			presence.receive(cat, state(3, 3, { user: { id: 'cat' }, call: call('pc') }));
+			expect(refusals(cat)).toEqual(['presence refused: you were removed from this call']);
+			expect(presence.awareness.getStates().has(3)).toBe(false);
+			// Out of the call, Cat is still in the room.
+			presence.receive(cat, state(3, 4, { user: { id: 'cat' }, call: null }));
+			expect(presence.awareness.getStates().get(3)).toEqual({ user: { id: 'cat' }, call: null });
+			vi.advanceTimersByTime(600_001);
+			presence.receive(cat, state(3, 5, { user: { id: 'cat' }, call: call('pc') }));
+			expect(refusals(cat)).toHaveLength(1);
+			expect(presence.awareness.getStates().get(3)).toMatchObject({ call: { peerId: 'pc' } });
+			presence.destroy();
+			vi.useRealTimers();
+		});
+
+		it('a locked call refuses a member who was not in it, keeps those who were, and unlocks; the lock ends with the call', async () => {
+			const { presence, peer } = setup();
+			const ann = peer('ann', 'owner');
+			const bob = peer('bob');
+			const dan = peer('dan');
+			presence.receive(ann, state(1, 1, { user: { id: 'ann' }, call: call('pa') }));
+			presence.receive(bob, state(2, 1, { user: { id: 'bob' }, call: call('pb') }));
+			presence.receive(ann, state(1, 2, { user: { id: 'ann' }, call: call('pa', { lock: { on: true, n: 1 } }) }));
+			expect(presence.lock).toEqual({ by: 'ann' });
+			expect(moderationOf(presence)).toEqual({ lock: { by: 'ann' }, removed: [] });
+			// Bob, already in, may still change his state (mute himself).
+			presence.receive(bob, state(2, 2, { user: { id: 'bob' }, call: call('pb', { audio: false }) }));
+			expect(refusals(bob)).toEqual([]);
+			// Dan, in the room but not the call, is refused the call, not the room.
+			presence.receive(dan, state(4, 1, { user: { id: 'dan' }, call: null }));
+			presence.receive(dan, state(4, 2, { user: { id: 'dan' }, call: call('pd') }));
+			expect(refusals(dan)).toEqual(['presence refused: this call is locked']);
+			expect(presence.awareness.getStates().get(4)).toEqual({ user: { id: 'dan' }, call: null });
+			presence.receive(ann, state(1, 3, { user: { id: 'ann' }, call: call('pa', { lock: { on: false, n: 2 } }) }));
+			expect(presence.lock).toBeNull();
+			presence.receive(dan, state(4, 3, { user: { id: 'dan' }, call: call('pd') }));
+			expect(presence.awareness.getStates().get(4)).toMatchObject({ call: { peerId: 'pd' } });
+			// Locked again, then everyone leaves: the next call starts unlocked.
+			presence.receive(ann, state(1, 4, { user: { id: 'ann' }, call: call('pa', { lock: { on: true, n: 3 } }) }));
+			for (const [p, client] of [[ann, 1], [bob, 2], [dan, 4]] as const) presence.receive(p, state(client, 10, { user: { id: p.userId }, call: null }));
+			await Promise.resolve();
+			expect(presence.lock).toBeNull();
+			expect(moderationOf(presence)).toEqual({ lock: null, removed: [] });
+			presence.destroy();
+		});
+	});
 });

@@ -7,6 +7,7 @@ import { TokenBucket } from '../src/lib/server/rate-limit.ts';
 import type { CallMembers } from '../sfu/call-router.ts';
 import { guardAwareness, type AwarenessEntry } from './awareness-guard.ts';
 import { inCall } from '../src/lib/core/call/presence.ts';
+import type { ServerModeration } from '../src/lib/core/call/moderation.ts';
 import { awarenessMessage, deny, writeAwarenessEntries } from './protocol.ts';
 
 /** What presence needs of a connection: who it is, and their role in the room (owners and admins may lower others' hands). */
@@ -18,13 +19,15 @@ type PeerPresence = { client: number | undefined; budget: TokenBucket; reactions
 export type RoomPresenceOptions = {
 	roomId: string;
 	log: Logger;
-	limits: Pick<SyncLimits, 'awarenessUpdatesPerMinute' | 'awarenessStateBytes' | 'callDevicesPerPerson' | 'callReactionsPerMinute'>;
+	limits: Pick<SyncLimits, 'awarenessUpdatesPerMinute' | 'awarenessStateBytes' | 'callDevicesPerPerson' | 'callReactionsPerMinute' | 'callRemovalMinutes'>;
 	/** The person a Yjs client id is bound to in the room document, if any. */
 	clientOwner(client: number): string | undefined;
 	/** Someone appeared in this room's call (their awareness gained a `call`). */
 	onCallJoin?: (userId: string) => void;
 	/** Who is in this room's call, each time that (or their number of devices) changes. */
 	onCall?: (members: CallMembers) => void;
+	/** The call's lock or removals changed (the SFU refuses and kicks by them). */
+	onModeration?: (moderation: ServerModeration) => void;
 };
 
 const MINUTE_MS = 60_000;
@@ -41,6 +44,11 @@ export class RoomPresence {
 	readonly #options: RoomPresenceOptions;
 	#inCall = new Set<string>();
 	#callSize = 0;
+	/** What the server's entry says (the call's route from the router, and moderation from here). */
+	#server: Record<string, unknown> = {};
+	/** Owners' and admins' decisions for this call; they end with it. */
+	#lock: { by: string } | null = null;
+	readonly #removed = new Map<string, { by: string; until: number }>();
 
 	constructor(options: RoomPresenceOptions) {
 		this.#options = options;
@@ -80,7 +88,57 @@ export class RoomPresence {
 
 	/** The server's own awareness entry, `{ server: … }`: what it tells everyone in the room (e.g. how the call runs). */
 	setServerState(server: Record<string, unknown>): void {
-		this.awareness.setLocalState({ server });
+		this.#server = { ...this.#server, ...server };
+		this.awareness.setLocalState({ server: this.#server });
+	}
+
+	/** Who locked the room's call, or null. */
+	get lock(): { by: string } | null {
+		return this.#lock;
+	}
+
+	/** Why `userId` may not be in the call now, or null (`alreadyInCall`: this device is in it). */
+	callRefusal(userId: string, alreadyInCall: boolean, canModerate: boolean): string | null {
+		const removed = this.#removed.get(userId);
+		if (removed && removed.until > Date.now()) return 'you were removed from this call';
+		if (this.#lock && !alreadyInCall && !canModerate) return 'this call is locked';
+		return null;
+	}
+
+	#moderation(): ServerModeration {
+		const now = Date.now();
+		return { lock: this.#lock, removed: [...this.#removed].filter(([, r]) => r.until > now).map(([userId, r]) => ({ userId, ...r })) };
+	}
+
+	#tellModeration(): void {
+		const moderation = this.#moderation();
+		this.setServerState({ moderation });
+		this.#options.onModeration?.(moderation);
+	}
+
+	/** An owner's or admin's new requests (already checked by the guard): removals and the lock take effect here. */
+	#moderate(peer: PresencePeer, before: unknown, after: unknown): void {
+		const was = (before ?? {}) as { remove?: unknown; lock?: unknown };
+		const now = (after ?? {}) as { remove?: unknown; lock?: unknown };
+		let changed = false;
+		const outOfCall: number[] = [];
+		const removedBefore = new Set(Array.isArray(was.remove) ? was.remove : []);
+		for (const userId of Array.isArray(now.remove) ? (now.remove as string[]) : []) {
+			if (removedBefore.has(userId) || userId === peer.userId) continue;
+			this.#removed.set(userId, { by: peer.userId, until: Date.now() + this.#options.limits.callRemovalMinutes * MINUTE_MS });
+			changed = true;
+			for (const [p, s] of this.#peers) if (p.userId === userId && s.client !== undefined && inCall(this.awareness.getStates().get(s.client))) outOfCall.push(s.client);
+		}
+		const lockBefore = (was.lock as { n?: unknown } | undefined)?.n ?? 0;
+		const lock = now.lock as { on: boolean; n: number } | undefined;
+		if (lock && lock.n !== lockBefore) {
+			this.#lock = lock.on ? (this.#lock ?? { by: peer.userId }) : null;
+			changed = true;
+		}
+		if (changed) this.#tellModeration();
+		// Their call state leaves everyone's view now (after the word that they were removed, so their browser
+		// leaves rather than announcing the call again); one they send again is refused.
+		if (outOfCall.length) awarenessProtocol.removeAwarenessStates(this.awareness, outOfCall, null);
 	}
 
 	/** Passes on only the presence a connection may claim; a connection over its allowance has its latest states held back. */
@@ -88,6 +146,13 @@ export class RoomPresence {
 		const state = this.#peers.get(peer);
 		if (!state) return;
 		const { limits, clientOwner, roomId, log } = this.#options;
+		const canModerate = peer.role === 'owner' || peer.role === 'admin';
+		const previousCall = (client: number) => {
+			const held = state.held.get(client);
+			const current = held ? (JSON.parse(held.json) as { call?: unknown } | null) : this.awareness.getStates().get(client);
+			return current?.call;
+		};
+		const before = new Map(entries.map((e) => [e.client, previousCall(e.client)]));
 		const verdict = guardAwareness(entries, {
 			userId: peer.userId,
 			bound: state.client,
@@ -99,15 +164,12 @@ export class RoomPresence {
 				[...this.#peers].filter(([p, s]) => p.userId === peer.userId && s.client !== undefined && s.client !== client && inCall(this.awareness.getStates().get(s.client))).length,
 			maxStateBytes: limits.awarenessStateBytes,
 			maxCallDevices: limits.callDevicesPerPerson,
-			canModerate: peer.role === 'owner' || peer.role === 'admin',
+			canModerate,
 			now: Date.now(),
-			previousCall: (client) => {
-				const held = state.held.get(client);
-				const current = held ? (JSON.parse(held.json) as { call?: unknown } | null) : this.awareness.getStates().get(client);
-				return current?.call;
-			},
+			previousCall,
 			takeReaction: () => state.reactions.take().ok,
-			reactionsPerMinute: limits.callReactionsPerMinute
+			reactionsPerMinute: limits.callReactionsPerMinute,
+			callRefusal: (alreadyInCall) => this.callRefusal(peer.userId, alreadyInCall, canModerate)
 		});
 		if (verdict.bound !== state.client && verdict.bound !== undefined) {
 			// The same person's newer connection (a reconnect, or a reloaded page writing with the client id it had,
@@ -124,6 +186,13 @@ export class RoomPresence {
 			peer.send(deny(`presence refused: ${verdict.refusals[0]}`));
 		}
 		if (!verdict.kept.length) return;
+		if (canModerate) {
+			for (const entry of verdict.kept) {
+				const after = (JSON.parse(entry.json) as { call?: unknown } | null)?.call;
+				this.#moderate(peer, before.get(entry.client), after);
+				before.set(entry.client, after);
+			}
+		}
 		for (const entry of verdict.kept) state.held.set(entry.client, entry);
 		this.#release(peer, state);
 	}
@@ -155,6 +224,12 @@ export class RoomPresence {
 		const joined = [...users].filter((userId) => !this.#inCall.has(userId));
 		for (const userId of joined) this.#options.onCallJoin?.(userId);
 		const changed = devices !== this.#callSize || joined.length > 0 || users.size !== this.#inCall.size;
+		// The call ended: its lock and removals end with it.
+		if (devices === 0 && this.#callSize > 0 && (this.#lock || this.#removed.size)) {
+			this.#lock = null;
+			this.#removed.clear();
+			queueMicrotask(() => this.#tellModeration());
+		}
 		this.#inCall = users;
 		this.#callSize = devices;
 		if (changed) this.#options.onCall?.({ devices, users });

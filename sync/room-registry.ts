@@ -1,3 +1,4 @@
+import type { ServerModeration } from '../src/lib/core/call/moderation.ts';
 import type { SyncLimits } from '../src/lib/server/config.ts';
 import type { Logger } from '../src/lib/server/log.ts';
 import type { Metrics } from '../src/lib/server/metrics.ts';
@@ -17,7 +18,7 @@ export type RoomRegistryOptions = {
 	/** How long a room document stays loaded after its last connection closes. */
 	idleMs: number;
 	/** Told who is in each room's call; says what the server tells each room about its call. */
-	calls: Pick<CallRouter, 'update' | 'announcement' | 'onAnnounce'>;
+	calls: Pick<CallRouter, 'update' | 'announcement' | 'onAnnounce'> & { moderated?: (roomId: string, moderation: ServerModeration) => void };
 	/** Someone joined a room's call (on any of their devices). */
 	onCallJoin?: (roomId: string, userId: string) => void;
 	/** New messages in a loaded room, in batches (see MessageIndex). */
@@ -103,7 +104,8 @@ export class RoomRegistry {
 			onMessagesRemoved,
 			compactor,
 			onCallJoin: (userId) => onCallJoin?.(roomId, userId),
-			onCall: (members) => calls.update(roomId, members)
+			onCall: (members) => calls.update(roomId, members),
+			onModeration: (moderation) => calls.moderated?.(roomId, moderation)
 		});
 		this.#tellCall(room);
 		this.#rooms.set(room.name, room);

@@ -51,7 +51,7 @@ export type RoomSessionOptions = {
 	validate?: (update: Uint8Array, ctx: UpdateContext) => Verdict;
 	/** Compacts off the event loop; without one (a database in memory) the document compacts itself. */
 	compactor?: Compactor;
-} & Pick<RoomPresenceOptions, 'onCallJoin' | 'onCall'>;
+} & Pick<RoomPresenceOptions, 'onCallJoin' | 'onCall' | 'onModeration'>;
 
 export type SyncMetrics = Pick<Metrics, 'updatesAccepted' | 'updatesRefused' | 'syncLatency'>;
 
@@ -131,7 +131,8 @@ export class RoomSession {
 					limits: this.#limits,
 					clientOwner: (client) => this.#clients.get(client),
 					onCallJoin: options.onCallJoin,
-					onCall: options.onCall
+					onCall: options.onCall,
+					onModeration: options.onModeration
 				});
 	}
 

@@ -34,7 +34,7 @@ export function callReducer(state: CallState, event: CallEvent): CallState {
 		case 'joined':
 			return state.phase === 'joining' ? { phase: 'in-call', peerId: state.peerId, joinedAt: event.at } : state;
 		case 'failed':
-			return state.phase === 'joining' || state.phase === 'in-call' ? { phase: 'failed', reason: event.reason } : state;
+			return state.phase === 'prejoin' || state.phase === 'joining' || state.phase === 'in-call' ? { phase: 'failed', reason: event.reason } : state;
 		case 'leave':
 			return { phase: 'idle' };
 	}

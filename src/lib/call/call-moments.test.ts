@@ -16,6 +16,11 @@ const person = (clientId: number, over: Partial<CallParticipant> = {}): CallPart
 	hand: null,
 	reaction: null,
 	lower: [],
+	unmutes: 0,
+	mute: [],
+	askUnmute: [],
+	remove: [],
+	lock: { on: false, n: 0 },
 	...over
 });
 const kinds = (result: ReturnType<typeof newMoments>) => result.moments.map((m) => [m.kind, m.participant.clientId]);

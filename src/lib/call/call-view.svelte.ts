@@ -1,6 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { participantsOf, serverCallOf, SFU_FROM, type CallParticipant, type CallPresence, type ServerCall } from '../core/call/presence.ts';
 import { handQueue } from '../core/call/hand-queue.ts';
+import { NO_MODERATION, serverModerationOf, type ServerModeration } from '../core/call/moderation.ts';
 import { REACTION_SHOWN_MS, type ReactionEmoji } from '../core/call/reactions.ts';
 import { activeSpeaker } from './active-speaker.ts';
 import { newMoments, type Seen } from './call-moments.ts';
@@ -18,10 +19,23 @@ import { m } from '#lib/paraglide/messages.js';
 export type CallContext = { roomId: string; user: { id: string; name: string }; members: readonly MemberName[]; awareness: Awareness };
 
 /** The engine's state, copied on each of its changes: the engine mutates its own objects, a snapshot is new each time. */
-export type CallSnapshot = { localStream: MediaStream; presence: CallPresence; route: Call['route']; remotes: Map<string, RemotePeer>; error: string };
+export type CallSnapshot = {
+	localStream: MediaStream;
+	presence: CallPresence;
+	route: Call['route'];
+	remotes: Map<string, RemotePeer>;
+	error: string;
+	/** Devices a moderator muted (nobody plays them until they unmute themselves). */
+	silenced: ReadonlySet<string>;
+	/** Who muted me, and who asks me to unmute (user ids). */
+	mutedBy: string | null;
+	askedToUnmuteBy: string | null;
+};
 
 export type CallTileView = {
 	key: string;
+	/** The device (its call's peer id); the local tile's is my own. */
+	peerId: string;
 	userId: string;
 	name: string;
 	stream: MediaStream | null;
@@ -57,6 +71,7 @@ export class CallView {
 	#state = $state.raw<CallState>({ phase: 'idle' });
 	#participants = $state.raw<CallParticipant[]>([]);
 	#server = $state.raw<ServerCall | null>(null);
+	#moderation = $state.raw<ServerModeration>(NO_MODERATION);
 	#call: Call | null = null;
 	#snapshot = $state.raw<CallSnapshot | null>(null);
 	#preview = $state.raw<MediaStream | null>(null);
@@ -86,6 +101,10 @@ export class CallView {
 	}
 	get server(): ServerCall | null {
 		return this.#server;
+	}
+	/** The call's lock and removals, as the server says. */
+	get moderation(): ServerModeration {
+		return this.#moderation;
 	}
 	/** The joined (or joining) call's state; null outside a call. */
 	get snapshot(): CallSnapshot | null {
@@ -122,6 +141,12 @@ export class CallView {
 		return role === 'owner' || role === 'admin';
 	});
 
+	/** "Locked by Ann" while an owner or admin has locked the call; null otherwise. */
+	readonly lockedBy = $derived.by(() => (this.#moderation.lock ? memberName(this.#context().members, this.#moderation.lock.by) : null));
+	/** "Ann muted you" / "Ann asks you to unmute", by name. */
+	readonly mutedByName = $derived.by(() => (this.#snapshot?.mutedBy && !this.#snapshot.presence.audio ? memberName(this.#context().members, this.#snapshot.mutedBy) : null));
+	readonly askedToUnmuteName = $derived.by(() => (this.#snapshot?.askedToUnmuteBy ? memberName(this.#context().members, this.#snapshot.askedToUnmuteBy) : null));
+
 	/** Raised hands, first raised first: the same queue in every browser. */
 	readonly queue = $derived(handQueue(this.#participants));
 
@@ -138,6 +163,7 @@ export class CallView {
 		return [
 			{
 				key: 'local',
+				peerId: call.presence.peerId,
 				userId: user.id,
 				name: `${user.name} (you)`,
 				stream: call.localStream,
@@ -153,11 +179,12 @@ export class CallView {
 				const remote = call.remotes.get(p.peerId);
 				return {
 					key: p.peerId,
+					peerId: p.peerId,
 					userId: p.userId,
 					name: memberName(members, p.userId),
 					stream: remote?.stream ?? null,
 					local: false,
-					audio: p.audio,
+					audio: p.audio && !call.silenced.has(p.peerId),
 					video: p.video,
 					screen: p.screen,
 					quality: remote?.quality ?? ('unknown' as const),
@@ -182,6 +209,7 @@ export class CallView {
 		const update = () => {
 			this.#participants = participantsOf(awareness.getStates() as never);
 			this.#server = serverCallOf(awareness.getStates() as never);
+			this.#moderation = serverModerationOf(awareness.getStates() as never);
 			this.#noteMoments(awareness.clientID);
 		};
 		awareness.on('change', update);
@@ -273,6 +301,12 @@ export class CallView {
 			this.#releasePreview();
 			return this.#dispatch({ type: 'join', peerId: '', participants: count, limit });
 		}
+		// Locked, or removed from it: the server would refuse the call state, so say why first.
+		const refusal = this.#joinRefusal();
+		if (refusal) {
+			this.#releasePreview();
+			return this.#dispatch({ type: 'failed', reason: refusal });
+		}
 		const issued = await issuePeer(roomId);
 		if (!issued.ok) return this.#dispatch({ type: 'failed', reason: issued.error });
 		if (!this.#preview) return;
@@ -295,7 +329,21 @@ export class CallView {
 			relayOnly: readCallPreferences().relayOnly,
 			getSfuJoin: () => sfuJoin(roomId)
 		});
-		const refresh = () => (this.#snapshot = { localStream: call.localStream, presence: call.presence, route: call.route, remotes: call.remotes, error: call.error });
+		const refresh = () => {
+			if (call.removedBy !== null) return this.#removed(call, call.removedBy);
+			const remotes = call.remotes;
+			this.#snapshot = {
+				localStream: call.localStream,
+				presence: call.presence,
+				route: call.route,
+				remotes,
+				error: call.error,
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a new set in each (raw) snapshot, never mutated
+				silenced: new Set(call.participants.filter((p) => call.silenced(p.peerId)).map((p) => p.peerId)),
+				mutedBy: call.mutedBy,
+				askedToUnmuteBy: call.askedToUnmuteBy
+			};
+		};
 		call.onChange(refresh);
 		this.#call = call;
 		refresh();
@@ -309,6 +357,23 @@ export class CallView {
 			this.#dropCall();
 			this.#dispatch({ type: 'failed', reason: (error as Error).message });
 		}
+	}
+
+	#joinRefusal(): string | null {
+		const { user, members } = this.#context();
+		const removal = this.#moderation.removed.find((r) => r.userId === user.id);
+		if (removal) return m.call_removed_by({ name: memberName(members, removal.by) });
+		if (this.#moderation.lock && !this.canModerate) return m.call_locked_by({ name: memberName(members, this.#moderation.lock.by) });
+		return null;
+	}
+
+	/** An owner or admin removed me: the call has left itself; say who did it. */
+	#removed(call: Call, by: string) {
+		if (this.#call !== call) return;
+		this.#dropCall();
+		void this.#wakeLock?.release();
+		this.#wakeLock = null;
+		this.#dispatch({ type: 'failed', reason: m.call_removed_by({ name: memberName(this.#context().members, by) }) });
 	}
 
 	#dropCall() {
@@ -360,6 +425,32 @@ export class CallView {
 		if (!tile.hand) return;
 		if (tile.local) this.#call?.lowerHand();
 		else this.#call?.lowerHandOf(tile.userId, tile.hand.at);
+	}
+
+	/** Owners and admins: Mute Ann (her microphone goes off, and nobody plays her until she unmutes herself). */
+	mute(tile: CallTileView) {
+		this.#call?.mute(tile.peerId);
+	}
+
+	askToUnmute(tile: CallTileView) {
+		this.#call?.askToUnmute(tile.peerId);
+	}
+
+	removeFromCall(tile: CallTileView) {
+		this.#call?.removeFromCall(tile.userId);
+	}
+
+	toggleLock() {
+		this.#call?.setLock(this.#moderation.lock === null);
+	}
+
+	/** "Unmute" on a moderator's ask. */
+	acceptUnmute() {
+		this.#call?.setAudio(true);
+	}
+
+	dismissUnmuteAsk() {
+		this.#call?.dismissUnmuteAsk();
 	}
 
 	react(emoji: ReactionEmoji) {

@@ -13,6 +13,13 @@ const { calls, FakeCall } = vi.hoisted(() => {
 		remotes = new Map();
 		error = '';
 		left = false;
+		participants: { peerId: string }[] = [];
+		mutedBy: string | null = null;
+		removedBy: string | null = null;
+		askedToUnmuteBy: string | null = null;
+		silenced() {
+			return false;
+		}
 		readonly options: { peerId: string; stream: unknown; audio: boolean; relayOnly?: boolean };
 		constructor(options: FakeCall['options']) {
 			this.options = options;
@@ -165,6 +172,55 @@ describe('CallView', () => {
 		expect(view.state).toEqual({ phase: 'full', limit: 1 });
 		expect(calls).toHaveLength(0);
 		expect(preview.video.stop).toHaveBeenCalled();
+	});
+
+	describe('moderation', () => {
+		it('a locked call is refused before joining, saying who locked it, except to owners and admins', async () => {
+			const room = awareness([[1, 'u-ann', 'ann']]);
+			room.states.set(9, { server: { moderation: { lock: { by: 'u-ann' }, removed: [] } } });
+			const { view } = viewOf(room);
+			expect(view.lockedBy).toBe('Ann');
+			await view.openPrejoin();
+			const preview = view.preview as unknown as ReturnType<typeof stream>;
+			await view.join();
+			expect(view.state).toEqual({ phase: 'failed', reason: 'This call is locked by Ann' });
+			expect(calls).toHaveLength(0);
+			expect(preview.video.stop).toHaveBeenCalled();
+			const owner = viewOf(room, 'owner').view;
+			await owner.openPrejoin();
+			await owner.join();
+			expect(owner.state.phase).toBe('in-call');
+		});
+
+		it('when the engine says I was removed, the call is over with who removed me, and I cannot join again while it lasts', async () => {
+			const room = awareness([[1, 'u-ann', 'ann']]);
+			const { view } = viewOf(room);
+			await view.openPrejoin();
+			await view.join();
+			calls[0].removedBy = 'u-ann';
+			calls[0].leave();
+			expect(view.state).toEqual({ phase: 'failed', reason: 'Ann removed you from the call' });
+			expect(view.snapshot).toBeNull();
+			room.states.set(9, { server: { moderation: { lock: null, removed: [{ userId: 'u-me', by: 'u-ann', until: Date.now() + 60_000 }] } } });
+			room.change();
+			await view.openPrejoin();
+			await view.join();
+			expect(view.state).toEqual({ phase: 'failed', reason: 'Ann removed you from the call' });
+			expect(calls).toHaveLength(1);
+		});
+
+		it('a moderator mutes a tile by its device, and sees it muted', async () => {
+			const room = awareness([[1, 'u-ann', 'ann']]);
+			const { view } = viewOf(room, 'admin');
+			await view.openPrejoin();
+			await view.join();
+			const muted: string[] = [];
+			Object.assign(calls[0], { participants: [{ peerId: 'ann' }], mute: (peerId: string) => muted.push(peerId), silenced: (peerId: string) => peerId === 'ann' });
+			view.mute(view.tiles[1]);
+			expect(muted).toEqual(['ann']);
+			calls[0].emit();
+			expect(view.tiles.map((t) => [t.name, t.audio])).toEqual([['Me (you)', true], ['Ann', false]]);
+		});
 	});
 
 	describe('raised hands and reactions', () => {

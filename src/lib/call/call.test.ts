@@ -48,7 +48,7 @@ class FakeMesh extends FakeLinks<MeshContext> implements MeshRoute {
 		for (const peerId of this.linked.keys()) if (!participants.some((p) => p.peerId === peerId)) this.linked.delete(peerId);
 	}
 	dial(peerIds: readonly string[]) {
-		for (const peerId of peerIds) if (!this.linked.has(peerId)) this.linked.set(peerId, stream(track('video')));
+		for (const peerId of peerIds) if (!this.linked.has(peerId)) this.linked.set(peerId, stream(track('audio'), track('video')));
 	}
 	hangUpAllBut(keep: ReadonlySet<string>) {
 		for (const peerId of this.linked.keys()) if (!keep.has(peerId)) this.linked.delete(peerId);
@@ -344,6 +344,78 @@ describe('Call', () => {
 			call.react('🎉');
 			call.react('🎉');
 			expect(mine().reaction).toEqual({ emoji: '🎉', n: 2, at: Date.now() });
+		});
+	});
+
+	describe('moderation', () => {
+		const audioOf = (peerId: string) => (mesh.linked.get(peerId)!.getAudioTracks()[0] as unknown as FakeTrack).enabled;
+
+		it('a moderator’s mute turns my microphone off once and says who; unmuting myself lifts it', async () => {
+			person(1);
+			const call = makeCall();
+			await call.join();
+			expect(mine()).toMatchObject({ audio: true, unmutes: 0 });
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, mute: [{ peerId: 'p9', unmutes: 0 }] } });
+			expect(mine().audio).toBe(false);
+			expect(call.mutedBy).toBe('u1');
+			expect((local.getAudioTracks()[0] as unknown as FakeTrack).enabled).toBe(false);
+			call.setAudio(true);
+			expect(mine()).toMatchObject({ audio: true, unmutes: 1 });
+			// The same request (for the count before) no longer mutes.
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, mute: [{ peerId: 'p9', unmutes: 0 }], video: true } });
+			expect(mine().audio).toBe(true);
+		});
+
+		it('stops playing someone a moderator muted, even if their browser goes on sending, until they unmute themselves', async () => {
+			person(1);
+			arrive('u2', { user: { id: 'u2' }, call: { peerId: 'p2', joinedAt: 2, mute: [{ peerId: 'p1', unmutes: 3 }] } });
+			const call = makeCall();
+			await call.join();
+			// p1 is at another count: not muted.
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, unmutes: 2, audio: true } });
+			void call.remotes;
+			expect(audioOf('p1')).toBe(true);
+			// At the count the moderator named, and still claiming its microphone is on: silent here.
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, unmutes: 3, audio: true } });
+			void call.remotes;
+			expect(call.silenced('p1')).toBe(true);
+			expect(audioOf('p1')).toBe(false);
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, unmutes: 4, audio: true } });
+			void call.remotes;
+			expect(audioOf('p1')).toBe(true);
+		});
+
+		it('mutes, asks to unmute, removes and locks from my state; each request goes once done with', async () => {
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, unmutes: 2, audio: false } });
+			const call = makeCall();
+			await call.join();
+			call.mute('p1');
+			expect(mine().mute).toEqual([{ peerId: 'p1', unmutes: 2 }]);
+			call.askToUnmute('p1');
+			expect(mine().askUnmute).toEqual([{ peerId: 'p1', at: Date.now() }]);
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, unmutes: 3, audio: true } });
+			expect(mine()).toMatchObject({ mute: [], askUnmute: [] });
+			call.setLock(true);
+			expect(mine().lock).toEqual({ on: true, n: 1 });
+			call.removeFromCall('u1');
+			expect(mine().remove).toEqual(['u1']);
+			arrive('server', { server: { moderation: { lock: { by: 'u9' }, removed: [{ userId: 'u1', by: 'u9', until: Date.now() + 1000 }] } } });
+			expect(mine().remove).toEqual([]);
+			expect(call.moderation.lock).toEqual({ by: 'u9' });
+		});
+
+		it('leaves the call when the server says I was removed, and offers an ask to unmute once', async () => {
+			const call = makeCall();
+			await call.join();
+			call.setAudio(false);
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, askUnmute: [{ peerId: 'p9', at: 5 }] } });
+			expect(call.askedToUnmuteBy).toBe('u1');
+			call.dismissUnmuteAsk();
+			arrive('u1', { user: { id: 'u1' }, call: { peerId: 'p1', joinedAt: 1, askUnmute: [{ peerId: 'p9', at: 5 }], video: false } });
+			expect(call.askedToUnmuteBy).toBeNull();
+			arrive('server', { server: { moderation: { lock: null, removed: [{ userId: 'u9', by: 'u1', until: Date.now() + 1000 }] } } });
+			expect(call.removedBy).toBe('u1');
+			expect(mine()).toBeNull();
 		});
 	});
 });

@@ -2,6 +2,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { peersToCall } from './call-machine.ts';
 import { askedToLower, MAX_LOWER_REQUESTS } from '../core/call/hand-queue.ts';
 import type { ReactionEmoji } from '../core/call/reactions.ts';
+import { MAX_MODERATION_REQUESTS, mutedBy, serverModerationOf, type ServerModeration } from '../core/call/moderation.ts';
 import { deviceKind, participantsOf, serverCallOf, type CallParticipant, type CallPresence, type SfuJoin } from '../core/call/presence.ts';
 import type { Quality } from './quality.ts';
 import type { LinkContext, MeshContext, MeshRoute, SfuContext, SfuRoute } from './call-links.ts';
@@ -73,6 +74,16 @@ export class Call {
 	#left = false;
 	participants: CallParticipant[] = [];
 	error = '';
+	/** What the server says of the call's lock and removals. */
+	moderation: ServerModeration = { lock: null, removed: [] };
+	/** Who muted me (their user id), and who removed me from the call; null if nobody. */
+	mutedBy: string | null = null;
+	removedBy: string | null = null;
+	/** An owner or admin asks me to unmute (their user id), until I do or say not now. */
+	askedToUnmuteBy: string | null = null;
+	/** The unmute count a mute was last obeyed at (each mute is told once). */
+	#mutedAt = -1;
+	readonly #asksSeen = new Set<string>();
 
 	constructor(options: CallOptions) {
 		this.#awareness = options.awareness;
@@ -86,7 +97,7 @@ export class Call {
 		this.#newSfu = (onLost) => makeSfu({ ...context, getJoin: options.getSfuJoin, onLost });
 		this.#preloadSfu = options.sfu ? () => {} : preloadSfu;
 		this.#route = initialRoute(options.peerId);
-		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh', hand: null, reaction: null, lower: [] };
+		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh', hand: null, reaction: null, lower: [], unmutes: 0, mute: [], askUnmute: [], remove: [], lock: { on: false, n: 0 } };
 	}
 
 	get localStream(): MediaStream {
@@ -114,6 +125,9 @@ export class Call {
 			// A feed counts only for the person the server named in it, on this device (the SFU links match both).
 			const sfu = this.#sfu?.remote(p);
 			// The SFU's stream once its video decodes (or when there is no mesh stream to show instead).
+			// A moderator muted them: their sound is not played here, whatever their browser sends.
+			const silenced = mutedBy(this.participants, p) !== null;
+			for (const stream of [mesh?.stream, sfu?.stream]) for (const track of stream?.getAudioTracks() ?? []) track.enabled = !silenced;
 			if (sfu?.stream && (!mesh?.stream || prefersSfu(this.#route, p.peerId))) {
 				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfu.stream, quality: sfu.quality, audioLevel: 0, talking: sfu.talking, viaSfu: true });
 			} else if (mesh) {
@@ -154,6 +168,8 @@ export class Call {
 		const states = this.#awareness.getStates() as never;
 		this.participants = participantsOf(states);
 		this.#followHands();
+		this.#followModeration(serverModerationOf(states));
+		if (this.#left) return;
 		this.#mesh.follow(this.participants);
 		this.#step({ type: 'awareness', participants: this.participants, server: serverCallOf(states), now: Date.now() });
 	};
@@ -168,6 +184,48 @@ export class Call {
 		if (others.some((p) => askedToLower(p.lower, this.#userId, this.#presence.hand))) change.hand = null;
 		const pending = this.#presence.lower.filter((r) => others.some((p) => p.userId === r.userId && p.hand === r.hand));
 		if (pending.length !== this.#presence.lower.length) change.lower = pending;
+		if (Object.keys(change).length) this.#publish(change);
+	}
+
+	/**
+	 * Owners' and admins' requests (the server relays them only from them): a mute turns my
+	 * microphone off and says who did it; an ask to unmute is offered; a removal (the server's
+	 * word) leaves the call. My own requests go once they are done with.
+	 */
+	#followModeration(server: ServerModeration) {
+		this.moderation = server;
+		const removal = server.removed.find((r) => r.userId === this.#userId);
+		if (removal) {
+			this.removedBy = removal.by;
+			this.leave();
+			return;
+		}
+		const me = { peerId: this.#peerId, unmutes: this.#presence.unmutes };
+		const muter = mutedBy(this.participants, me);
+		if (muter && this.#mutedAt !== this.#presence.unmutes) {
+			this.#mutedAt = this.#presence.unmutes;
+			this.mutedBy = muter.userId;
+			if (this.#presence.audio) {
+				this.#media.setAudio(false);
+				this.#publish({ audio: false });
+			}
+		}
+		for (const p of this.participants) {
+			const ask = p.askUnmute.find((a) => a.peerId === this.#peerId);
+			if (!ask || p.peerId === this.#peerId || this.#asksSeen.has(`${p.peerId}:${ask.at}`)) continue;
+			this.#asksSeen.add(`${p.peerId}:${ask.at}`);
+			if (!this.#presence.audio) this.askedToUnmuteBy = p.userId;
+		}
+		const byPeer = new Map(this.participants.map((p) => [p.peerId, p]));
+		const inCall = new Set(this.participants.map((p) => p.userId));
+		const change: Partial<CallPresence> = {};
+		const mute = this.#presence.mute.filter((r) => byPeer.get(r.peerId)?.unmutes === r.unmutes);
+		if (mute.length !== this.#presence.mute.length) change.mute = mute;
+		const askUnmute = this.#presence.askUnmute.filter((r) => byPeer.get(r.peerId)?.audio === false);
+		if (askUnmute.length !== this.#presence.askUnmute.length) change.askUnmute = askUnmute;
+		// A removal is kept until the server has it (or the person is gone).
+		const remove = this.#presence.remove.filter((userId) => inCall.has(userId) && !server.removed.some((r) => r.userId === userId));
+		if (remove.length !== this.#presence.remove.length) change.remove = remove;
 		if (Object.keys(change).length) this.#publish(change);
 	}
 
@@ -269,7 +327,46 @@ export class Call {
 
 	setAudio(on: boolean) {
 		this.#media.setAudio(on);
-		this.#publish({ audio: on });
+		// Turning it on myself lifts a moderator's mute (theirs named the count before this one).
+		this.#publish(on && !this.#presence.audio ? { audio: true, unmutes: this.#presence.unmutes + 1 } : { audio: on });
+		if (on) this.askedToUnmuteBy = this.mutedBy = null;
+	}
+
+	/** Whether an owner's or admin's mute keeps this person silent (everyone stops playing them until they unmute themselves). */
+	silenced(peerId: string): boolean {
+		const p = this.participants.find((x) => x.peerId === peerId);
+		return !!p && mutedBy(this.participants, p) !== null;
+	}
+
+	/** Owners and admins: mutes this device until its owner unmutes it. */
+	mute(peerId: string) {
+		const target = this.participants.find((p) => p.peerId === peerId);
+		if (!target) return;
+		const others = this.#presence.mute.filter((r) => r.peerId !== peerId);
+		this.#publish({ mute: [...others, { peerId, unmutes: target.unmutes }].slice(-MAX_MODERATION_REQUESTS) });
+	}
+
+	/** Owners and admins: asks this device to unmute (they see a prompt). */
+	askToUnmute(peerId: string) {
+		const others = this.#presence.askUnmute.filter((r) => r.peerId !== peerId);
+		this.#publish({ askUnmute: [...others, { peerId, at: Date.now() }].slice(-MAX_MODERATION_REQUESTS) });
+	}
+
+	/** Owners and admins: removes the person from the call (the server takes them out and keeps them out for a while). */
+	removeFromCall(userId: string) {
+		if (userId === this.#userId || this.#presence.remove.includes(userId)) return;
+		this.#publish({ remove: [...this.#presence.remove, userId].slice(-MAX_MODERATION_REQUESTS) });
+	}
+
+	/** Owners and admins: locks the call (nobody else joins) or unlocks it. */
+	setLock(on: boolean) {
+		this.#publish({ lock: { on, n: this.#presence.lock.n + 1 } });
+	}
+
+	/** Dismisses "Ann asks you to unmute". */
+	dismissUnmuteAsk() {
+		this.askedToUnmuteBy = null;
+		this.#emit();
 	}
 
 	setVideo(on: boolean) {

@@ -26,7 +26,7 @@ describe('parseConfig', () => {
 			push: { subscriptionsPerPerson: 10, ringsPerMinute: 6, roomRingsPerMinute: 12, allowPrivateEndpoints: false },
 			ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
 			sessionCheckMs: 5000,
-			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2, callReactionsPerMinute: 30 },
+			sync: { updatesPerMinute: 120, bytesPerMinute: 1024 * 1024, bytesPerDay: 10 * 1024 * 1024, connectionsPerRoom: 10, awarenessStateBytes: 4096, awarenessUpdatesPerMinute: 120, callDevicesPerPerson: 2, callReactionsPerMinute: 30, callRemovalMinutes: 10 },
 			peerjsMaxFrameBytes: 65536,
 			metricsToken: undefined,
 			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024, orphanMs: 24 * 3600 * 1000, uploadLimits: { bytesPerHour: 500 * 1024 * 1024, perMinute: 60 } },

@@ -75,6 +75,7 @@ const envSchema = z.object({
 	AWARENESS_UPDATES_PER_MINUTE: positiveInt.default(120),
 	CALL_DEVICES_PER_PERSON: positiveInt.default(2),
 	CALL_REACTIONS_PER_MINUTE: positiveInt.default(30),
+	CALL_REMOVAL_MINUTES: positiveInt.default(10),
 	FILE_SIZE_LIMIT: positiveInt.default(25 * 1024 * 1024),
 	ROOM_STORAGE_QUOTA: positiveInt.default(1024 * 1024 * 1024),
 	FILE_ORPHAN_HOURS: positiveInt.default(24),
@@ -162,6 +163,8 @@ export type SyncLimits = {
 	callDevicesPerPerson: number;
 	/** Emoji reactions one connection may send in a call per minute (a burst may use the whole minute's). */
 	callReactionsPerMinute: number;
+	/** How long someone removed from a call is kept out of it (it also ends with the call). */
+	callRemovalMinutes: number;
 };
 
 export class ConfigError extends Error {
@@ -228,7 +231,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			awarenessStateBytes: e.AWARENESS_STATE_BYTES,
 			awarenessUpdatesPerMinute: e.AWARENESS_UPDATES_PER_MINUTE,
 			callDevicesPerPerson: e.CALL_DEVICES_PER_PERSON,
-			callReactionsPerMinute: e.CALL_REACTIONS_PER_MINUTE
+			callReactionsPerMinute: e.CALL_REACTIONS_PER_MINUTE,
+			callRemovalMinutes: e.CALL_REMOVAL_MINUTES
 		},
 		ice: { stunUrls: list(e.STUN_URLS), turnUrls: list(e.TURN_URLS), turnSecret: e.TURN_SECRET, turnTtlSeconds: e.TURN_TTL_SECONDS },
 		peerjsMaxFrameBytes: e.PEERJS_MAX_FRAME_BYTES,

@@ -1,6 +1,7 @@
 import { MAX_CLOCK_SKEW_MS } from '../chat/schema.ts';
 import { MAX_LOWER_REQUESTS } from './hand-queue.ts';
 import { isReactionEmoji, REACTIONS } from './reactions.ts';
+import { MAX_MODERATION_REQUESTS } from './moderation.ts';
 
 export type CallStateContext = {
 	/** The sender is an owner or admin of the room (from the room's roles on the server). */
@@ -13,7 +14,7 @@ export type CallStateContext = {
 	reactionsPerMinute: number;
 };
 
-type Fields = { hand?: unknown; reaction?: unknown; lower?: unknown };
+type Fields = { hand?: unknown; reaction?: unknown; lower?: unknown; unmutes?: unknown; mute?: unknown; askUnmute?: unknown; remove?: unknown; lock?: unknown };
 
 const MAX_USER_ID = 100;
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -56,7 +57,39 @@ export function checkCallState(call: unknown, ctx: CallStateContext): string | n
 		}
 		if (lower.length && !ctx.canModerate) return 'only owners and admins may lower someone else’s hand';
 	}
+	const moderation = checkModeration(call as Fields, ctx.canModerate);
+	if (moderation) return moderation;
 	// Spent last, so a state refused for another reason costs nothing.
 	if (newReaction && !ctx.takeReaction()) return `reactions are limited to ${ctx.reactionsPerMinute} a minute; wait a moment`;
+	return null;
+}
+
+const MAX_PEER_ID = 100;
+const isCount = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isId = (value: unknown, max: number) => typeof value === 'string' && value.length > 0 && value.length <= max;
+
+/** Mutes, asks to unmute, removals and the lock: well formed, and only from owners and admins. */
+function checkModeration({ unmutes, mute, askUnmute, remove, lock }: Fields, canModerate: boolean): string | null {
+	if (unmutes !== undefined && !isCount(unmutes)) return 'unmutes is a count';
+	const lists = { mute, askUnmute, remove } as const;
+	for (const [name, list] of Object.entries(lists)) {
+		if (list === undefined || list === null) continue;
+		if (!Array.isArray(list) || list.length > MAX_MODERATION_REQUESTS) return `${name} is a list of at most ${MAX_MODERATION_REQUESTS}`;
+	}
+	for (const r of (Array.isArray(mute) ? mute : []) as { peerId?: unknown; unmutes?: unknown }[]) {
+		if (!isId(r?.peerId, MAX_PEER_ID) || !isCount(r.unmutes)) return 'a mute is { peerId, unmutes }';
+	}
+	for (const r of (Array.isArray(askUnmute) ? askUnmute : []) as { peerId?: unknown; at?: unknown }[]) {
+		if (!isId(r?.peerId, MAX_PEER_ID) || !isTime(r.at)) return 'an ask to unmute is { peerId, at }';
+	}
+	for (const userId of (Array.isArray(remove) ? remove : []) as unknown[]) if (!isId(userId, MAX_USER_ID)) return 'a removal names a user id';
+	let lockAsked = false;
+	if (lock !== undefined && lock !== null) {
+		const { on, n, ...rest } = lock as { on?: unknown; n?: unknown };
+		if (typeof lock !== 'object' || Array.isArray(lock) || Object.keys(rest).length || typeof on !== 'boolean' || !isCount(n)) return 'lock is { on, n }';
+		lockAsked = (n as number) > 0;
+	}
+	const asks = [mute, askUnmute, remove].some((list) => Array.isArray(list) && list.length > 0) || lockAsked;
+	if (asks && !canModerate) return 'only owners and admins may mute, remove or lock';
 	return null;
 }

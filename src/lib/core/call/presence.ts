@@ -1,5 +1,6 @@
 import type { LowerRequest } from './hand-queue.ts';
 import { isReactionEmoji, type CallReaction } from './reactions.ts';
+import type { MuteRequest, UnmuteAsk } from './moderation.ts';
 
 /**
  * Call membership lives on the room document's awareness: every state with a `call` field is a
@@ -21,6 +22,14 @@ export type CallPresence = {
 	reaction: CallReaction | null;
 	/** Owners and admins only: hands they ask others to lower (the server refuses these from anyone else). */
 	lower: LowerRequest[];
+	/** How many times this device has turned its microphone on (a moderator's mute names the count it silences). */
+	unmutes: number;
+	/** Owners and admins only: devices they muted, asked to unmute, people they removed, and whether they lock the call. */
+	mute: MuteRequest[];
+	askUnmute: UnmuteAsk[];
+	remove: string[];
+	/** A moderator's lock switch: the server applies `on` each time `n` changes. */
+	lock: { on: boolean; n: number };
 };
 
 /** No name: awareness carries what a browser claims; names come from the member list (member-names.ts). */
@@ -55,7 +64,12 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 			route: call.route === 'sfu' ? 'sfu' : 'mesh',
 			hand: typeof call.hand === 'number' ? call.hand : null,
 			reaction: readReaction(call.reaction),
-			lower: Array.isArray(call.lower) ? call.lower.filter((r) => typeof r?.userId === 'string' && typeof r.hand === 'number') : []
+			lower: Array.isArray(call.lower) ? call.lower.filter((r) => typeof r?.userId === 'string' && typeof r.hand === 'number') : [],
+			unmutes: typeof call.unmutes === 'number' ? call.unmutes : 0,
+			mute: Array.isArray(call.mute) ? call.mute.filter((r) => typeof r?.peerId === 'string' && typeof r.unmutes === 'number') : [],
+			askUnmute: Array.isArray(call.askUnmute) ? call.askUnmute.filter((r) => typeof r?.peerId === 'string' && typeof r.at === 'number') : [],
+			remove: Array.isArray(call.remove) ? call.remove.filter((r) => typeof r === 'string') : [],
+			lock: typeof call.lock?.n === 'number' ? { on: call.lock.on === true, n: call.lock.n } : { on: false, n: 0 }
 		});
 	}
 	return list.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
