@@ -13,7 +13,12 @@ import { startServer } from '../tests/e2e/support/server.ts';
 import { freePort } from '../server/free-port.ts';
 
 type Scores = { performance: number; accessibility: number; best_practices: number };
-type Result = { lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { details?: { items?: { url: string; resourceType?: string }[] } }> } };
+type Result = {
+	lhr: {
+		categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
+		audits: Record<string, { score: number | null; details?: { items?: { url: string; resourceType?: string }[] } }>;
+	};
+};
 
 const server = await startServer();
 const debuggingPort = await freePort();
@@ -28,7 +33,11 @@ async function audit(path: string, preset: 'desktop' | 'mobile'): Promise<{ scor
 	const run = (await lighthouse(`${server.url}${path}`, flags, preset === 'desktop' ? desktopConfig : undefined)) as unknown as Result;
 	const score = (id: string) => Math.round((run.lhr.categories[id].score ?? 0) * 100);
 	const scores = { performance: score('performance'), accessibility: score('accessibility'), best_practices: score('best-practices') };
-	console.error(JSON.stringify({ path, preset, ...scores }));
+	// What cost points, beside the scores: the audits of each category that did not pass.
+	const failing = Object.fromEntries(
+		Object.entries(run.lhr.categories).map(([id, category]) => [id, category.auditRefs.filter((ref) => ref.weight > 0 && (run.lhr.audits[ref.id]?.score ?? 1) < 0.9).map((ref) => ref.id)])
+	);
+	console.error(JSON.stringify({ path, preset, ...scores, failing }));
 	return { scores, result: run };
 }
 
