@@ -17,6 +17,7 @@ describe('findLiterals', () => {
 		expect(literals('<p aria-label={m.x()}>{m.y()} · {count} ← ⚙ ×</p>')).toEqual([]);
 		expect(literals("<p>{kind === 'direct' ? m.a() : m.b()}</p>")).toEqual([]);
 		expect(literals('<div class="notice open" role="status"></div><style>p { color: red; }</style>')).toEqual([]);
+		expect(literals('<span style:--size={`${size}px`} class:wide={`${a}px` === b}></span>')).toEqual([]);
 	});
 });
 

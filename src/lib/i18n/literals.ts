@@ -55,7 +55,8 @@ export function findLiterals(fragment: unknown): string[] {
 			for (const text of attributeTexts(node.value)) if (isWords(text)) found.push(`${node.name as string}: ${text.trim()}`);
 			return;
 		}
-		if (node.type === 'Attribute') return;
+		// Other attributes, and style and class directives (`style:--size={`${n}px`}`), are not read by anyone.
+		if (node.type === 'Attribute' || node.type === 'StyleDirective' || node.type === 'ClassDirective') return;
 		const skip = node.type === 'RegularElement' && (node.name === 'style' || node.name === 'script');
 		for (const [key, value] of Object.entries(node)) {
 			if (key === 'expression' && node.type === 'ExpressionTag') continue;
