@@ -1,31 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { LOOKS, expectNoViolations, toolbar, openPeople, closePanel } from './support/call-page.ts';
 import { CALL_UI_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
 
-const LOOKS = [
-	{ name: 'desktop', tag: '', options: { viewport: { width: 1440, height: 900 } } },
-	{ name: 'phone', tag: ' @phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } }
-] as const;
-
-async function expectNoViolations(page: Page) {
-	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-	expect(violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
-}
-
-const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Call controls' });
-
-/** Opens the People panel (on a phone it covers the stage and its toolbar; `closePanel` gives them back). */
-async function openPeople(page: Page) {
-	const button = toolbar(page).getByRole('button', { name: 'People' });
-	if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
-	return page.getByRole('list', { name: 'People in the call' });
-}
-
-async function closePanel(page: Page) {
-	const close = page.getByRole('button', { name: 'Close panel' });
-	if (await close.isVisible()) await close.click();
-}
 
 for (const look of LOOKS) {
 	test(`${look.name}: a raised hand and a reaction are seen by the other person, in the queue and on the tile; the owner lowers someone's hand${look.tag}`, async ({ browser }, info) => {

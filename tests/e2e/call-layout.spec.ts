@@ -1,12 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { LOOKS, expectNoViolations } from './support/call-page.ts';
 import { CALL_UI_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, messageLog, sendMessage, signUpInBrowser } from './support/ui.ts';
-
-const LOOKS = [
-	{ name: 'desktop', tag: '', options: { viewport: { width: 1440, height: 900 } } },
-	{ name: 'phone', tag: ' @phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } }
-] as const;
 
 /** The element's box lies wholly inside the page's viewport (not scrolled or pushed out of it). */
 async function expectInsideViewport(page: Page, locator: Locator) {
@@ -18,11 +13,6 @@ async function expectInsideViewport(page: Page, locator: Locator) {
 			return !!box && box.y >= 0 && box.x >= 0 && box.y + box.height <= size.height && box.x + box.width <= size.width;
 		})
 		.toBe(true);
-}
-
-async function expectNoViolations(page: Page) {
-	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-	expect(violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 }
 
 for (const look of LOOKS) {

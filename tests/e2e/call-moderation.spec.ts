@@ -1,31 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { LOOKS, expectNoViolations, toolbar, openPeople, closePanel } from './support/call-page.ts';
 import { CALL_UI_MS, REMOTE_VIDEO_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
 
-const LOOKS = [
-	{ name: 'desktop', tag: '', options: { viewport: { width: 1440, height: 900 } } },
-	{ name: 'phone', tag: ' @phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } }
-] as const;
-
-async function expectNoViolations(page: Page) {
-	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-	expect(violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
-}
-
-const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Call controls' });
 const tiles = (page: Page) => page.getByRole('list', { name: 'Participants' });
-
-async function openPeople(page: Page) {
-	const button = toolbar(page).getByRole('button', { name: 'People' });
-	if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
-	return page.getByRole('list', { name: 'People in the call' });
-}
-
-async function closePanel(page: Page) {
-	const close = page.getByRole('button', { name: 'Close panel' });
-	if (await close.isVisible()) await close.click();
-}
 
 /**
  * How loud `name`'s sound is as this page plays it (the peak level of their tile's audio over a
