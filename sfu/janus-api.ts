@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { VIDEOROOM } from './janus-token.ts';
 
+/** How long a request waits for Janus' reply before it fails (Janus hung or overloaded): nothing waits on it for ever. */
+export const JANUS_REQUEST_TIMEOUT_MS = 10_000;
+
 type Reply = { janus: string; transaction?: string; data?: { id?: number }; error?: { code: number; reason: string }; plugindata?: { data: Record<string, unknown> } };
 
 export class JanusError extends Error {
@@ -27,11 +30,19 @@ export class JanusApi {
 	/** Called once the connection to Janus is gone (Janus stopped or restarted). */
 	onClose: () => void = () => {};
 
-	private constructor(ws: WebSocket, token: string) {
+	readonly #timeoutMs: number;
+
+	private constructor(ws: WebSocket, token: string, timeoutMs: number) {
 		this.#ws = ws;
 		this.#token = token;
+		this.#timeoutMs = timeoutMs;
 		ws.on('message', (data) => {
-			const reply = JSON.parse(String(data)) as Reply;
+			let reply: Reply;
+			try {
+				reply = JSON.parse(String(data)) as Reply;
+			} catch {
+				return;
+			}
 			if (reply.janus === 'ack' || !reply.transaction) return;
 			const resolve = this.#pending.get(reply.transaction);
 			this.#pending.delete(reply.transaction);
@@ -45,7 +56,7 @@ export class JanusApi {
 		});
 	}
 
-	static connect(url: string, token: string, timeoutMs = 2000): Promise<JanusApi> {
+	static connect(url: string, token: string, timeoutMs = 2000, requestTimeoutMs = JANUS_REQUEST_TIMEOUT_MS): Promise<JanusApi> {
 		return new Promise((resolve, reject) => {
 			const ws = new WebSocket(url, 'janus-protocol');
 			const timer = setTimeout(() => {
@@ -54,7 +65,7 @@ export class JanusApi {
 			}, timeoutMs);
 			ws.once('open', () => {
 				clearTimeout(timer);
-				resolve(new JanusApi(ws, token));
+				resolve(new JanusApi(ws, token, requestTimeoutMs));
 			});
 			ws.once('error', (error) => {
 				clearTimeout(timer);
@@ -66,7 +77,13 @@ export class JanusApi {
 	#send(message: Record<string, unknown>): Promise<Reply> {
 		const transaction = randomBytes(8).toString('hex');
 		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.#pending.delete(transaction);
+				reject(new JanusError(0, `Janus did not answer ${String(message.janus)} within ${this.#timeoutMs} ms`));
+			}, this.#timeoutMs);
+			timer.unref();
 			this.#pending.set(transaction, (reply) => {
+				clearTimeout(timer);
 				if (reply.janus === 'error') reject(new JanusError(reply.error?.code ?? 0, reply.error?.reason ?? 'Janus error'));
 				else resolve(reply);
 			});

@@ -29,6 +29,7 @@ export class JanusProcess {
 	#child: ChildProcess | null = null;
 	#stopping = false;
 	#restarts = 0;
+	#answering = false;
 	#ready: Promise<void> | null = null;
 	/** While a restart is pending, ready() already hands out the promise of the next start. */
 	#next: { resolve: () => void; reject: (error: unknown) => void } | null = null;
@@ -44,6 +45,11 @@ export class JanusProcess {
 
 	get url(): string {
 		return this.#url;
+	}
+
+	/** Whether Janus answered since it last (re)started: only then can calls move to it. */
+	get answering(): boolean {
+		return this.#answering;
 	}
 
 	get pid(): number | undefined {
@@ -72,6 +78,7 @@ export class JanusProcess {
 		child.on('exit', (code, signal) => {
 			if (this.#child !== child) return;
 			this.#child = null;
+			this.#answering = false;
 			if (this.#stopping) return;
 			// At once the first time (a call is waiting); backing off if it keeps dying.
 			const delay = this.#restarts === 0 ? 0 : Math.min(200 * 2 ** this.#restarts, 10_000);
@@ -85,6 +92,7 @@ export class JanusProcess {
 		});
 		const answering = this.#waitUntilAnswering(child).then(() => {
 			this.#restarts = 0;
+			this.#answering = this.#child === child;
 			this.#log.info('sfu.janus_ready', { pid: child.pid });
 			this.onReady();
 		});

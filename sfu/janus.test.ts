@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { createLogger } from '../src/lib/server/log.ts';
 import { JanusApi, JanusError } from './janus-api.ts';
 import { defaultInterface, writeJanusConfig } from './janus-config.ts';
@@ -31,7 +32,11 @@ describe.skipIf(!janusInstalled())('the Janus sidecar', () => {
 			transportsFolder: '/usr/lib/x86_64-linux-gnu/janus/transports'
 		});
 		janus = new JanusProcess({ configDir: dir, wsPort, tokenSecret, log: createLogger('error') });
-		await janus.start();
+		const starting = janus.start();
+		// Calls move to Janus only once it answers, not as soon as it is spawned.
+		expect(janus.answering).toBe(false);
+		await starting;
+		expect(janus.answering).toBe(true);
 	}, 30_000);
 	afterAll(() => janus?.stop());
 
@@ -91,14 +96,46 @@ describe.skipIf(!janusInstalled())('the Janus sidecar', () => {
 
 	it('is restarted when it dies, and answers again within 10 s', async () => {
 		const before = janus.pid;
+		const exited = new Promise<void>((resolve) => {
+			const poll = setInterval(() => {
+				if (!janus.answering) resolve(clearInterval(poll));
+			}, 5);
+		});
 		process.kill(before!, 'SIGKILL');
 		const started = Date.now();
+		await exited;
 		await new Promise((r) => setTimeout(r, 100));
 		await janus.ready();
+		expect(janus.answering).toBe(true);
 		expect(janus.pid).not.toBe(before);
 		const api = await JanusApi.connect(janus.url, signJanusToken(tokenSecret, 60));
 		await api.open();
 		api.close();
 		expect(Date.now() - started).toBeLessThan(10_000);
 	}, 20_000);
+});
+
+describe('the Janus API connection', () => {
+	it('fails a request that Janus never answers, within its bound, and keeps the connection usable', async () => {
+		const silent = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+		await new Promise((r) => silent.once('listening', r));
+		let requests = 0;
+		silent.on('connection', (socket) =>
+			socket.on('message', (data) => {
+				requests += 1;
+				// Answers only the second request, and a line that is not JSON first: neither hangs nor throws.
+				const { transaction } = JSON.parse(String(data)) as { transaction: string };
+				socket.send('not json');
+				if (requests === 2) socket.send(JSON.stringify({ janus: 'server_info', transaction }));
+			})
+		);
+		const { port } = silent.address() as { port: number };
+		const api = await JanusApi.connect(`ws://127.0.0.1:${port}`, 'token', 2000, 200);
+		const started = Date.now();
+		await expect(api.info()).rejects.toThrow(/did not answer info within 200 ms/);
+		expect(Date.now() - started).toBeLessThan(2000);
+		await expect(api.info()).resolves.toMatchObject({ janus: 'server_info' });
+		api.close();
+		silent.close();
+	});
 });

@@ -58,7 +58,9 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 	const dir = join(config.dataDir, 'janus');
 	const pidFile = join(dir, 'janus.pid');
 	const rooms = new JanusRooms({ url: () => url, adminKey: secrets.janusAdminKey, tokenSecret: secrets.janusTokenSecret, log, bitrate: config.sfu.publisherBitrate });
-	const router = new CallRouter({ rooms, available: () => url !== undefined, publishers: config.roomMemberLimit, log });
+	/** Calls move to the SFU only once it answers: an external one is taken as up, a child Janus from its first answer until it exits. */
+	const sfuAnswering = () => url !== undefined && (janus ? janus.answering : config.sfu.externalUrl !== undefined);
+	const router = new CallRouter({ rooms, available: sfuAnswering, publishers: config.roomMemberLimit, log });
 	metrics.countCalls(() => router.callsByTopology());
 	const tickets = new SfuTickets();
 	/** Each call's lock and removals, as its room's presence last said. */
@@ -128,11 +130,10 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		janus.onReady = () => {
 			if (janus?.pid) writeFileSync(pidFile, String(janus.pid));
 			// After a restart Janus has no rooms: calls on the SFU get new ones and their people rejoin.
-			if (!first) {
-				metrics.janusRestarts.inc();
-				router.sfuRestarted();
-			}
+			// Each time, the first too: calls that grew past mesh while Janus was starting move now.
+			if (!first) metrics.janusRestarts.inc();
 			first = false;
+			router.sfuRestarted();
 		};
 		url = janus.url;
 		await janus.start();
@@ -142,11 +143,11 @@ export function createSfuService(options: { config: Config; secrets: Secrets; au
 		prefix: SFU_PREFIX,
 		start,
 		/** Whether calls can move to the SFU. */
-		available: () => url !== undefined,
+		available: sfuAnswering,
 		/** For the admin page: how Janus runs, and whether calls can use it now. */
 		state: () => ({
 			mode: config.sfu.mode === 'off' ? ('off' as const) : config.sfu.externalUrl ? ('external' as const) : janus ? ('child' as const) : ('not-installed' as const),
-			available: url !== undefined,
+			available: sfuAnswering(),
 			pid: janus?.pid,
 			connections: connections.size
 		}),

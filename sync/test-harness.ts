@@ -51,9 +51,12 @@ export async function startSyncTestServer(env: Record<string, string> = {}): Pro
 			return { id: user.id, name, cookie };
 		},
 		async close() {
+			// Parley closes its WebSockets first: the HTTP server's close waits for upgraded sockets,
+			// so a test that failed with clients still open would otherwise hang here, hiding its error.
 			httpServer.closeAllConnections();
-			await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+			const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
 			await parley.close();
+			await closed;
 		}
 	};
 }
