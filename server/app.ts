@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AccountDeletion } from '../src/lib/server/account-deletion.ts';
 import { AccountSessions } from '../src/lib/server/account-sessions.ts';
 import { Admin } from '../src/lib/server/admin.ts';
+import { Avatars } from '../src/lib/server/avatars.ts';
 import { createAuth } from '../src/lib/server/auth.ts';
 import { createMailer } from '../src/lib/server/mail.ts';
 import { Signups } from '../src/lib/server/signups.ts';
@@ -129,6 +130,7 @@ export function createParley(config: Config, options: { writeLog?: (line: string
 		liveSessions,
 		accountSessions: new AccountSessions({ db, auth }),
 		rooms,
+		avatars: new Avatars({ db, changesPerHour: config.avatarChangesPerHour }),
 		files,
 		push,
 		metrics,

@@ -92,6 +92,25 @@ const TABLE: Row[] = [
 		},
 		expect: [401, 404, 404, 404, 404]
 	},
+	// A picture: the person's own to set and remove; seen by them and by people who share a room with them.
+	{ endpoint: 'PUT /api/account/avatar', path: () => '/api/account/avatar', body: () => PNG, expect: [401, 200, 200, 200, 200] },
+	{ endpoint: 'DELETE /api/account/avatar', path: () => '/api/account/avatar', expect: [401, 204, 204, 204, 204] },
+	{
+		endpoint: 'GET /api/users/[id]/avatar',
+		// The world's target: new in each world, so only the people of its room share one with them.
+		path: (w) => `/api/users/${w.target.id}/avatar`,
+		prepare: async (baseURL, w) => expect((await call(baseURL, w.target, 'PUT', '/api/account/avatar', PNG)).status).toBe(200),
+		expect: [401, 404, 200, 200, 200]
+	},
+	// A group room's picture: its owners and admins set it; its members see it.
+	{ endpoint: 'PUT /api/rooms/[id]/avatar', path: (w) => `/api/rooms/${w.roomId}/avatar`, body: () => PNG, expect: [401, 404, 403, 200, 200] },
+	{ endpoint: 'DELETE /api/rooms/[id]/avatar', path: (w) => `/api/rooms/${w.roomId}/avatar`, expect: [401, 404, 403, 204, 204] },
+	{
+		endpoint: 'GET /api/rooms/[id]/avatar',
+		path: (w) => `/api/rooms/${w.roomId}/avatar`,
+		prepare: async (baseURL, w) => expect((await call(baseURL, w.owner, 'PUT', `/api/rooms/${w.roomId}/avatar`, PNG)).status).toBe(200),
+		expect: [401, 404, 200, 200, 200]
+	},
 	{ endpoint: 'POST /api/rooms/[id]/ring/decline', path: (w) => `/api/rooms/${w.roomId}/ring/decline`, expect: [401, 404, 204, 204, 204] },
 	// Instance administration: none of these callers is the instance's administrator (signups.spec.ts covers that one's 2xx).
 	{ endpoint: 'GET /api/admin/status', path: () => '/api/admin/status', expect: [401, 403, 403, 403, 403] },
@@ -105,10 +124,12 @@ const TABLE: Row[] = [
 	{ endpoint: 'GET /api/admin/audit', path: () => '/api/admin/audit', expect: [401, 403, 403, 403, 403] }
 ];
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 /** The owner posts a 1×1 PNG to the room (as the composer does): the row's calls read it. */
 async function postImage(baseURL: string, w: World): Promise<void> {
-	const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-	const res = await fetch(`${baseURL}/api/rooms/${w.roomId}/files?name=dot.png`, { method: 'POST', headers: { origin: baseURL, cookie: w.owner.cookie }, body: png });
+	const res = await fetch(`${baseURL}/api/rooms/${w.roomId}/files?name=dot.png`, { method: 'POST', headers: { origin: baseURL, cookie: w.owner.cookie }, body: PNG });
 	expect(res.status).toBe(201);
 	w.fileId = ((await res.json()) as { id: string }).id;
 }

@@ -1,51 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { LOOKS, expectNoViolations, toolbar, openPeople, closePanel } from './support/call-page.ts';
+import { HEARD, LOOKS, answer, closePanel, expectNoViolations, openPeople, playedLevel, tiles, toolbar } from './support/call-page.ts';
 import { CALL_UI_MS, REMOTE_VIDEO_MS } from './support/bounds.ts';
 import { createRoomWith, joinCall, signUpInBrowser } from './support/ui.ts';
-
-const tiles = (page: Page) => page.getByRole('list', { name: 'Participants' });
-
-/**
- * How loud `name`'s sound is as this page plays it (the peak level of their tile's audio over a
- * moment, through Web Audio: a track the page stopped playing gives silence). Chromium's fake
- * microphone beeps, so a person heard reads well above zero.
- */
-async function playedLevel(page: Page, name: string): Promise<number> {
-	const video = tiles(page).getByRole('listitem', { name, exact: true }).locator('video');
-	return video.evaluate(async (element: HTMLVideoElement) => {
-		const stream = element.srcObject as MediaStream | null;
-		if (!stream || !stream.getAudioTracks().length) return -1;
-		const context = new AudioContext();
-		await context.resume();
-		const source = context.createMediaStreamSource(stream);
-		const analyser = context.createAnalyser();
-		analyser.fftSize = 2048;
-		source.connect(analyser);
-		const samples = new Float32Array(analyser.fftSize);
-		let peak = 0;
-		const until = performance.now() + 1500;
-		while (performance.now() < until) {
-			await new Promise((resolve) => setTimeout(resolve, 40));
-			analyser.getFloatTimeDomainData(samples);
-			for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
-		}
-		await context.close();
-		return peak;
-	});
-}
-
-const HEARD = 0.01;
-
-/** Joins the call someone else started, from the ringing dialog. */
-async function answer(page: Page, caller: string) {
-	const ringing = page.getByRole('alertdialog', { name: `${caller} is calling` });
-	await expect(ringing).toBeVisible({ timeout: CALL_UI_MS });
-	await ringing.getByRole('button', { name: 'Join' }).click();
-	const prejoin = page.getByRole('group', { name: 'Before joining' });
-	await expect(prejoin.getByLabel('Camera preview')).toBeVisible({ timeout: CALL_UI_MS });
-	await prejoin.getByRole('button', { name: 'Join', exact: true }).click();
-	await expect(toolbar(page).getByRole('button', { name: 'Leave call' })).toBeVisible({ timeout: CALL_UI_MS });
-}
 
 /** Join call (from the ringing dialog if it is still up) and Join on the pre-join screen. */
 async function tryToJoin(page: Page) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCallPreferences, videoSize, writeCallPreference } from './call-preferences.ts';
+import { microphoneConstraints, readCallPreferences, videoSize, writeCallPreference } from './call-preferences.ts';
 
 function memoryStorage(initial: Record<string, string> = {}) {
 	const items = new Map(Object.entries(initial));
@@ -8,7 +8,7 @@ function memoryStorage(initial: Record<string, string> = {}) {
 
 describe('call preferences', () => {
 	it('are off with no devices when nothing is stored', () => {
-		expect(readCallPreferences(memoryStorage())).toEqual({ devices: {}, relayOnly: false, dataSaver: false });
+		expect(readCallPreferences(memoryStorage())).toEqual({ devices: {}, relayOnly: false, dataSaver: false, noiseSuppression: true, echoCancellation: true });
 	});
 
 	it('read back what was written, under the keys the e2e tests and older versions use', () => {
@@ -17,10 +17,18 @@ describe('call preferences', () => {
 		writeCallPreference('relayOnly', true, storage);
 		writeCallPreference('dataSaver', true, storage);
 		expect(Object.fromEntries(storage.items)).toEqual({ 'parley:devices': '{"audio":"mic-2","video":"cam-1","speaker":"out-3"}', 'parley:relay-only': '1', 'parley:data-saver': '1' });
-		expect(readCallPreferences(storage)).toEqual({ devices: { audio: 'mic-2', video: 'cam-1', speaker: 'out-3' }, relayOnly: true, dataSaver: true });
+		expect(readCallPreferences(storage)).toEqual({ devices: { audio: 'mic-2', video: 'cam-1', speaker: 'out-3' }, relayOnly: true, dataSaver: true, noiseSuppression: true, echoCancellation: true });
 		writeCallPreference('dataSaver', false, storage);
 		expect(storage.items.get('parley:data-saver')).toBe('0');
 		expect(readCallPreferences(storage).dataSaver).toBe(false);
+	});
+
+	it('keep noise suppression and echo cancellation on until turned off, and ask the microphone for them', () => {
+		const storage = memoryStorage();
+		writeCallPreference('noiseSuppression', false, storage);
+		expect(readCallPreferences(storage)).toMatchObject({ noiseSuppression: false, echoCancellation: true });
+		expect(microphoneConstraints('mic-2', readCallPreferences(storage), true)).toEqual({ deviceId: { exact: 'mic-2' }, noiseSuppression: false, echoCancellation: true });
+		expect(microphoneConstraints(undefined, { noiseSuppression: true, echoCancellation: false })).toEqual({ noiseSuppression: true, echoCancellation: false });
 	});
 
 	it('ignore stored devices that are not JSON or not strings', () => {

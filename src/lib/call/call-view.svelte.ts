@@ -7,10 +7,10 @@ import { activeSpeaker } from './active-speaker.ts';
 import { newMoments, type Seen } from './call-moments.ts';
 import { issuePeer, ring, sfuJoin, stopRinging } from './call-api.ts';
 import { callReducer, type CallEvent, type CallState } from './call-machine.ts';
-import { readCallPreferences, videoSize, writeCallPreference, type ChosenDevices } from './call-preferences.ts';
+import { microphoneConstraints, readCallPreferences, videoSize, writeCallPreference, type ChosenDevices, type VoiceProcessing } from './call-preferences.ts';
 import { Call, type RemotePeer } from './call.ts';
 import { preloadMesh } from './mesh-links.ts';
-import { inCallNames, memberName, type MemberName } from './member-names.ts';
+import { inCallNames, memberAvatar, memberName, type MemberName } from './member-names.ts';
 import { meterMicrophone } from './mic-meter.ts';
 import type { Quality } from './quality.ts';
 import { m } from '#lib/paraglide/messages.js';
@@ -38,6 +38,8 @@ export type CallTileView = {
 	peerId: string;
 	userId: string;
 	name: string;
+	/** Their picture, shown while their camera is off; undefined for initials. */
+	avatar: string | undefined;
 	stream: MediaStream | null;
 	local: boolean;
 	audio: boolean;
@@ -77,6 +79,7 @@ export class CallView {
 	#preview = $state.raw<MediaStream | null>(null);
 	#devices = $state.raw<MediaDeviceInfo[]>([]);
 	#chosen = $state.raw<ChosenDevices>(readCallPreferences().devices);
+	#processing = $state.raw<VoiceProcessing>((({ noiseSuppression, echoCancellation }) => ({ noiseSuppression, echoCancellation }))(readCallPreferences()));
 	#level = $state(0);
 	/** "Join muted" on the pre-join screen (bound to its checkbox). */
 	joinMuted = $state(false);
@@ -116,6 +119,11 @@ export class CallView {
 	get devices(): MediaDeviceInfo[] {
 		return this.#devices;
 	}
+	/** The microphone's noise suppression and echo cancellation, as this device keeps them. */
+	get processing(): VoiceProcessing {
+		return this.#processing;
+	}
+
 	get chosen(): ChosenDevices {
 		return this.#chosen;
 	}
@@ -166,6 +174,7 @@ export class CallView {
 				peerId: call.presence.peerId,
 				userId: user.id,
 				name: `${user.name} (you)`,
+				avatar: memberAvatar(members, user.id),
 				stream: call.localStream,
 				local: true,
 				audio: call.presence.audio,
@@ -182,6 +191,7 @@ export class CallView {
 					peerId: p.peerId,
 					userId: p.userId,
 					name: memberName(members, p.userId),
+					avatar: memberAvatar(members, p.userId),
 					stream: remote?.stream ?? null,
 					local: false,
 					audio: p.audio && !call.silenced.has(p.peerId),
@@ -255,7 +265,7 @@ export class CallView {
 		const chosen = this.#chosen;
 		try {
 			const stream = await navigator.mediaDevices.getUserMedia({
-				audio: chosen.audio ? { deviceId: { ideal: chosen.audio } } : true,
+				audio: microphoneConstraints(chosen.audio, this.#processing),
 				video: { ...(chosen.video ? { deviceId: { ideal: chosen.video } } : {}), ...videoSize(readCallPreferences().dataSaver) }
 			});
 			// Cancelled, left or asked again meanwhile: this camera is nobody's.
@@ -472,9 +482,18 @@ export class CallView {
 		this.#chosen = { ...this.#chosen, [kind]: deviceId };
 		writeCallPreference('devices', this.#chosen);
 		const call = this.#call;
-		if (call && kind === 'audio') await call.useMicrophone(deviceId);
+		if (call && kind === 'audio') await call.useMicrophone(deviceId, this.#processing);
 		else if (call && kind === 'video') await call.useCamera(deviceId);
 		else if (!call && kind !== 'speaker') await this.#startPreview();
+	}
+
+	/** Turns the browser's noise suppression or echo cancellation on or off: the microphone is opened again with it. */
+	async setProcessing(kind: keyof VoiceProcessing, on: boolean) {
+		this.#processing = { ...this.#processing, [kind]: on };
+		writeCallPreference(kind, on);
+		const call = this.#call;
+		if (call) await call.useMicrophone(this.#chosen.audio, this.#processing);
+		else if (this.#preview) await this.#startPreview();
 	}
 
 	/** Lists the devices again (for the in-call pickers: some may have come or gone). */

@@ -12,6 +12,7 @@ import { SfuLinks } from './sfu-links.ts';
 import { preloadSfu } from './sfu-session.ts';
 import { STATS_MS } from './rtc-stats.ts';
 import { initialRoute, prefersSfu, routeReducer, routeShown, SWITCH_POLL_MS, type RouteEffect, type RouteEvent, type RouteState } from './route-switch.ts';
+import type { VoiceProcessing } from './call-preferences.ts';
 
 /** The call UI loads PeerJS through the call's own module. */
 
@@ -408,8 +409,8 @@ export class Call {
 		if (await this.#media.stopSharing()) this.#publish({ screen: false });
 	}
 
-	async useMicrophone(deviceId: string): Promise<void> {
-		await this.#media.useMicrophone(deviceId, this.#presence.audio);
+	async useMicrophone(deviceId: string | undefined, processing: VoiceProcessing): Promise<void> {
+		await this.#media.useMicrophone(deviceId, this.#presence.audio, processing);
 	}
 
 	async useCamera(deviceId: string): Promise<void> {

@@ -25,4 +25,10 @@ describe('chooseLayout', () => {
 	it('features a shared screen with everyone else beside it', () => {
 		expect(chooseLayout(4, 1280, 'screen:ann')).toEqual({ kind: 'spotlight', featured: 'screen:ann', others: 3 });
 	});
+
+	it('features the tile the person pinned, over a shared screen; alone in the call, there is nothing to pin it over', () => {
+		expect(chooseLayout(3, 1280, undefined, 'bob')).toEqual({ kind: 'spotlight', featured: 'bob', others: 2 });
+		expect(chooseLayout(4, 1280, 'screen:ann', 'bob')).toEqual({ kind: 'spotlight', featured: 'bob', others: 3 });
+		expect(chooseLayout(1, 1280, undefined, 'local').kind).toBe('grid');
+	});
 });

@@ -17,9 +17,13 @@ export const GRID_LAYOUTS: readonly GridLayout[] = [
 
 export type CallLayout = { kind: 'grid'; layout: GridLayout } | { kind: 'spotlight'; featured: string; others: number };
 
-/** The widest layout that fits the tiles on this screen; a shared screen is featured with the others in a strip. */
-export function chooseLayout(tiles: number, width: number, sharedScreen?: string): CallLayout {
-	if (sharedScreen) return { kind: 'spotlight', featured: sharedScreen, others: Math.max(0, tiles - 1) };
+/**
+ * The widest layout that fits the tiles on this screen; a tile the person pinned, else a shared screen,
+ * is featured with the others in a strip.
+ */
+export function chooseLayout(tiles: number, width: number, sharedScreen?: string, pinned?: string): CallLayout {
+	const featured = pinned ?? sharedScreen;
+	if (featured && tiles > 1) return { kind: 'spotlight', featured, others: tiles - 1 };
 	const count = Math.max(1, tiles);
 	const fitting = GRID_LAYOUTS.filter((l) => count >= l.minTiles && count <= l.maxTiles && width >= l.minWidth);
 	// Among the layouts for this many tiles, the one made for the widest screen that this one reaches.

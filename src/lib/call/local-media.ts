@@ -4,6 +4,7 @@
  * are sent on whichever links `paths` returns; nothing here knows about presence.
  */
 import type { CallLinks, SfuRoute } from './call-links.ts';
+import { microphoneConstraints, type VoiceProcessing } from './call-preferences.ts';
 
 export type MediaPaths = () => { mesh: CallLinks | null; sfu: SfuRoute | null };
 
@@ -69,13 +70,20 @@ export class LocalMedia {
 		return true;
 	}
 
-	async useMicrophone(deviceId: string, on: boolean): Promise<void> {
-		const stream = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: deviceId } } });
+	/**
+	 * Sends another microphone, or the same one with other processing (noise suppression, echo
+	 * cancellation). The same microphone is let go of first: Chromium gives a second track of an open
+	 * microphone the processing of the first.
+	 */
+	async useMicrophone(deviceId: string | undefined, on: boolean, processing: VoiceProcessing): Promise<void> {
+		const old = this.stream.getAudioTracks()[0];
+		const same = !deviceId || old?.getSettings().deviceId === deviceId;
+		if (same) old?.stop();
+		const stream = await navigator.mediaDevices.getUserMedia({ audio: microphoneConstraints(deviceId, processing, true) });
 		const track = stream.getAudioTracks()[0];
 		track.enabled = on;
-		const old = this.stream.getAudioTracks()[0];
 		await this.#replace('audio', track);
-		old?.stop();
+		if (!same) old?.stop();
 	}
 
 	async useCamera(deviceId: string, on: boolean): Promise<void> {

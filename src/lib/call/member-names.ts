@@ -5,8 +5,13 @@ import type { Role } from '../rooms/schemas.ts';
  * Who a call participant is, as the people in the call see it: the account name from the room's
  * member list (the server's), never the name a browser puts on awareness, which anyone can set.
  */
-export type MemberName = { userId: string; name: string; role?: Role };
+export type MemberName = { userId: string; name: string; role?: Role; avatar?: string | null };
 
+
+/** The URL of a participant's picture, from the same member list; undefined for initials. */
+export function memberAvatar(members: readonly MemberName[], userId: string): string | undefined {
+	return members.find((member) => member.userId === userId)?.avatar ?? undefined;
+}
 
 export function memberName(members: readonly MemberName[], userId: string): string {
 	// Someone the member list does not know: removed a moment ago, or not yet loaded.

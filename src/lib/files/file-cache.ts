@@ -15,9 +15,9 @@ interface FileCacheDB extends DBSchema {
 let database: Promise<IDBPDatabase<FileCacheDB>> | undefined;
 const index = () => (database ??= openDB<FileCacheDB>('parley-file-cache', 1, { upgrade: (db) => db.createObjectStore('entries', { keyPath: 'url' }) }));
 
-/** Whether a same-origin URL is one of a file's: /api/files/<id> or /api/files/<id>/thumbnail. */
+/** Whether a same-origin URL is one of a file's (/api/files/<id>, /api/files/<id>/thumbnail) or a person's picture (/api/users/<id>/avatar): kept for offline alike. */
 export function isFileUrl(url: URL): boolean {
-	return /^\/api\/files\/[^/]+(\/thumbnail)?$/.test(url.pathname);
+	return /^\/api\/files\/[^/]+(\/thumbnail)?$/.test(url.pathname) || /^\/api\/users\/[^/]+\/avatar$/.test(url.pathname);
 }
 
 /** The cached copy of a file, if the device has one. */

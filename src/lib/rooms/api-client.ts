@@ -6,10 +6,12 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; 
 export async function apiCall<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
 	let response: Response;
 	try {
+		// A Blob (a picture) is sent as it is, with its own type; anything else as JSON.
+		const raw = body instanceof Blob;
 		response = await fetch(path, {
 			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body)
+			headers: body === undefined ? {} : { 'content-type': raw ? body.type : 'application/json' },
+			body: body === undefined ? undefined : raw ? body : JSON.stringify(body)
 		});
 	} catch {
 		return { ok: false, status: 0, error: m.offline_error() };

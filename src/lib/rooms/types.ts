@@ -18,11 +18,14 @@ export type RoomSummary = {
 	mentions: number;
 	/** For a direct room, the other person's id (their avatar's colour is the room's). */
 	peerId?: string;
+	/** The URL of its picture (a direct room's is the other person's), if it has one. */
+	avatar?: string;
 	/** The room's newest message as its list shows it (the text as one line, mentions as names; '' for files only), or null for none. */
 	preview: { authorId: string; authorName: string; at: number; text: string } | null;
 };
 
-export type Member = { userId: string; name: string; role: Role; joinedAt: number };
+/** `avatar`: the URL of their picture, or null for initials. */
+export type Member = { userId: string; name: string; role: Role; joinedAt: number; avatar: string | null };
 
 /** Someone invited to a room who has not accepted yet: not a member for any purpose. */
 export type PendingMember = { userId: string; name: string; invitedBy: string; invitedAt: number };
@@ -40,6 +43,8 @@ export type RoomDetail = {
 	id: string;
 	kind: 'group' | 'direct';
 	name: string;
+	/** The URL of its picture (a direct room's is the other person's), or null for initials. */
+	avatar: string | null;
 	createdBy: string;
 	createdAt: number;
 	lastActivityAt: number;

@@ -30,6 +30,7 @@ describe('parseConfig', () => {
 			peerjsMaxFrameBytes: 65536,
 			metricsToken: undefined,
 			files: { sizeLimit: 25 * 1024 * 1024, roomQuota: 1024 * 1024 * 1024, orphanMs: 24 * 3600 * 1000, uploadLimits: { bytesPerHour: 500 * 1024 * 1024, perMinute: 60 } },
+			avatarChangesPerHour: 20,
 			signups: 'invite',
 			mail: undefined
 		});

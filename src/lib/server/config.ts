@@ -81,6 +81,7 @@ const envSchema = z.object({
 	FILE_ORPHAN_HOURS: positiveInt.default(24),
 	UPLOAD_BYTES_PER_HOUR: positiveInt.default(500 * 1024 * 1024),
 	UPLOADS_PER_MINUTE: positiveInt.default(60),
+	AVATAR_CHANGES_PER_HOUR: positiveInt.default(20),
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 	SIGNUPS: z.enum(SIGNUP_MODES, { error: `must be one of ${SIGNUP_MODES.join(', ')}` }).default('invite'),
 	SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org' }).optional(),
@@ -140,6 +141,8 @@ export type Config = {
 	 * upload no message took is kept; what one person may upload an hour (bytes) and a minute (files).
 	 */
 	files: { sizeLimit: number; roomQuota: number; orphanMs: number; uploadLimits: { bytesPerHour: number; perMinute: number } };
+	/** How many times one person may set or remove their picture an hour (each is decoded and re-encoded). */
+	avatarChangesPerHour: number;
 	/** Who may sign up, until an administrator changes it on the admin page (stored in the database). */
 	signups: SignupMode;
 	/** Outgoing mail for password resets; unset, people ask an administrator for a reset link. */
@@ -243,6 +246,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 			orphanMs: e.FILE_ORPHAN_HOURS * 3600 * 1000,
 			uploadLimits: { bytesPerHour: e.UPLOAD_BYTES_PER_HOUR, perMinute: e.UPLOADS_PER_MINUTE }
 		},
+		avatarChangesPerHour: e.AVATAR_CHANGES_PER_HOUR,
 		signups: e.SIGNUPS,
 		mail: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Parley <parley@${new URL(e.SMTP_URL).hostname}>` } : undefined
 	};

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { SfuTicket } from '../core/call/presence.ts';
 import type { Admin } from './admin.ts';
 import type { Auth } from './auth.ts';
+import type { Avatars } from './avatars.ts';
 import type { Config } from './config.ts';
 import type { Files } from './files/files.ts';
 import type { AccountSessions } from './account-sessions.ts';
@@ -29,6 +30,8 @@ export type AppContext = {
 	/** Ends WebSockets and event streams whose sign-in session ended. */
 	liveSessions: LiveSessions;
 	rooms: Rooms;
+	/** People's pictures. */
+	avatars: Avatars;
 	/** Files posted to rooms (upload, read, remove). */
 	files: Files;
 	push: Push;

@@ -3,6 +3,7 @@ import type { NotifyLevel, Role } from '#lib/rooms/schemas.ts';
 import type { BannedPerson, Invitation, Member, PendingMember, RoomDetail, RoomSummary } from '#lib/rooms/types.ts';
 import { mentionedIn, mentionsAsNames } from '../core/chat/mentions.ts';
 import { ApiFailure, forbidden } from './api-failure.ts';
+import { avatarUrlSql } from './avatars.ts';
 import { transaction } from './db.ts';
 import { InviteLinks } from './invite-links.ts';
 import { People } from './people.ts';
@@ -120,6 +121,7 @@ export class Rooms extends RoomAccess {
 						and substr(c.key, 1, length(m.userId) + 1) != m.userId || ':') as mentions,
 					case when r.kind = 'direct' then coalesce(${DIRECT_PEER_SQL}, r.name) else r.name end as name,
 					case when r.kind = 'direct' then ${DIRECT_PEER_ID_SQL} end as peerId,
+					case when r.kind = 'direct' then ${avatarUrlSql('user', DIRECT_PEER_ID_SQL)} else ${avatarUrlSql('room', 'r.id')} end as avatar,
 					(select count(*) from room_member c where c.roomId = r.id) as memberCount
 				 from room_member m join room r on r.id = m.roomId
 				 where m.userId = ?
@@ -135,8 +137,8 @@ export class Rooms extends RoomAccess {
 		return rooms.map((room) => {
 			const row = last.get(room.id) as { authorId: string; at: number; text: string; authorName: string | null } | undefined;
 			const preview = row ? { authorId: row.authorId, authorName: row.authorName ?? m.deleted_user(), at: row.at, text: previewText(row.text, personName) } : null;
-			const { peerId, ...summary } = room as typeof room & { peerId: string | null };
-			return { ...summary, ...(peerId ? { peerId } : {}), name: room.kind === 'direct' && !room.name ? m.deleted_user() : room.name, preview };
+			const { peerId, avatar, ...summary } = room as typeof room & { peerId: string | null; avatar: string | null };
+			return { ...summary, ...(peerId ? { peerId } : {}), ...(avatar ? { avatar } : {}), name: room.kind === 'direct' && !room.name ? m.deleted_user() : room.name, preview };
 		});
 	}
 
@@ -232,7 +234,7 @@ export class Rooms extends RoomAccess {
 		const { room, role } = this.requireMember(roomId, userId);
 		const members = this.db
 			.prepare(
-				`select m.userId, u.name, m.role, m.joinedAt from room_member m join user u on u.id = m.userId
+				`select m.userId, u.name, m.role, m.joinedAt, ${avatarUrlSql('user', 'm.userId')} as avatar from room_member m join user u on u.id = m.userId
 				 where m.roomId = ? order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end`
 			)
 			.all(roomId) as Member[];
@@ -256,7 +258,13 @@ export class Rooms extends RoomAccess {
 		members.sort((a, b) => rank[a.role] - rank[b.role] || compare(a.name, b.name));
 		for (const people of [invited, bans]) people.sort((a, b) => compare(a.name, b.name));
 		const { notify } = this.db.prepare('select notify from room_member where roomId = ? and userId = ?').get(roomId, userId) as { notify: NotifyLevel };
-		return { ...room, name, myRole: role, myNotifications: notify, memberLimit: this.memberLimit, members, invited, bans };
+		// A direct room shows the other person's picture; a group its own, if it has one.
+		const avatarOf = room.kind === 'direct' ? members.find((p) => p.userId !== userId)?.avatar : this.#roomAvatar(roomId);
+		return { ...room, name, avatar: avatarOf ?? null, myRole: role, myNotifications: notify, memberLimit: this.memberLimit, members, invited, bans };
+	}
+
+	#roomAvatar(roomId: string): string | null {
+		return (this.db.prepare(`select ${avatarUrlSql('room', '?')} as url`).get(roomId) as { url: string | null }).url;
 	}
 
 	#kindOf(roomId: string): 'group' | 'direct' | undefined {
@@ -266,6 +274,18 @@ export class Rooms extends RoomAccess {
 	#directPeerName(roomId: string, userId: string): string | undefined {
 		const row = this.db.prepare(`select ${DIRECT_PEER_SQL} as name from room r, (select ? as userId) m where r.id = ?`).get(userId, roomId) as { name: string | null } | undefined;
 		return row?.name ?? undefined;
+	}
+
+	/**
+	 * Sets or removes a group room's picture (`change` does it, given the room): owners and admins only,
+	 * and a direct room has none of its own (it shows the other person's). Its members' pages update.
+	 */
+	async changePicture<T>(userId: string, roomId: string, change: (roomId: string) => T | Promise<T>): Promise<T> {
+		const { room } = this.requireManager(roomId, userId, m.err_managers_picture);
+		if (room.kind === 'direct') throw forbidden(m.err_direct_no_picture());
+		const result = await change(roomId);
+		this.events.emit({ roomId, kind: 'renamed', notify: this.memberIds(roomId), revoked: [] });
+		return result;
 	}
 
 	rename(userId: string, roomId: string, name: string): RoomDetail {

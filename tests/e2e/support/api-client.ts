@@ -21,9 +21,11 @@ export async function signUpPerson(baseURL: string, name?: string): Promise<Pers
 export async function call<T = unknown>(baseURL: string, who: Person | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
 	const headers: Record<string, string> = { origin: baseURL };
 	if (who) headers.cookie = who.cookie;
-	if (body !== undefined) headers['content-type'] = 'application/json';
+	// Bytes (a picture) go as they are; anything else as JSON.
+	const raw = body instanceof Uint8Array;
+	if (body !== undefined) headers['content-type'] = raw ? 'application/octet-stream' : 'application/json';
 	const controller = new AbortController();
-	const res = await fetch(`${baseURL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal });
+	const res = await fetch(`${baseURL}${path}`, { method, headers, body: body === undefined ? undefined : raw ? new Uint8Array(body) : JSON.stringify(body), signal: controller.signal });
 	if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
 		controller.abort();
 		return { status: res.status, body: null as T };
