@@ -57,6 +57,20 @@ describe('message search', () => {
 		provider.destroy();
 	});
 
+	it('finds a message by the name of someone it mentions, as they are called now, with its other words', async () => {
+		const { provider } = await roomWithMessages('Called', [`quokka meeting with <@${bob.id}>`, 'quokka meeting alone']);
+		await waitFor(() => texts(ann.id, 'quokka').length === 2, 5000, 'index');
+		expect(texts(ann.id, 'bob quokka')).toEqual(['quokka meeting with @Bob']);
+		expect(texts(ann.id, 'BO')).toContain('quokka meeting with @Bob');
+		// Olga shares no room with Ann: her name finds nothing, whoever the text names.
+		expect(texts(ann.id, 'olga quokka')).toEqual([]);
+		server.parley.context.db.prepare("update user set name = 'Robert' where id = ?").run(bob.id);
+		expect(texts(ann.id, 'robert quokka')).toEqual(['quokka meeting with @Robert']);
+		expect(texts(ann.id, 'bob quokka')).toEqual([]);
+		server.parley.context.db.prepare("update user set name = 'Bob' where id = ?").run(bob.id);
+		provider.destroy();
+	});
+
 	it('follows edits and deletions', async () => {
 		const { doc, provider, keys } = await roomWithMessages('Edits', ['draft zebra']);
 		await waitFor(() => texts(ann.id, 'zebra').length === 1, 5000, 'index');

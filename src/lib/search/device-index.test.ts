@@ -31,4 +31,18 @@ describe('DeviceSearchIndex', () => {
 		index.addRoom('a', [at('ann', 1000, 'lunch <@u-bo> and <@u-gone>?')]);
 		expect(index.search(queryTerms('lunch'), 10, undefined, (id) => (id === 'u-bo' ? 'Bo' : undefined)).map((hit) => hit.snippet)).toEqual(['lunch @Bo and @…?']);
 	});
+
+	it('finds a mention by the mentioned person’s name, in any case and script, with the other words', () => {
+		const index = new DeviceSearchIndex();
+		index.addRoom('a', [at('ann', 1000, 'lunch with <@u-olga>?'), at('ann', 2000, 'lunch alone'), at('bob', 3000, 'Ольга, lunch?')]);
+		const people: [string, string][] = [
+			['u-olga', 'Ольга Петрова'],
+			['u-bo', 'Bo']
+		];
+		const nameOf = (id: string) => people.find(([p]) => p === id)?.[1];
+		const found = (query: string) => index.search(queryTerms(query), 10, undefined, nameOf, people).map((hit) => hit.snippet);
+		expect(found('ольга lunch')).toEqual(['Ольга, lunch?', 'lunch with @Ольга Петрова?']);
+		expect(found('петр')).toEqual(['lunch with @Ольга Петрова?']);
+		expect(found('bo lunch')).toEqual([]);
+	});
 });

@@ -1,6 +1,6 @@
 import { parseMessageKey } from '../core/chat/message-key.ts';
-import { tokensAsNames } from '../core/chat/mentions.ts';
-import { searchableText, snippetOf } from '../core/search/search-text.ts';
+import { mentionToken, tokensAsNames } from '../core/chat/mentions.ts';
+import { mentionedBy, searchableText, snippetOf } from '../core/search/search-text.ts';
 
 /** A message as the device search keeps it. */
 export type DeviceEntry = { roomId: string; key: string; authorId: string; createdAt: number; text: string; searchable: string };
@@ -33,8 +33,17 @@ export class DeviceSearchIndex {
 		this.#sorted = false;
 	}
 
-	/** The newest `limit` messages with every term, from the rooms `inRoom` accepts; mentions in snippets by `nameOf`. */
-	search(terms: readonly string[], limit: number, inRoom: (roomId: string) => boolean = () => true, nameOf: (userId: string) => string | undefined = () => undefined): DeviceMatch[] {
+	/**
+	 * The newest `limit` messages with every term (a term also matches a mention of someone whose name it
+	 * begins, among `people`), from the rooms `inRoom` accepts; mentions in snippets by `nameOf`.
+	 */
+	search(
+		terms: readonly string[],
+		limit: number,
+		inRoom: (roomId: string) => boolean = () => true,
+		nameOf: (userId: string) => string | undefined = () => undefined,
+		people: Iterable<readonly [string, string]> = []
+	): DeviceMatch[] {
 		if (!terms.length) return [];
 		if (!this.#sorted) {
 			this.#entries.sort((a, b) => b.createdAt - a.createdAt || (a.key < b.key ? 1 : -1));
@@ -42,9 +51,11 @@ export class DeviceSearchIndex {
 		}
 		const found: DeviceMatch[] = [];
 		// What matchesTerms looks for, made once rather than once per message: this loop reads every message.
-		const needles = terms.map((term) => ` ${term}`);
+		// A mention is `<@id>` in the text, the word `id` in its searchable form.
+		const mentioned = mentionedBy(terms, people);
+		const needles = terms.map((term, i) => [` ${term}`, ...mentioned[i].map((id) => searchableText(mentionToken(id)))]);
 		for (const entry of this.#entries) {
-			if (!needles.every((needle) => entry.searchable.includes(needle)) || !inRoom(entry.roomId)) continue;
+			if (!needles.every((either) => either.some((needle) => entry.searchable.includes(needle))) || !inRoom(entry.roomId)) continue;
 			found.push({ roomId: entry.roomId, key: entry.key, authorId: entry.authorId, createdAt: entry.createdAt, snippet: snippetOf(tokensAsNames(entry.text, nameOf), terms) });
 			if (found.length >= limit) break;
 		}

@@ -77,7 +77,8 @@ export class MessageSearchState {
 				terms,
 				DEVICE_LIMIT,
 				(roomId) => !memberOf || memberOf.includes(roomId),
-				(userId) => names.people[userId]
+				(userId) => names.people[userId],
+				Object.entries(names.people)
 			)
 			.map((found) => ({ ...found, roomName: names.rooms[found.roomId] ?? '', authorName: names.people[found.authorId] ?? '' }));
 	}

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { ftsQuery, queryTerms, snippetOf } from '../core/search/search-text.ts';
+import { ftsQuery, mentionedBy, queryTerms, snippetOf } from '../core/search/search-text.ts';
 import { tokensAsNames } from '../core/chat/mentions.ts';
 import type { SearchHit } from '../search/schemas.ts';
 import { ApiFailure } from './api-failure.ts';
@@ -29,6 +29,14 @@ export class MessageSearch {
 		return this.#limits.resultLimit;
 	}
 
+	/** The people who share a room with `userId` (them too), as `[id, name]`: whom their messages can mention. */
+	#peopleOf(userId: string): [string, string][] {
+		const rows = this.#db
+			.prepare('select distinct u.id, u.name from room_member a join room_member b on b.roomId = a.roomId join user u on u.id = b.userId where a.userId = ?')
+			.all(userId) as { id: string; name: string }[];
+		return rows.map((r) => [r.id, r.name]);
+	}
+
 	search(userId: string, query: string): SearchHit[] {
 		const terms = queryTerms(query);
 		if (!terms.length) return [];
@@ -46,7 +54,7 @@ export class MessageSearch {
 				 order by t.createdAt desc, t.key desc
 				 limit ?`
 			)
-			.all(userId, ftsQuery(terms), this.#limits.resultLimit) as (Omit<SearchHit, 'snippet'> & { text: string })[];
+			.all(userId, ftsQuery(terms, mentionedBy(terms, this.#peopleOf(userId))), this.#limits.resultLimit) as (Omit<SearchHit, 'snippet'> & { text: string })[];
 		// Mentions read as the names of the room's members now (only members can be mentioned: no one else's name shows).
 		const memberNames = this.#db.prepare('select m.userId, u.name from room_member m join user u on u.id = m.userId where m.roomId = ?');
 		const rooms = new Map<string, Map<string, string>>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, ftsQuery, highlightParts, matchesTerms, queryTerms, searchableText, snippetOf } from './search-text.ts';
+import { foldText, ftsQuery, highlightParts, matchesTerms, mentionedBy, queryTerms, searchableText, snippetOf } from './search-text.ts';
 
 const finds = (query: string, text: string) => matchesTerms(searchableText(text), queryTerms(query));
 
@@ -28,7 +28,11 @@ describe('search text', () => {
 	});
 
 	it('turns terms into an FTS5 prefix query', () => {
-		expect(ftsQuery(queryTerms('Ольга, "hi"'))).toBe('"ольга"* "hi"*');
+		expect(ftsQuery(queryTerms('Ольга, "hi"'))).toBe('"ольга"* AND "hi"*');
+		// A word that begins someone's name also matches a mention of them.
+		const terms = queryTerms('ol hi');
+		expect(mentionedBy(terms, [['u1', 'Olga Ivanova'], ['u2', 'Oleg'], ['u3', 'Bob Olsen'], ['u4', 'Carol']])).toEqual([['u1', 'u2', 'u3'], []]);
+		expect(ftsQuery(terms, [['u1', 'u2'], []])).toBe('("ol"* OR "u1" OR "u2") AND "hi"*');
 	});
 
 	it('marks the words a term begins', () => {

@@ -36,9 +36,24 @@ export function matchesTerms(searchable: string, terms: readonly string[]): bool
 	return true;
 }
 
-/** The FTS5 query for the terms: all of them, each as a word prefix. */
-export function ftsQuery(terms: readonly string[]): string {
-	return terms.map((term) => `"${term.replaceAll('"', '""')}"*`).join(' ');
+/** Most people a query word stands for as a mention ("ann" for Ann Lee and Anna Petrova). */
+export const MAX_MENTIONED_PER_TERM = 20;
+
+/**
+ * For each term, the ids of the people (`[id, name]`) one of whose names' words it begins: a message
+ * mentioning one of them matches the term too, as a mention reads as the person's name.
+ */
+export function mentionedBy(terms: readonly string[], people: Iterable<readonly [string, string]>): string[][] {
+	const named = [...people].map(([id, name]) => [id, searchableText(name)] as const);
+	return terms.map((term) => named.filter(([, words]) => words.includes(` ${term}`)).slice(0, MAX_MENTIONED_PER_TERM).map(([id]) => id));
+}
+
+const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/** The FTS5 query for the terms: all of them, each as a word prefix or (`mentioned`, from `mentionedBy`) a mention of someone it names. */
+export function ftsQuery(terms: readonly string[], mentioned: readonly (readonly string[])[] = []): string {
+	// FTS5 takes a bracketed group only with an explicit AND beside it.
+	return terms.map((term, i) => (mentioned[i]?.length ? `(${[`${phrase(term)}*`, ...mentioned[i].map(phrase)].join(' OR ')})` : `${phrase(term)}*`)).join(' AND ');
 }
 
 export type TextPart = { text: string; match: boolean };
