@@ -37,7 +37,10 @@ async function audit(path: string, preset: 'desktop' | 'mobile'): Promise<{ scor
 	const failing = Object.fromEntries(
 		Object.entries(run.lhr.categories).map(([id, category]) => [id, category.auditRefs.filter((ref) => ref.weight > 0 && (run.lhr.audits[ref.id]?.score ?? 1) < 0.9).map((ref) => ref.id)])
 	);
-	console.error(JSON.stringify({ path, preset, ...scores, failing }));
+	// Chromium's Issues panel does not say which issue in the audit's name: the kinds are listed.
+	const issues = (run.lhr.audits['inspector-issues']?.details as { items?: { issueType?: unknown; subItems?: { items?: unknown[] } }[] } | undefined)?.items ?? [];
+	const inspectorIssues = issues.map((item) => ({ type: item.issueType, about: item.subItems?.items?.slice(0, 3) }));
+	console.error(JSON.stringify({ path, preset, ...scores, failing, ...(inspectorIssues.length ? { inspectorIssues } : {}) }));
 	return { scores, result: run };
 }
 
