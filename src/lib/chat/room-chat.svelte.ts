@@ -67,6 +67,7 @@ export class RoomChat {
 	readonly #folded = new Set<RoomConnection>();
 	readonly #refusals = new Map<RoomConnection, string>();
 	#lastTyping = 0;
+	#first: RoomConnection[] = [];
 	/** The room's members, as the page knows them: only they can be mentioned (the server checks too). */
 	#members = new Set<string>();
 
@@ -85,7 +86,9 @@ export class RoomChat {
 		const tick = setInterval(onAwareness, 2000);
 		this.#cleanup.push(() => awareness.off('change', onAwareness), () => clearInterval(tick));
 
-		void Promise.all([this.#main.loaded, documents.live.loaded]).then(() => {
+		// Those open from the start: the main document, this month, and the months with unread messages (room-documents.ts).
+		this.#first = [...new Set([this.#main, ...documents.opened])];
+		void Promise.all(this.#first.map((connection) => connection.loaded)).then(() => {
 			this.loaded = true;
 			this.#publish();
 			// Early in a month its document is short: the months before fill the first screen (counted
@@ -168,7 +171,8 @@ export class RoomChat {
 
 	/** Status and closing reason: the worst of the main document's and the live month's; the latest refusal of any. */
 	#readConnections(changed: RoomConnection) {
-		const live = [this.#main, this.#documents.live];
+		// Until they have synced, the months opened for their unread messages count too: the divider waits for them.
+		const live = [...new Set([this.#main, this.#documents.live, ...this.#first])];
 		const worst = live.reduce((a, b) => (STATUS_ORDER.indexOf(b.status) < STATUS_ORDER.indexOf(a.status) ? b : a));
 		this.status = worst.status;
 		this.closedReason = live.find((c) => c.closedReason)?.closedReason ?? '';

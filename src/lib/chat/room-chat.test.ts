@@ -74,7 +74,7 @@ describe('RoomChat in a room split by month', () => {
 	const NOW = Date.UTC(2026, 11, 15, 12);
 	const DAY = 86_400_000;
 
-	function monthly(userId: string, serverPeriods: Period[], settled: Promise<void> = Promise.resolve()) {
+	function monthly(userId: string, serverPeriods: Period[], settled: Promise<void> = Promise.resolve(), readSince?: number) {
 		const opened = new Map<Period, RoomConnection>();
 		const main = fakeConnection();
 		const documents = new RoomDocuments(main, {
@@ -82,6 +82,7 @@ describe('RoomChat in a room split by month', () => {
 			user: { id: userId, name: userId },
 			history: 'monthly',
 			periods: serverPeriods,
+			readSince,
 			now: () => NOW,
 			connect: (period) => {
 				const connection = fakeConnection(period, settled);
@@ -150,5 +151,23 @@ describe('RoomChat in a room split by month', () => {
 		// Scrolling back opens the older months (empty here) until there are none.
 		expect(await chat.loadOlder()).toBe(0);
 		expect([...opened.keys()]).toEqual(['2026-12', '2026-11', '2026-10']);
+	});
+
+	it('opens at once the months since the person last read (at most three), so their first unread message is there', async () => {
+		let synced!: () => void;
+		const readSince = Date.UTC(2026, 8, 20);
+		const { chat, opened } = monthly('ann', ['2026-12', '2026-11', '2026-09', '2026-08', '2026-06'], new Promise<void>((resolve) => (synced = resolve)), readSince);
+		await settle();
+		// Not August (read) nor June.
+		expect([...opened.keys()]).toEqual(['2026-12', '2026-11', '2026-09']);
+		const september = opened.get('2026-09')!;
+		const firstUnread = keyAt('bob', Date.UTC(2026, 8, 25));
+		september.doc.getMap(MESSAGES).set(firstUnread, { text: 'while you were away', createdAt: Date.UTC(2026, 8, 25) });
+		synced();
+		await settle();
+		expect(chat.messages.map((m) => m.text)).toEqual(['while you were away']);
+		// Away half a year: the three months before this one.
+		const { opened: later } = monthly('ann', ['2026-12', '2026-11', '2026-10', '2026-09', '2026-08'], Promise.resolve(), Date.UTC(2026, 5, 1));
+		expect([...later.keys()]).toEqual(['2026-12', '2026-11', '2026-10', '2026-09']);
 	});
 });

@@ -10,8 +10,17 @@ export type RoomDocumentsOptions = {
 	periods: readonly Period[];
 	/** Opens one month's document (a RoomConnection; replaceable in tests). */
 	connect?: (period: Period) => RoomConnection;
+	/**
+	 * What the person had read when they opened the room: the months since (with a document, at most
+	 * UNREAD_MONTHS) open at once, so the "New messages" divider and the unread count find their first
+	 * unread message however long they were away.
+	 */
+	readSince?: number;
 	now?: () => number;
 };
+
+/** Most months before this one opened at the start for their unread messages (a person away half a year starts three months back). */
+export const UNREAD_MONTHS = 3;
 
 /** How often to look whether a new month began while the room is open. */
 const ROLLOVER_CHECK_MS = 60_000;
@@ -41,6 +50,11 @@ export class RoomDocuments {
 		if (!this.monthly) return;
 		for (const period of [...options.periods, ...remembered(this.#rememberKey)]) this.#known.add(period);
 		this.#ensure(this.current);
+		if (options.readSince !== undefined) {
+			const from = periodOf(options.readSince);
+			const unread = [...this.#known].filter((p) => p >= from && p < this.current).sort().reverse().slice(0, UNREAD_MONTHS);
+			for (const period of unread) this.#ensure(period);
+		}
 		this.#timer = setInterval(() => this.#ensure(this.current), ROLLOVER_CHECK_MS);
 	}
 
