@@ -157,11 +157,12 @@ describe('RoomPresence', () => {
 				[2, { mute: [{ peerId: 'pa', unmutes: 0 }] }],
 				[3, { askUnmute: [{ peerId: 'pa', at: Date.now() }] }],
 				[4, { remove: ['ann'] }],
-				[5, { lock: { on: true, n: 1 } }]
+				[5, { lock: { on: true, n: 1 } }],
+				[6, { end: 1 }]
 			] as const) {
 				presence.receive(bob, state(2, clock, { user: { id: 'bob' }, call: call('pb', extra) }));
 			}
-			expect(refusals(bob)).toEqual(Array(4).fill('presence refused: only owners and admins may mute, remove or lock'));
+			expect(refusals(bob)).toEqual(Array(5).fill('presence refused: only owners and admins may mute, remove, lock or end the call'));
 			expect(presence.lock).toBeNull();
 			presence.receive(ann, state(1, 1, { user: { id: 'ann' }, call: call('pa', { mute: [{ peerId: 'pb', unmutes: 0 }] }) }));
 			expect(refusals(ann)).toEqual([]);
@@ -189,6 +190,34 @@ describe('RoomPresence', () => {
 			presence.receive(cat, state(3, 5, { user: { id: 'cat' }, call: call('pc') }));
 			expect(refusals(cat)).toHaveLength(1);
 			expect(presence.awareness.getStates().get(3)).toMatchObject({ call: { peerId: 'pc' } });
+			presence.destroy();
+			vi.useRealTimers();
+		});
+
+		it('an owner ends the call for everyone: every other device leaves it, told why, and is kept out for a moment', () => {
+			vi.useFakeTimers();
+			const { presence, peer } = setup();
+			const ann = peer('ann', 'owner');
+			const bob = peer('bob');
+			const cat = peer('cat');
+			const annTablet = peer('ann', 'owner');
+			presence.receive(ann, state(1, 1, { user: { id: 'ann' }, call: call('pa') }));
+			presence.receive(bob, state(2, 1, { user: { id: 'bob' }, call: call('pb') }));
+			presence.receive(cat, state(3, 1, { user: { id: 'cat' }, call: null }));
+			presence.receive(annTablet, state(4, 1, { user: { id: 'ann' }, call: call('pa2') }));
+			presence.receive(ann, state(1, 2, { user: { id: 'ann' }, call: call('pa', { end: 1 }) }));
+			// Bob is out of the call; Cat was not in it; Ann's own devices are hers to leave.
+			expect(presence.awareness.getStates().has(2)).toBe(false);
+			expect(presence.awareness.getStates().get(3)).toEqual({ user: { id: 'cat' }, call: null });
+			expect(presence.awareness.getStates().get(4)).toMatchObject({ call: { peerId: 'pa2' } });
+			expect(moderationOf(presence)).toEqual({ lock: null, removed: [{ userId: 'bob', by: 'ann', until: Date.now() + 10_000, ended: true }] });
+			presence.receive(bob, state(2, 2, { user: { id: 'bob' }, call: call('pb') }));
+			expect(refusals(bob)).toEqual(['presence refused: you were removed from this call']);
+			// The same request again ends nothing more; a new call can start a moment later.
+			presence.receive(ann, state(1, 3, { user: { id: 'ann' }, call: call('pa', { end: 1, audio: false }) }));
+			vi.advanceTimersByTime(10_001);
+			presence.receive(bob, state(2, 3, { user: { id: 'bob' }, call: call('pb') }));
+			expect(presence.awareness.getStates().get(2)).toMatchObject({ call: { peerId: 'pb' } });
 			presence.destroy();
 			vi.useRealTimers();
 		});

@@ -31,6 +31,8 @@ export type RoomPresenceOptions = {
 };
 
 const MINUTE_MS = 60_000;
+/** Someone in a call ended for everyone stays out of it this long: their browser leaves rather than joining it again. */
+const END_HOLD_MS = 10_000;
 
 /**
  * A room's presence (y-protocols awareness), relayed as far as each person may claim it
@@ -48,7 +50,7 @@ export class RoomPresence {
 	#server: Record<string, unknown> = {};
 	/** Owners' and admins' decisions for this call; they end with it. */
 	#lock: { by: string } | null = null;
-	readonly #removed = new Map<string, { by: string; until: number }>();
+	readonly #removed = new Map<string, { by: string; until: number; ended?: boolean }>();
 
 	constructor(options: RoomPresenceOptions) {
 		this.#options = options;
@@ -118,8 +120,8 @@ export class RoomPresence {
 
 	/** An owner's or admin's new requests (already checked by the guard): removals and the lock take effect here. */
 	#moderate(peer: PresencePeer, before: unknown, after: unknown): void {
-		const was = (before ?? {}) as { remove?: unknown; lock?: unknown };
-		const now = (after ?? {}) as { remove?: unknown; lock?: unknown };
+		const was = (before ?? {}) as { remove?: unknown; lock?: unknown; end?: unknown };
+		const now = (after ?? {}) as { remove?: unknown; lock?: unknown; end?: unknown };
 		let changed = false;
 		const outOfCall: number[] = [];
 		const removedBefore = new Set(Array.isArray(was.remove) ? was.remove : []);
@@ -128,6 +130,16 @@ export class RoomPresence {
 			this.#removed.set(userId, { by: peer.userId, until: Date.now() + this.#options.limits.callRemovalMinutes * MINUTE_MS });
 			changed = true;
 			for (const [p, s] of this.#peers) if (p.userId === userId && s.client !== undefined && inCall(this.awareness.getStates().get(s.client))) outOfCall.push(s.client);
+		}
+		// Ending the call for everyone: everyone else in it is out of it now, as by a short removal (so no browser of theirs
+		// announces the call again before it has left), and is told that the call was ended.
+		if (typeof now.end === 'number' && now.end > 0 && now.end !== (was.end ?? 0)) {
+			for (const [p, s] of this.#peers) {
+				if (p.userId === peer.userId || s.client === undefined || !inCall(this.awareness.getStates().get(s.client))) continue;
+				this.#removed.set(p.userId, { by: peer.userId, until: Date.now() + END_HOLD_MS, ended: true });
+				outOfCall.push(s.client);
+				changed = true;
+			}
 		}
 		const lockBefore = (was.lock as { n?: unknown } | undefined)?.n ?? 0;
 		const lock = now.lock as { on: boolean; n: number } | undefined;

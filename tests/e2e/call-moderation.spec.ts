@@ -14,7 +14,7 @@ async function tryToJoin(page: Page) {
 }
 
 for (const look of LOOKS) {
-	test(`${look.name}: the owner mutes Bob (the others stop hearing him, even if his browser goes on sending), locks the call against Dan, and removes Cat${look.tag}`, async ({ browser }, info) => {
+	test(`${look.name}: the owner mutes Bob (the others stop hearing him, even if his browser goes on sending), locks the call against Dan, removes Cat, and ends the call for everyone${look.tag}`, async ({ browser }, info) => {
 		test.setTimeout(420_000);
 		const contexts = await Promise.all([0, 1, 2, 3].map(() => browser.newContext(look.options)));
 		for (const context of contexts) await context.addInitScript(() => localStorage.setItem('parley:data-saver', '1'));
@@ -119,6 +119,19 @@ for (const look of LOOKS) {
 			await expect(b.getByRole('status').filter({ hasText: 'Locked by' })).toHaveCount(0, { timeout: CALL_UI_MS });
 			await tryToJoin(d);
 			await expect(toolbar(d).getByRole('button', { name: 'Leave call' })).toBeVisible({ timeout: CALL_UI_MS });
+
+			// Ann ends the call for everyone: Bob and Dan are out of it and told who ended it; the call is over.
+			await openPeople(a);
+			await a.getByRole('button', { name: 'End call for everyone' }).click();
+			await expect(toolbar(a).getByRole('button', { name: 'Leave call' })).toHaveCount(0);
+			for (const page of [b, d]) {
+				await expect(page.getByRole('alert').filter({ hasText: `${ann.name} ended the call for everyone.` })).toBeVisible({ timeout: CALL_UI_MS });
+				await expect(page.getByRole('button', { name: 'Leave call' })).toHaveCount(0);
+			}
+			// Nobody is left in it: the room's timeline says it ended, and Bob may start a new one.
+			await expect(b.getByRole('log', { name: 'Messages' }).getByText(/Call ended/)).toBeVisible({ timeout: CALL_UI_MS });
+			await b.getByRole('button', { name: 'OK' }).click();
+			await expect(b.getByRole('button', { name: 'Start call' })).toBeVisible({ timeout: CALL_UI_MS });
 		} finally {
 			for (const context of contexts) await context.close();
 		}

@@ -21,6 +21,7 @@ const person = (clientId: number, over: Partial<CallParticipant> = {}): CallPart
 	askUnmute: [],
 	remove: [],
 	lock: { on: false, n: 0 },
+	end: 0,
 	...over
 });
 const kinds = (result: ReturnType<typeof newMoments>) => result.moments.map((m) => [m.kind, m.participant.clientId]);

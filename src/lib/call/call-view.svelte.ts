@@ -372,7 +372,7 @@ export class CallView {
 	#joinRefusal(): string | null {
 		const { user, members } = this.#context();
 		const removal = this.#moderation.removed.find((r) => r.userId === user.id);
-		if (removal) return m.call_removed_by({ name: memberName(members, removal.by) });
+		if (removal) return (removal.ended ? m.call_ended_by : m.call_removed_by)({ name: memberName(members, removal.by) });
 		if (this.#moderation.lock && !this.canModerate) return m.call_locked_by({ name: memberName(members, this.#moderation.lock.by) });
 		return null;
 	}
@@ -383,7 +383,7 @@ export class CallView {
 		this.#dropCall();
 		void this.#wakeLock?.release();
 		this.#wakeLock = null;
-		this.#dispatch({ type: 'failed', reason: m.call_removed_by({ name: memberName(this.#context().members, by) }) });
+		this.#dispatch({ type: 'failed', reason: (call.endedForEveryone ? m.call_ended_by : m.call_removed_by)({ name: memberName(this.#context().members, by) }) });
 	}
 
 	#dropCall() {
@@ -452,6 +452,17 @@ export class CallView {
 
 	toggleLock() {
 		this.#call?.setLock(this.#moderation.lock === null);
+	}
+
+	/** Owners and admins: "End call for everyone" (and the call is left, ringing stopped on everyone's devices). */
+	endForEveryone() {
+		if (!this.#call) return;
+		this.#call.endForEveryone();
+		this.#dropCall();
+		void this.#wakeLock?.release();
+		this.#wakeLock = null;
+		this.#dispatch({ type: 'leave' });
+		void stopRinging(this.#context().roomId);
 	}
 
 	/** "Unmute" on a moderator's ask. */

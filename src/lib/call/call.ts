@@ -80,6 +80,8 @@ export class Call {
 	/** Who muted me (their user id), and who removed me from the call; null if nobody. */
 	mutedBy: string | null = null;
 	removedBy: string | null = null;
+	/** Whether that removal was the call ended for everyone. */
+	endedForEveryone = false;
 	/** An owner or admin asks me to unmute (their user id), until I do or say not now. */
 	askedToUnmuteBy: string | null = null;
 	/** The unmute count a mute was last obeyed at (each mute is told once). */
@@ -98,7 +100,7 @@ export class Call {
 		this.#newSfu = (onLost) => makeSfu({ ...context, getJoin: options.getSfuJoin, onLost });
 		this.#preloadSfu = options.sfu ? () => {} : preloadSfu;
 		this.#route = initialRoute(options.peerId);
-		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh', hand: null, reaction: null, lower: [], unmutes: 0, mute: [], askUnmute: [], remove: [], lock: { on: false, n: 0 } };
+		this.#presence = { peerId: options.peerId, joinedAt: Date.now(), audio: options.audio, video: options.video, screen: false, device: deviceKind(navigator.userAgent), route: 'mesh', hand: null, reaction: null, lower: [], unmutes: 0, mute: [], askUnmute: [], remove: [], lock: { on: false, n: 0 }, end: 0 };
 	}
 
 	get localStream(): MediaStream {
@@ -198,6 +200,7 @@ export class Call {
 		const removal = server.removed.find((r) => r.userId === this.#userId);
 		if (removal) {
 			this.removedBy = removal.by;
+			this.endedForEveryone = removal.ended === true;
 			this.leave();
 			return;
 		}
@@ -357,6 +360,12 @@ export class Call {
 	removeFromCall(userId: string) {
 		if (userId === this.#userId || this.#presence.remove.includes(userId)) return;
 		this.#publish({ remove: [...this.#presence.remove, userId].slice(-MAX_MODERATION_REQUESTS) });
+	}
+
+	/** Owners and admins: ends the call for everyone in it (the server takes them out of it), then leaves it. */
+	endForEveryone() {
+		this.#publish({ end: this.#presence.end + 1 });
+		this.leave();
 	}
 
 	/** Owners and admins: locks the call (nobody else joins) or unlocks it. */

@@ -14,7 +14,7 @@ export type CallStateContext = {
 	reactionsPerMinute: number;
 };
 
-type Fields = { hand?: unknown; reaction?: unknown; lower?: unknown; unmutes?: unknown; mute?: unknown; askUnmute?: unknown; remove?: unknown; lock?: unknown };
+type Fields = { hand?: unknown; reaction?: unknown; lower?: unknown; unmutes?: unknown; mute?: unknown; askUnmute?: unknown; remove?: unknown; lock?: unknown; end?: unknown };
 
 const MAX_USER_ID = 100;
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
@@ -68,9 +68,10 @@ const MAX_PEER_ID = 100;
 const isCount = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isId = (value: unknown, max: number) => typeof value === 'string' && value.length > 0 && value.length <= max;
 
-/** Mutes, asks to unmute, removals and the lock: well formed, and only from owners and admins. */
-function checkModeration({ unmutes, mute, askUnmute, remove, lock }: Fields, canModerate: boolean): string | null {
+/** Mutes, asks to unmute, removals, the lock and ending the call: well formed, and only from owners and admins. */
+function checkModeration({ unmutes, mute, askUnmute, remove, lock, end }: Fields, canModerate: boolean): string | null {
 	if (unmutes !== undefined && !isCount(unmutes)) return 'unmutes is a count';
+	if (end !== undefined && end !== null && !isCount(end)) return 'end is a count';
 	const lists = { mute, askUnmute, remove } as const;
 	for (const [name, list] of Object.entries(lists)) {
 		if (list === undefined || list === null) continue;
@@ -89,7 +90,7 @@ function checkModeration({ unmutes, mute, askUnmute, remove, lock }: Fields, can
 		if (typeof lock !== 'object' || Array.isArray(lock) || Object.keys(rest).length || typeof on !== 'boolean' || !isCount(n)) return 'lock is { on, n }';
 		lockAsked = (n as number) > 0;
 	}
-	const asks = [mute, askUnmute, remove].some((list) => Array.isArray(list) && list.length > 0) || lockAsked;
-	if (asks && !canModerate) return 'only owners and admins may mute, remove or lock';
+	const asks = [mute, askUnmute, remove].some((list) => Array.isArray(list) && list.length > 0) || lockAsked || (typeof end === 'number' && end > 0);
+	if (asks && !canModerate) return 'only owners and admins may mute, remove, lock or end the call';
 	return null;
 }

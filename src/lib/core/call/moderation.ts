@@ -16,8 +16,8 @@ export const MAX_MODERATION_REQUESTS = 16;
 export type ServerModeration = {
 	/** Who locked the call, or null. */
 	lock: { by: string } | null;
-	/** People removed from this call, by whom, until when (server clock). */
-	removed: { userId: string; by: string; until: number }[];
+	/** People removed from this call, by whom, until when (server clock); `ended` when it was by ending the call for everyone. */
+	removed: { userId: string; by: string; until: number; ended?: boolean }[];
 };
 
 export const NO_MODERATION: ServerModeration = { lock: null, removed: [] };
@@ -38,7 +38,9 @@ export function serverModerationOf(states: Map<number, { server?: { moderation?:
 		if (!moderation) continue;
 		const lock = moderation.lock && typeof moderation.lock.by === 'string' ? { by: moderation.lock.by } : null;
 		const removed = Array.isArray(moderation.removed)
-			? moderation.removed.filter((r) => typeof r?.userId === 'string' && typeof r.by === 'string' && typeof r.until === 'number')
+			? moderation.removed
+					.filter((r) => typeof r?.userId === 'string' && typeof r.by === 'string' && typeof r.until === 'number')
+					.map((r) => ({ userId: r.userId, by: r.by, until: r.until, ...(r.ended === true ? { ended: true } : {}) }))
 			: [];
 		return { lock, removed };
 	}

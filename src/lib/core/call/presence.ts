@@ -30,6 +30,8 @@ export type CallPresence = {
 	remove: string[];
 	/** A moderator's lock switch: the server applies `on` each time `n` changes. */
 	lock: { on: boolean; n: number };
+	/** A moderator ends the call for everyone each time this count goes up. */
+	end: number;
 };
 
 /** No name: awareness carries what a browser claims; names come from the member list (member-names.ts). */
@@ -69,7 +71,8 @@ export function participantsOf(states: Map<number, AwarenessLike>): CallParticip
 			mute: Array.isArray(call.mute) ? call.mute.filter((r) => typeof r?.peerId === 'string' && typeof r.unmutes === 'number') : [],
 			askUnmute: Array.isArray(call.askUnmute) ? call.askUnmute.filter((r) => typeof r?.peerId === 'string' && typeof r.at === 'number') : [],
 			remove: Array.isArray(call.remove) ? call.remove.filter((r) => typeof r === 'string') : [],
-			lock: typeof call.lock?.n === 'number' ? { on: call.lock.on === true, n: call.lock.n } : { on: false, n: 0 }
+			lock: typeof call.lock?.n === 'number' ? { on: call.lock.on === true, n: call.lock.n } : { on: false, n: 0 },
+			end: typeof call.end === 'number' ? call.end : 0
 		});
 	}
 	return list.sort((a, b) => a.joinedAt - b.joinedAt || (a.peerId < b.peerId ? -1 : 1));
