@@ -1,14 +1,9 @@
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AVATAR_SIZE, Avatars } from './avatars.ts';
-import { migrate, readMigrations } from './db.ts';
-import { RoomEvents } from './events.ts';
-import { Rooms } from './rooms.ts';
-import { addAcceptedMember } from './rooms-fixture.ts';
-
-const MIGRATIONS = readMigrations(join(import.meta.dirname, '../../../migrations'));
+import type { Rooms } from './rooms.ts';
+import { addAcceptedMember, roomsInMemory } from './rooms-fixture.ts';
 
 const ANN = { kind: 'user', id: 'ann' } as const;
 const BOB = { kind: 'user', id: 'bob' } as const;
@@ -19,13 +14,9 @@ let avatars: Avatars;
 let clock: number;
 
 beforeEach(() => {
-	db = new DatabaseSync(':memory:');
-	db.exec('pragma foreign_keys = on');
-	migrate(db, MIGRATIONS);
 	clock = 1_800_000_000_000;
-	rooms = new Rooms({ db, events: new RoomEvents(), memberLimit: 10, createPerHour: 30, now: () => clock });
+	({ db, rooms } = roomsInMemory(['ann', 'bob', 'eve'], () => clock));
 	avatars = new Avatars({ db, changesPerHour: 5, now: () => clock });
-	for (const id of ['ann', 'bob', 'eve']) db.prepare('insert into user (id, name, email, emailVerified, createdAt, updatedAt) values (?, ?, ?, 0, 0, 0)').run(id, id.toUpperCase(), `${id}@parley.test`);
 });
 
 /** A JPEG photo, 1200×800, with EXIF saying where it was taken and that it is turned a quarter. */

@@ -1,24 +1,15 @@
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { migrate, readMigrations } from './db.ts';
-import { RoomEvents } from './events.ts';
-import { Rooms } from './rooms.ts';
-import { addAcceptedMember } from './rooms-fixture.ts';
-
-const MIGRATIONS = readMigrations(join(import.meta.dirname, '../../../migrations'));
+import type { Rooms } from './rooms.ts';
+import { addAcceptedMember, roomsInMemory } from './rooms-fixture.ts';
 
 let db: DatabaseSync;
 let rooms: Rooms;
 let clock: number;
 
 beforeEach(() => {
-	db = new DatabaseSync(':memory:');
-	db.exec('pragma foreign_keys = on');
-	migrate(db, MIGRATIONS);
 	clock = 1_800_000_000_000;
-	rooms = new Rooms({ db, events: new RoomEvents(), memberLimit: 10, createPerHour: 30, now: () => clock });
-	for (const id of ['ann', 'bob', 'cy']) db.prepare('insert into user (id, name, email, emailVerified, createdAt, updatedAt) values (?, ?, ?, 0, 0, 0)').run(id, id.toUpperCase(), `${id}@parley.test`);
+	({ db, rooms } = roomsInMemory(['ann', 'bob', 'cy'], () => clock));
 });
 
 const kinds = (roomId: string) => rooms.timelineFor('ann', roomId).map((e) => [e.kind, e.actorName, e.targetName, e.detail]);
