@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ApiFailure } from './api-failure.ts';
+import { loadSharp } from './files/files.ts';
 import { PROCESSED_IMAGES, sniffType } from './files/sniff.ts';
 import { SlidingWindowLimiter, secondsUntilAllowed } from './rate-limit.ts';
 import { m } from '../paraglide/messages.js';
@@ -9,9 +10,6 @@ export const AVATAR_SIZE = 256;
 /** Larger images are refused before they are decoded: a small file can still claim a huge canvas. */
 const MAX_INPUT_PIXELS = 40_000_000;
 
-type Sharp = (typeof import('sharp'))['default'];
-let sharpLoaded: Promise<Sharp> | undefined;
-const loadSharp = () => (sharpLoaded ??= import('sharp').then(({ default: sharp }) => (sharp.cache(false), sharp)));
 
 /** Whose picture: a person's (set by them) or a room's (set by its owners and admins). */
 export type AvatarOwner = { kind: 'user' | 'room'; id: string };

@@ -55,7 +55,7 @@ type Sharp = (typeof import('sharp'))['default'];
 let sharpLoaded: Promise<Sharp> | undefined;
 
 /** sharp (libvips) is loaded with the first image, not at server start. */
-function loadSharp(): Promise<Sharp> {
+export function loadSharp(): Promise<Sharp> {
 	sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
 		// Thumbnails of many images at once should not keep decoded pixels around.
 		sharp.cache(false);
