@@ -17,7 +17,8 @@ async function expectInsideViewport(page: Page, locator: Locator) {
 
 for (const look of LOOKS) {
 	test(`${look.name}: the chat beside the call stays on the newest message with its composer on screen; People, the device menu, axe${look.tag}`, async ({ browser }, info) => {
-		test.setTimeout(180_000);
+		// Five axe runs and thirty messages with a call running: minutes on a slow two-core machine (each wait has its own bound).
+		test.setTimeout(360_000);
 		const contexts = await Promise.all([browser.newContext(look.options), browser.newContext(look.options)]);
 		for (const context of contexts) await context.addInitScript(() => localStorage.setItem('parley:data-saver', '1'));
 		const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
