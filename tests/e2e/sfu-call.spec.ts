@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { CALL_UI_MS, REMOTE_VIDEO_MS, SWITCH_FREEZE_MS } from './support/bounds.ts';
@@ -111,13 +111,23 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		await expect(tile(c, names[1])).toHaveAttribute('aria-current', 'true', { timeout: REMOTE_VIDEO_MS });
 		await expect(tile(c, names[0])).not.toHaveAttribute('aria-current', 'true');
 
-		// A shared screen is a feed of its own: the others see it in C's tile, at screen size.
+		// A shared screen is a feed of its own, in a presentation tile of its own that the stage features; C's camera stays in C's tile.
 		await c.getByRole('button', { name: 'Share screen' }).click();
 		await expect(c.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-		const widthOf = (page: Page, name: string) => tile(page, name).locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
-		await expect.poll(() => widthOf(a, names[2]), { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(320);
+		const videoWidth = (locator: Locator) => locator.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
+		const presentation = participants(a).getByRole('listitem', { name: `${names[2]} (presentation)`, exact: true });
+		const camera = participants(a).getByRole('listitem', { name: names[2], exact: true });
+		await expect.poll(() => videoWidth(presentation), { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(320);
+		await expect.poll(() => videoWidth(camera), { timeout: REMOTE_VIDEO_MS }).toBeGreaterThan(0);
+		expect(await videoWidth(camera)).toBeLessThanOrEqual(320);
+		const [big, small] = await Promise.all([presentation.boundingBox(), camera.boundingBox()]);
+		expect(big!.width * big!.height).toBeGreaterThan(2 * small!.width * small!.height);
+		await a.screenshot({ path: test.info().outputPath('presentation.png') });
+		// People still counts six people, not seven.
+		await expect(a.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: 'People' })).toContainText('6');
 		await c.getByRole('button', { name: 'Stop sharing' }).click();
-		await expect.poll(() => widthOf(a, names[2]), { timeout: REMOTE_VIDEO_MS }).toBeLessThanOrEqual(320);
+		await expect(presentation).toHaveCount(0, { timeout: REMOTE_VIDEO_MS });
+		await expect(camera).toBeVisible();
 
 		// The sixth leaves; five stay on the SFU.
 		await f.getByRole('button', { name: 'Leave call' }).click();
@@ -131,6 +141,8 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		const pid = Number(readFileSync(join(server.dataDir, 'janus', 'janus.pid'), 'utf8'));
 		const killedAt = Date.now();
 		process.kill(pid, 'SIGKILL');
+		// Their tiles say the call is reconnecting (until the next videoroom carries them)…
+		await expect(tile(inCall[0], names[1]).getByText('Reconnecting…')).toBeVisible({ timeout: REMOTE_VIDEO_MS });
 		// The server notices, restarts Janus and gives the call a new videoroom…
 		await expect.poll(() => server.output().includes('"call.sfu_room_renewed"'), { timeout: REMOTE_VIDEO_MS }).toBe(true);
 		expect(Number(readFileSync(join(server.dataDir, 'janus', 'janus.pid'), 'utf8'))).not.toBe(pid);
@@ -139,6 +151,7 @@ test.describe('calls of five and more, on the Janus SFU', () => {
 		await Promise.all(inCall.map((page, i) => seesVideoOf(page, names.filter((_, j) => j !== i))));
 		console.log('back after Janus was killed (ms):', Date.now() - killedAt);
 		for (const page of inCall) await expect(route(page)).toHaveText('Through the server');
+		for (const page of inCall) await expect(participants(page).getByText('Reconnecting…')).toHaveCount(0);
 	});
 
 	test('someone who leaves just as another joins does not stop the joiner receiving everyone else', async () => {

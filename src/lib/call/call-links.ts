@@ -13,11 +13,15 @@ export type Device = { userId: string; peerId: string };
 /** What a path receives from one device now. */
 export type RemoteMedia = {
 	stream: MediaStream | null;
+	/** A shared screen received apart from the camera (the SFU's second feed); peer-to-peer the screen takes the camera's place. */
+	screen?: MediaStream | null;
 	quality: Quality;
 	/** Loudness 0–1 from the last stats reading (mesh). */
 	audioLevel: number;
 	/** The SFU says this person is talking. */
 	talking?: boolean;
+	/** The link that carries them lost its path (ICE disconnected or failed) and is being restored. */
+	reconnecting?: boolean;
 };
 
 export interface CallLinks {

@@ -49,6 +49,10 @@ export type CallTileView = {
 	speaking: boolean;
 	/** When their hand went up (what a request to lower it names), and its place in the queue; null when down. */
 	hand: { at: number; position: number } | null;
+	/** Someone's shared screen in a tile of its own, beside their camera's (on the SFU). */
+	presentation: boolean;
+	/** The link that carries them is being restored: the tile says "Reconnecting…". */
+	reconnecting: boolean;
 };
 
 /** A reaction floating over the stage, or a raised hand told of, for a few seconds. */
@@ -173,7 +177,7 @@ export class CallView {
 				key: 'local',
 				peerId: call.presence.peerId,
 				userId: user.id,
-				name: `${user.name} (you)`,
+				name: m.call_tile_you({ name: user.name }),
 				avatar: memberAvatar(members, user.id),
 				stream: call.localStream,
 				local: true,
@@ -182,28 +186,42 @@ export class CallView {
 				screen: call.presence.screen,
 				quality: 'good' as const,
 				speaking: false,
-				hand: handOf(call.presence.peerId, call.presence.hand)
+				hand: handOf(call.presence.peerId, call.presence.hand),
+				presentation: false,
+				reconnecting: false
 			},
-			...this.others.map((p) => {
+			...this.others.flatMap((p) => {
 				const remote = call.remotes.get(p.peerId);
-				return {
+				const name = memberName(members, p.userId);
+				const quality = remote?.quality ?? ('unknown' as const);
+				const presenting = remote?.screen && p.screen ? remote.screen : null;
+				const camera: CallTileView = {
 					key: p.peerId,
 					peerId: p.peerId,
 					userId: p.userId,
-					name: memberName(members, p.userId),
+					name,
 					avatar: memberAvatar(members, p.userId),
 					stream: remote?.stream ?? null,
 					local: false,
 					audio: p.audio && !call.silenced.has(p.peerId),
 					video: p.video,
-					screen: p.screen,
-					quality: remote?.quality ?? ('unknown' as const),
+					// A screen received apart has its own tile; their camera stays in theirs.
+					screen: p.screen && !presenting,
+					quality,
 					speaking: speaking === p.peerId,
-					hand: handOf(p.peerId, p.hand)
+					hand: handOf(p.peerId, p.hand),
+					presentation: false,
+					reconnecting: remote?.reconnecting ?? false
 				};
+				if (!presenting) return [camera];
+				const shared: CallTileView = { ...camera, key: `${p.peerId}:screen`, name: m.call_tile_presentation({ name }), stream: presenting, audio: true, video: true, screen: true, speaking: false, hand: null, presentation: true };
+				return [camera, shared];
 			})
 		];
 	});
+
+	/** Everyone in the call, a tile each (without the presentation tiles of shared screens). */
+	readonly people: CallTileView[] = $derived(this.tiles.filter((tile) => !tile.presentation));
 
 	/** How the media flows, as the person should understand it. */
 	readonly route = $derived.by(() => {

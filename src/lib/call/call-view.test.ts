@@ -129,6 +129,31 @@ describe('CallView', () => {
 		expect(view.route).toBe('Moving the call to peer-to-peer…');
 	});
 
+	it('gives a screen received apart from the camera (the SFU) a presentation tile of its own, featured; peer-to-peer it stays in the camera tile', async () => {
+		const room = awareness([[1, 'u-ann', 'ann']]);
+		(room.states.get(1) as { call: Record<string, unknown> }).call = { peerId: 'ann', joinedAt: 1, audio: true, video: true, screen: true };
+		const { view } = viewOf(room);
+		await view.openPrejoin();
+		await view.join();
+		const camera = stream();
+		calls[0].remotes.set('ann', { peerId: 'ann', userId: 'u-ann', stream: camera, quality: 'good', audioLevel: 0 });
+		calls[0].emit();
+		expect(view.tiles.map((t) => [t.name, t.screen, t.presentation])).toEqual([['Me (you)', false, false], ['Ann', true, false]]);
+
+		const screen = stream();
+		calls[0].remotes.set('ann', { peerId: 'ann', userId: 'u-ann', stream: camera, screen, quality: 'good', audioLevel: 0, viaSfu: true });
+		calls[0].emit();
+		expect(view.tiles.map((t) => [t.key, t.name, t.screen, t.presentation])).toEqual([
+			['local', 'Me (you)', false, false],
+			['ann', 'Ann', false, false],
+			['ann:screen', 'Ann (presentation)', true, true]
+		]);
+		expect(view.tiles[1].stream).toBe(camera);
+		expect(view.tiles[2].stream).toBe(screen);
+		// The presentation is not a person: People and its count have two.
+		expect(view.people.map((t) => t.name)).toEqual(['Me (you)', 'Ann']);
+	});
+
 	it('leaving stops ringing only when nobody else is in the call', async () => {
 		const room = awareness([[1, 'u-ann', 'ann']]);
 		const { view } = viewOf(room);

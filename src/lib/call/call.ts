@@ -27,6 +27,10 @@ export type RemotePeer = {
 	talking?: boolean;
 	/** Received through the SFU rather than peer-to-peer. */
 	viaSfu?: boolean;
+	/** The link that carries them is being restored. */
+	reconnecting?: boolean;
+	/** Their shared screen, received apart from their camera (on the SFU); null when they share none or it takes the camera's place. */
+	screen?: MediaStream | null;
 };
 
 export type CallOptions = {
@@ -132,9 +136,12 @@ export class Call {
 			const silenced = mutedBy(this.participants, p) !== null;
 			for (const stream of [mesh?.stream, sfu?.stream]) for (const track of stream?.getAudioTracks() ?? []) track.enabled = !silenced;
 			if (sfu?.stream && (!mesh?.stream || prefersSfu(this.#route, p.peerId))) {
-				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfu.stream, quality: sfu.quality, audioLevel: 0, talking: sfu.talking, viaSfu: true });
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: sfu.stream, screen: sfu.screen ?? null, quality: sfu.quality, audioLevel: 0, talking: sfu.talking, viaSfu: true, reconnecting: sfu.reconnecting });
 			} else if (mesh) {
-				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: mesh.stream, quality: mesh.quality, audioLevel: mesh.audioLevel });
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: mesh.stream, quality: mesh.quality, audioLevel: mesh.audioLevel, reconnecting: mesh.reconnecting });
+			} else if (this.#route.phase === 'sfu-lost') {
+				// The SFU that carried them went away (Janus restarting, its path failed): back when the next videoroom is.
+				merged.set(p.peerId, { peerId: p.peerId, userId: p.userId, stream: null, quality: 'poor', audioLevel: 0, reconnecting: true });
 			}
 		}
 		return merged;

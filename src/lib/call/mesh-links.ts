@@ -30,6 +30,8 @@ export class MeshLinks implements MeshRoute {
 	/** Calls from peers not yet on awareness, answered once they are there (or closed after UNKNOWN_CALLER_MS). */
 	readonly #held = new Map<string, MediaConnection>();
 	readonly #quality = new QualityMeter();
+	/** People whose link failed and is being dialled again: their tile says so until media flows on the new one. */
+	readonly #lost = new Set<string>();
 
 	constructor(context: MeshContext) {
 		this.#context = context;
@@ -76,7 +78,7 @@ export class MeshLinks implements MeshRoute {
 			this.#held.delete(peerId);
 			this.#answer(media);
 		}
-		for (const peerId of this.#links.keys()) if (!present.has(peerId)) this.#hangUp(peerId);
+		for (const peerId of new Set([...this.#links.keys(), ...this.#remotes.keys()])) if (!present.has(peerId)) this.#hangUp(peerId);
 	}
 
 	dial(peerIds: readonly string[]) {
@@ -127,10 +129,12 @@ export class MeshLinks implements MeshRoute {
 	}
 
 	close() {
-		for (const media of [...this.#links.values(), ...this.#held.values()]) media.close();
+		const open = [...this.#links.values(), ...this.#held.values()];
 		this.#links.clear();
 		this.#held.clear();
 		this.#remotes.clear();
+		this.#lost.clear();
+		for (const media of open) media.close();
 		this.#peer?.destroy();
 	}
 
@@ -140,34 +144,57 @@ export class MeshLinks implements MeshRoute {
 	}
 
 	#hangUp(peerId: string) {
-		this.#links.get(peerId)?.close();
+		// Forgotten first: the link's 'close' then knows it was hung up, not broken.
+		const media = this.#links.get(peerId);
 		this.#links.delete(peerId);
 		this.#remotes.delete(peerId);
+		this.#lost.delete(peerId);
+		media?.close();
 	}
 
 	#track(media: MediaConnection) {
 		this.#links.set(media.peer, media);
-		this.#remotes.set(media.peer, { stream: null, quality: 'unknown', audioLevel: 0 });
+		this.#remotes.set(media.peer, { stream: null, quality: 'unknown', audioLevel: 0, reconnecting: this.#lost.has(media.peer) });
 		this.#quality.forget(media.peer);
+		const current = () => (this.#links.get(media.peer) === media ? this.#remotes.get(media.peer) : undefined);
 		media.on('stream', (stream) => {
-			const remote = this.#remotes.get(media.peer);
-			if (remote) remote.stream = stream;
+			const remote = current();
+			if (!remote) return;
+			remote.stream = stream;
+			remote.reconnecting = false;
+			this.#lost.delete(media.peer);
 			this.#context.onChange();
 		});
+		const lost = () => {
+			// The path failed (a network change, a relay gone): this link is over; the newer of the two
+			// dials again at once, so the call comes back within seconds. Until then the tile says so.
+			this.#links.delete(media.peer);
+			this.#lost.add(media.peer);
+			this.#remotes.set(media.peer, { stream: null, quality: 'poor', audioLevel: 0, reconnecting: true });
+			this.#context.onChange();
+			setTimeout(this.#context.onLinkFailed, REDIAL_MS);
+		};
 		media.on('close', () => {
 			if (this.#links.get(media.peer) !== media) return;
+			// Closed under us while they are still in the call (PeerJS closes a link whose ICE failed): it broke.
+			if (this.#context.participants().some((p) => p.peerId === media.peer)) return lost();
 			this.#links.delete(media.peer);
 			this.#remotes.delete(media.peer);
 			this.#context.onChange();
 		});
 		media.peerConnection?.addEventListener('connectionstatechange', () => {
-			// A failed path (e.g. after a network change): hang up this link; the newer of the two
-			// dials again at once, so the call comes back within seconds.
-			if (media.peerConnection.connectionState === 'failed') {
+			const state = media.peerConnection?.connectionState;
+			const remote = current();
+			if (!remote) return;
+			if (state === 'failed') {
+				lost();
 				media.close();
-				this.#links.delete(media.peer);
-				this.#remotes.delete(media.peer);
-				setTimeout(this.#context.onLinkFailed, REDIAL_MS);
+			} else if (state === 'disconnected' || (state === 'connected' && remote.stream)) {
+				// Lost its path for now; ICE may find it again by itself (then 'connected').
+				const reconnecting = state === 'disconnected';
+				if (remote.reconnecting === reconnecting) return;
+				remote.reconnecting = reconnecting;
+				this.#context.onChange();
 			}
 		});
 		this.#context.onChange();

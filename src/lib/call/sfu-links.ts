@@ -29,6 +29,8 @@ export class SfuLinks implements SfuRoute {
 	#myId: number | null = null;
 	readonly #talking = new TalkingFeeds();
 	readonly #quality = new QualityMeter();
+	/** The subscription's path is lost for now (ICE disconnected): everyone's tile says they are reconnecting. */
+	#reconnecting = false;
 	#closed = false;
 
 	constructor(context: SfuContext) {
@@ -51,6 +53,12 @@ export class SfuLinks implements SfuRoute {
 			room: this.#room,
 			feeds: this.#feeds,
 			onStream: (feed, stream) => this.#onStream(feed, stream),
+			onIceState: (state) => {
+				const reconnecting = state === 'disconnected';
+				if (reconnecting === this.#reconnecting || !(reconnecting || state === 'connected' || state === 'completed')) return;
+				this.#reconnecting = reconnecting;
+				this.#context.onChange();
+			},
 			lose: (reason) => this.#lose(reason)
 		});
 		this.#publisher = await SfuPublisher.attach(session, this.#room, {
@@ -72,12 +80,12 @@ export class SfuLinks implements SfuRoute {
 		for (const gone of [message.unpublished, message.leaving]) if (typeof gone === 'number') this.#onUnpublished(gone);
 	}
 
-	/** What this path receives from a device: the shared screen while there is one, else the camera. */
+	/** What this path receives from a device: their camera, and their shared screen while there is one (a tile of its own). */
 	remote(device: Device): RemoteMedia | undefined {
 		const key = sfuKey(device.userId, device.peerId);
 		const remote = this.#remotes.get(key);
 		if (!remote) return undefined;
-		return { stream: remote.screen ?? remote.camera, quality: remote.quality, audioLevel: 0, talking: this.#isTalking(key) };
+		return { stream: remote.camera, screen: remote.screen, quality: remote.quality, audioLevel: 0, talking: this.#isTalking(key), reconnecting: this.#reconnecting };
 	}
 
 	/** Janus says this device (an `sfuKey`) is talking (audio-level events on their camera feed). */

@@ -73,6 +73,8 @@ export type SubscriptionContext = {
 	feeds: ReadonlyMap<number, Feed>;
 	/** A feed's stream changed (a fresh object when its tracks change, so that a tile re-attaches it). */
 	onStream: (feed: Feed, stream: MediaStream) => void;
+	/** The ICE state of the link that carries everyone's media ('disconnected' while its path is being restored). */
+	onIceState?: (state: RTCIceConnectionState) => void;
 	lose: (reason: string) => void;
 };
 
@@ -172,7 +174,10 @@ export class SfuSubscription {
 		const handle = await this.#context.session.attach({
 			onmessage: (message, jsep) => this.#onMessage(message as VideoroomMessage, jsep),
 			onremotetrack: (track, mid, on, metadata) => this.#onRemoteTrack(track, mid, on, metadata?.reason),
-			iceState: (state) => state === 'failed' && this.#context.lose('media path to the SFU failed')
+			iceState: (state) => {
+				this.#context.onIceState?.(state);
+				if (state === 'failed') this.#context.lose('media path to the SFU failed');
+			}
 		});
 		this.#handle = handle;
 		try {
