@@ -41,7 +41,11 @@ async function person(browser: Browser, baseURL: string, name: string) {
 			constructor(...args: ConstructorParameters<typeof WebSocket>) {
 				super(...args);
 				if (!String(args[0]).includes('/peerjs')) return;
-				this.addEventListener('message', (event) => String(event.data).includes('"OPEN"') && mark('signalling_open'));
+				this.addEventListener('message', (event) => {
+					const data = String(event.data);
+					if (data.includes('"OPEN"')) mark('signalling_open');
+					else if (data.includes('"ANSWER"')) mark('answer');
+				});
 			}
 		};
 	});
@@ -61,12 +65,12 @@ export async function openPrejoin(page: Page) {
 	await page.getByRole('group', { name: 'Before joining' }).getByLabel('Camera preview').waitFor();
 }
 
-export type JoinPhases = { gum_ms: number; peer_id_ms: number; signalling_open_ms: number; first_pc_ms: number; all_ice_ms: number; first_frame_ms: number; all_frames_ms: number };
+export type JoinPhases = { gum_ms: number; peer_id_ms: number; signalling_open_ms: number; first_pc_ms: number; all_answers_ms: number; all_ice_ms: number; first_frame_ms: number; all_frames_ms: number };
 
 /**
  * Opens the pre-join screen and clicks Join; resolves with when each phase was done: the camera
  * (getUserMedia, its own duration, before the click) and, in ms after the click, the peer id, the
- * signalling socket's OPEN, the first peer connection, all `expected` connected (ICE), the first
+ * signalling socket's OPEN, the first peer connection, all `expected` answers, all `expected` connected (ICE), the first
  * remote frame and all `expected` remote videos framed.
  */
 export async function timedJoin(page: Page, expected: number): Promise<JoinPhases> {
@@ -101,6 +105,8 @@ export async function timedJoin(page: Page, expected: number): Promise<JoinPhase
 			peer_id_ms: at('peer_id').find((t) => t > 0) ?? NaN,
 			signalling_open_ms: at('signalling_open').find((t) => t > 0) ?? NaN,
 			first_pc_ms: at('pc_created').find((t) => t > 0) ?? NaN,
+			// The others' answers over the signalling: a late one is a call held until the joiner's presence reached them.
+			all_answers_ms: at('answer').filter((t) => t > 0)[expected - 1] ?? NaN,
 			all_ice_ms: ice.length >= expected ? ice[expected - 1] : NaN,
 			first_frame_ms: Math.min(...times) - clicked,
 			all_frames_ms: Math.max(...times) - clicked
